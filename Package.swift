@@ -1,0 +1,68 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "ringback",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ringbackd", targets: ["ringbackd"]),
+        .executable(name: "ringback", targets: ["ringback"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // Pure logic: decoding, numbers, call assembly, rules. No I/O, no clock.
+        .target(name: "RingbackCore"),
+        // The TOML configuration file → typed configuration, with errors that name section and key.
+        .target(
+            name: "RingbackConfig",
+            dependencies: ["RingbackCore", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // SQLite: schema, migrations, every SQL statement of the project.
+        .target(name: "RingbackStore", dependencies: ["RingbackCore", "CSQLite"]),
+        // Sources (files, spool directory) and the pipeline that drives Core into the Store.
+        .target(
+            name: "RingbackIngest",
+            dependencies: [
+                "RingbackCore", "RingbackConfig", "RingbackStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ringbackd",
+            dependencies: [
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "CSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "ringback",
+            dependencies: [
+                "RingbackIngest", "RingbackConfig", "RingbackStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
+        .testTarget(
+            name: "RingbackEndToEndTests",
+            dependencies: ["RingbackStore", "RingbackCore"]
+        ),
+    ]
+)

@@ -1,0 +1,322 @@
+import Foundation
+import RingbackCore
+import TOMLKit
+
+/// Reads `ringback.toml`. Unknown sections and keys and wrong types are refused, naming the
+/// section, the key and, where it can be found, the line.
+public enum ConfigurationParser {
+    public static func load(path: String) throws -> RingbackConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, line: nil, reason: "cannot read the file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> RingbackConfiguration {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(file: file, line: error.source.begin.line, reason: error.description)
+        }
+        var reader = Reader(text: text, file: file)
+        var config = RingbackConfiguration()
+        config.file = file
+        try reader.onlyKeys(root, section: nil,
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks"])
+        if let store = try reader.table(root, "store", section: nil) {
+            try reader.onlyKeys(store, section: "store", ["path"])
+            config.storePath = try reader.string(store, "path", "store") ?? config.storePath
+        }
+        if let numbers = try reader.table(root, "numbers", section: nil) {
+            try parseNumbers(numbers, into: &config.numbers, reader: &reader)
+        }
+        if let calls = try reader.table(root, "calls", section: nil) {
+            let s = "calls"
+            try reader.onlyKeys(calls, section: s, ["min_talk", "merge_window", "settle_ms", "inbound_contexts"])
+            config.calls.minTalk = try reader.int(calls, "min_talk", s, min: 0) ?? config.calls.minTalk
+            config.calls.mergeWindow = try reader.int(calls, "merge_window", s, min: 0) ?? config.calls.mergeWindow
+            config.calls.settleMilliseconds = try reader.int(calls, "settle_ms", s, min: 0) ?? config.calls.settleMilliseconds
+            if let contexts = try reader.strings(calls, "inbound_contexts", s) { config.calls.inboundContexts = Set(contexts) }
+        }
+        if let sla = try reader.table(root, "sla", section: nil) {
+            try reader.onlyKeys(sla, section: "sla", ["A", "B", "C", "unknown"])
+            config.sla.a = try reader.int(sla, "A", "sla", min: 0) ?? config.sla.a
+            config.sla.b = try reader.int(sla, "B", "sla", min: 0) ?? config.sla.b
+            config.sla.c = try reader.int(sla, "C", "sla", min: 0) ?? config.sla.c
+            config.sla.unknown = try reader.int(sla, "unknown", "sla", min: 0) ?? config.sla.unknown
+        }
+        config.calendar.timeZone = TimeZone.current.identifier
+        if let calendar = try reader.table(root, "calendar", section: nil) {
+            try parseCalendar(calendar, into: &config.calendar, reader: &reader)
+        }
+        if let contacts = try reader.table(root, "contacts", section: nil) {
+            let s = "contacts"
+            try reader.onlyKeys(contacts, section: s, ["grace", "all_extensions", "ignore"])
+            config.contacts.grace = try reader.int(contacts, "grace", s, min: 0) ?? config.contacts.grace
+            config.contacts.allExtensions = try reader.bool(contacts, "all_extensions", s) ?? false
+            config.contacts.ignore = try reader.strings(contacts, "ignore", s) ?? []
+        }
+        if let directory = try reader.table(root, "directory", section: nil) {
+            try reader.onlyKeys(directory, section: "directory", ["path"])
+            config.directoryPath = try reader.string(directory, "path", "directory")
+        }
+        if let hooks = try reader.table(root, "hooks", section: nil) {
+            let s = "hooks"
+            try reader.onlyKeys(hooks, section: s, ["on_alert", "max_age", "timeout"])
+            config.hooks.onAlert = try reader.string(hooks, "on_alert", s) ?? ""
+            config.hooks.maxAge = try reader.int(hooks, "max_age", s, min: 0) ?? config.hooks.maxAge
+            config.hooks.timeout = try reader.int(hooks, "timeout", s, min: 1) ?? config.hooks.timeout
+        }
+        if let value = root["source"] {
+            guard let array = value.array else {
+                throw reader.failure("source", nil, "must be an array of tables: write [[source]]")
+            }
+            for (index, element) in array.enumerated() {
+                guard let table = element.table else { throw reader.failure("source", nil, "must be tables") }
+                config.sources.append(try parseSource(table, index: index, reader: &reader))
+            }
+            let names = config.sources.map(\.name)
+            if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+                throw reader.failure("source", "name", "two sources are named \"\(duplicate)\"; give each a unique name")
+            }
+        }
+        return config
+    }
+
+    private static func parseNumbers(_ table: TOMLTable, into plan: inout NumberPlan, reader: inout Reader) throws {
+        let s = "numbers"
+        try reader.onlyKeys(table, section: s, ["country_code", "trunk_prefix", "international_prefix", "area_code",
+                                                "national_length", "extension_pattern", "outside_prefix"])
+        plan.countryCode = try reader.digits(table, "country_code", s) ?? ""
+        plan.trunkPrefix = try reader.digits(table, "trunk_prefix", s) ?? ""
+        plan.internationalPrefix = try reader.digits(table, "international_prefix", s) ?? plan.internationalPrefix
+        plan.areaCode = try reader.digits(table, "area_code", s) ?? ""
+        plan.nationalLength = try reader.int(table, "national_length", s, min: 4) ?? plan.nationalLength
+        plan.outsidePrefix = try reader.digits(table, "outside_prefix", s) ?? ""
+        if let pattern = try reader.string(table, "extension_pattern", s) {
+            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+                throw reader.failure(s, "extension_pattern", "\"\(pattern)\" is not a valid regular expression")
+            }
+            plan.extensionPattern = pattern
+        }
+    }
+
+    private static func parseCalendar(_ table: TOMLTable, into calendar: inout RingbackConfiguration.CalendarSettings,
+                                      reader: inout Reader) throws {
+        let s = "calendar"
+        try reader.onlyKeys(table, section: s, ["timezone", "working_days", "working_hours", "holidays"])
+        if let zone = try reader.string(table, "timezone", s) {
+            guard ZoneConverter(identifier: zone) != nil else {
+                throw reader.failure(s, "timezone", "unknown time zone \"\(zone)\"; use an IANA name such as Europe/Moscow")
+            }
+            calendar.timeZone = zone
+        }
+        if let days = try reader.strings(table, "working_days", s) {
+            let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+            calendar.workingDays = try days.map { day in
+                guard let index = names.firstIndex(of: day.lowercased().prefix(3).description), day.count >= 3 else {
+                    throw reader.failure(s, "working_days", "\"\(day)\" is not a day name (Mon … Sun)")
+                }
+                return index + 1
+            }
+        }
+        if let hours = try reader.strings(table, "working_hours", s) {
+            calendar.workingHours = try hours.map { range in
+                guard let parsed = parseHourRange(range) else {
+                    throw reader.failure(s, "working_hours", "\"\(range)\" is not a range like \"09:00-18:00\"")
+                }
+                return parsed
+            }
+        }
+        if let holidays = try reader.strings(table, "holidays", s) {
+            calendar.holidays = try holidays.map { day in
+                guard let instant = TimeParsing.instant(day, zone: .utc), day.count == 10 else {
+                    throw reader.failure(s, "holidays", "\"\(day)\" is not a date like 2026-12-31")
+                }
+                return CivilTime(secondsAsIfUTC: instant)
+            }
+        }
+    }
+
+    static func parseHourRange(_ text: String) -> Range<Int>? {
+        let parts = text.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2 else { return nil }
+        func minutes(_ hhmm: String) -> Int? {
+            let pieces = hhmm.split(separator: ":")
+            guard pieces.count == 2, let h = Int(pieces[0]), let m = Int(pieces[1]), (0...24).contains(h), (0...59).contains(m),
+                  h * 60 + m <= 1440 else { return nil }
+            return h * 60 + m
+        }
+        guard let from = minutes(parts[0]), let to = minutes(parts[1]), from < to else { return nil }
+        return from..<to
+    }
+
+    private static func parseSource(_ table: TOMLTable, index: Int, reader: inout Reader) throws -> SourceConfiguration {
+        let s = "source #\(index + 1)"
+        reader.sourceIndex = index
+        defer { reader.sourceIndex = nil }
+        guard let kindText = try reader.string(table, "kind", s) else {
+            throw reader.failure(s, "kind", "is required: \"spool\", \"ami\" or \"socket\"")
+        }
+        guard let kind = SourceKind(rawValue: kindText) else {
+            throw reader.failure(s, "kind", "\"\(kindText)\" is not one of \"spool\", \"ami\", \"socket\"")
+        }
+        var common = ["kind", "name", "dialect", "time_zone"]
+        switch kind {
+        case .spool: common += ["path", "files", "columns"]
+        case .ami: common += ["host", "port", "username", "secret_file"]
+        case .socket: common += ["listen", "columns", "allow_remote"]
+        }
+        try reader.onlyKeys(table, section: s, common)
+        var source = SourceConfiguration(name: "", kind: kind)
+        if let dialect = try reader.string(table, "dialect", s) {
+            guard let value = Dialect(rawValue: dialect) else {
+                throw reader.failure(s, "dialect", "\"\(dialect)\" is not one of asterisk, freeswitch, mapped, ami")
+            }
+            source.dialect = value
+        } else if kind == .ami {
+            source.dialect = .ami
+        }
+        if let zone = try reader.string(table, "time_zone", s) {
+            guard ZoneConverter(identifier: zone) != nil else {
+                throw reader.failure(s, "time_zone", "unknown time zone \"\(zone)\"")
+            }
+            source.timeZone = zone
+        }
+        switch kind {
+        case .spool:
+            guard let path = try reader.string(table, "path", s), !path.isEmpty else {
+                throw reader.failure(s, "path", "is required for a spool source: the directory to watch")
+            }
+            source.path = path
+            source.files = try reader.string(table, "files", s) ?? source.files
+            source.name = "spool:\(path)"
+        case .ami:
+            source.host = try reader.string(table, "host", s) ?? source.host
+            source.port = try reader.int(table, "port", s, min: 1) ?? source.port
+            source.username = try reader.string(table, "username", s) ?? ""
+            source.secretFile = try reader.string(table, "secret_file", s) ?? ""
+            source.name = "ami:\(source.host):\(source.port)"
+        case .socket:
+            source.listen = try reader.string(table, "listen", s) ?? source.listen
+            source.allowRemote = try reader.bool(table, "allow_remote", s) ?? false
+            source.name = "socket:\(source.listen)"
+        }
+        if let value = table["columns"] {
+            if let text = value.string {
+                guard text == "auto" else { throw reader.failure(s, "columns", "must be \"auto\" or a list of column names") }
+            } else {
+                let names = try reader.strings(table, "columns", s) ?? []
+                let columns = try names.map { name in
+                    guard let column = AsteriskOptionalColumn(rawValue: name) else {
+                        throw reader.failure(s, "columns", "\"\(name)\" is not one of uniqueid, userfield, peeraccount, linkedid, sequence")
+                    }
+                    return column
+                }
+                guard AsteriskDecoder.validLayouts.contains(columns) else {
+                    throw reader.failure(s, "columns", "cdr_csv never writes the columns \(names) in this order")
+                }
+                source.columns = columns
+            }
+        }
+        source.name = try reader.string(table, "name", s) ?? source.name
+        return source
+    }
+}
+
+/// Typed access to TOML values with errors that say where.
+struct Reader {
+    let lines: [Substring]
+    let file: String
+    var sourceIndex: Int?
+
+    init(text: String, file: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.file = file
+    }
+
+    func failure(_ section: String?, _ key: String?, _ reason: String) -> ConfigurationError {
+        let place = [section.map { "[\($0)]" }, key].compactMap { $0 }.joined(separator: " ")
+        return ConfigurationError(file: file, line: line(section: section, key: key),
+                                  reason: place.isEmpty ? reason : "\(place): \(reason)")
+    }
+
+    /// The line of `key = …` inside the section's header, found in the text; TOMLKit keeps
+    /// no positions for values.
+    func line(section: String?, key: String?) -> Int? {
+        let header = sourceIndex != nil ? "source" : section
+        var current: String? = nil
+        var sourceSeen = -1
+        for (index, raw) in lines.enumerated() {
+            let text = raw.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("[[") {
+                current = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if current == "source" { sourceSeen += 1 }
+                if key == nil, current == header, sourceIndex == nil || sourceIndex == sourceSeen { return index + 1 }
+                continue
+            }
+            if text.hasPrefix("[") {
+                current = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                if key == nil, current == header { return index + 1 }
+                continue
+            }
+            guard let key, current == header, sourceIndex == nil || sourceIndex == sourceSeen else { continue }
+            if text.hasPrefix(key), text.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                return index + 1
+            }
+        }
+        return nil
+    }
+
+    func onlyKeys(_ table: TOMLTable, section: String?, _ allowed: [String]) throws {
+        for key in table.keys where !allowed.contains(key) {
+            if section == nil {
+                throw failure(key, nil, "unknown section; known: \(allowed.joined(separator: ", "))")
+            }
+            throw failure(section, key, "unknown key; known: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func table(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {
+        guard let value = table[key] else { return nil }
+        guard let result = value.table else { throw failure(key, nil, "must be a table") }
+        return result
+    }
+
+    func string(_ table: TOMLTable, _ key: String, _ section: String) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard let text = value.string else { throw failure(section, key, "must be a string, not \(value.type)") }
+        return text
+    }
+
+    func digits(_ table: TOMLTable, _ key: String, _ section: String) throws -> String? {
+        guard let text = try string(table, key, section) else { return nil }
+        guard text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw failure(section, key, "\"\(text)\" must hold digits only (write it as a string, e.g. \"7\")")
+        }
+        return text
+    }
+
+    func int(_ table: TOMLTable, _ key: String, _ section: String, min: Int) throws -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let number = value.int else { throw failure(section, key, "must be an integer, not \(value.type)") }
+        guard number >= min else { throw failure(section, key, "must be at least \(min)") }
+        return number
+    }
+
+    func bool(_ table: TOMLTable, _ key: String, _ section: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw failure(section, key, "must be true or false, not \(value.type)") }
+        return flag
+    }
+
+    func strings(_ table: TOMLTable, _ key: String, _ section: String) throws -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw failure(section, key, "must be an array of strings") }
+        return try array.map { element in
+            guard let text = element.string else { throw failure(section, key, "must be an array of strings") }
+            return text
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import RingbackCore
+
+/// The whole configuration file (SPEC §7), typed and checked.
+public struct RingbackConfiguration: Sendable {
+    public var storePath: String = "/var/lib/ringback/ringback.db"
+    public var numbers = NumberPlan()
+    public var calls = CallSettings()
+    public var sla = SLAMinutes()
+    public var calendar = CalendarSettings()
+    public var contacts = ContactSettings()
+    public var sources: [SourceConfiguration] = []
+    public var directoryPath: String?
+    public var hooks = HookSettings()
+    /// The file this came from, nil for built-in defaults.
+    public var file: String?
+
+    public init() {}
+
+    public struct SLAMinutes: Sendable, Equatable {
+        public var a = 15, b = 60, c = 240, unknown = 30
+    }
+
+    public struct CalendarSettings: Sendable, Equatable {
+        /// IANA name of the office's zone; output times carry its offset.
+        public var timeZone: String = "UTC"
+        public var workingDays: [Int] = [1, 2, 3, 4, 5]
+        /// Minutes after midnight, half-open ranges.
+        public var workingHours: [Range<Int>] = []
+        public var holidays: [CivilTime] = []
+    }
+
+    public struct ContactSettings: Sendable, Equatable {
+        public var grace = 120
+        public var allExtensions = false
+        public var ignore: [String] = []
+    }
+
+    public struct HookSettings: Sendable, Equatable {
+        public var onAlert = ""
+        public var maxAge = 60
+        public var timeout = 10
+    }
+
+    public static let defaultPath = "/etc/ringback/ringback.toml"
+    public static let defaultStorePath = "/var/lib/ringback/ringback.db"
+}
+
+public enum SourceKind: String, Sendable { case spool, ami, socket }
+
+/// One `[[source]]` entry.
+public struct SourceConfiguration: Sendable, Equatable {
+    public var name: String
+    public var kind: SourceKind
+    public var path: String = ""
+    public var dialect: Dialect = .asterisk
+    public var files: String = "Master.csv*"
+    /// nil: tell the layout from each row (`columns = "auto"`).
+    public var columns: [AsteriskOptionalColumn]?
+    /// nil: the calendar's zone.
+    public var timeZone: String?
+    public var host: String = "127.0.0.1"
+    public var port: Int = 5038
+    public var username: String = ""
+    public var secretFile: String = ""
+    public var listen: String = "unix:/run/ringback/cdr.sock"
+    public var allowRemote = false
+
+    public init(name: String, kind: SourceKind) {
+        self.name = name
+        self.kind = kind
+    }
+}

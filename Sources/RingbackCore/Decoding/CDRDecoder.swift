@@ -1,0 +1,15 @@
+/// Turns one record of a dialect into a leg. Implementations keep scratch buffers, so they
+/// are values owned by one reader at a time.
+public protocol CDRDecoder {
+    /// The leg of a record, `nil` for a record that carries no CDR (a header line), or the
+    /// reason it was refused.
+    mutating func decode(_ record: UnsafeBufferPointer<UInt8>) -> Result<CallLeg?, DecodeFailure>
+}
+
+/// The input formats Ringback reads (SPEC §1).
+public enum Dialect: String, Sendable, CaseIterable {
+    case asterisk
+    case freeswitch
+    case mapped
+    case ami
+}

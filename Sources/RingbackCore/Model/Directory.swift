@@ -1,0 +1,86 @@
+/// A person in the sales department (SPEC §1.4).
+public struct Manager: Sendable, Equatable {
+    public enum Role: String, Sendable { case manager, head }
+    public var id: String
+    public var name: String
+    public var extensions: [String]
+    public var login: String
+    public var email: String
+    public var role: Role
+
+    public init(id: String, name: String, extensions: [String], login: String, email: String, role: Role) {
+        self.id = id
+        self.name = name
+        self.extensions = extensions
+        self.login = login
+        self.email = email
+        self.role = role
+    }
+}
+
+/// ABC analysis group: A clients are the most valuable.
+public enum ABCGroup: String, Sendable, CaseIterable { case A, B, C }
+
+public struct Client: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var abc: ABCGroup?
+    /// Normalized numbers.
+    public var phones: [String]
+    public var managerID: String?
+
+    public init(id: String, name: String, abc: ABCGroup?, phones: [String], managerID: String?) {
+        self.id = id
+        self.name = name
+        self.abc = abc
+        self.phones = phones
+        self.managerID = managerID
+    }
+}
+
+/// One entry of the CRM's contact log: what a manager actually recorded.
+public struct Contact: Sendable, Equatable {
+    public var id: String
+    public var createdAt: Int64
+    public var managerID: String?
+    public var clientID: String?
+    /// Normalized number of the other party, when given.
+    public var phone: String?
+    public var kind: String
+    public var note: String
+
+    public init(id: String, createdAt: Int64, managerID: String?, clientID: String?, phone: String?, kind: String, note: String) {
+        self.id = id
+        self.createdAt = createdAt
+        self.managerID = managerID
+        self.clientID = clientID
+        self.phone = phone
+        self.kind = kind
+        self.note = note
+    }
+}
+
+/// The directory as the rules see it: who owns which extension, whose number is whose.
+public struct Directory: Sendable {
+    public var managers: [Manager]
+    public var clients: [Client]
+    private var managerByExtension: [String: Manager] = [:]
+    private var clientByNumber: [String: Client] = [:]
+
+    public init(managers: [Manager] = [], clients: [Client] = []) {
+        self.managers = managers
+        self.clients = clients
+        for manager in managers {
+            for ext in manager.extensions where managerByExtension[ext] == nil { managerByExtension[ext] = manager }
+        }
+        for client in clients {
+            for phone in client.phones where clientByNumber[phone] == nil { clientByNumber[phone] = client }
+        }
+    }
+
+    public func manager(forExtension ext: String) -> Manager? { managerByExtension[ext] }
+    public func client(forNumber number: String) -> Client? { clientByNumber[number] }
+    /// The first head of sales, who owns what belongs to nobody.
+    public var head: Manager? { managers.first { $0.role == .head } }
+    public var listedExtensions: Set<String> { Set(managerByExtension.keys) }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// How the office's numbers are written, and how to turn them into E.164 (SPEC §2).
+public struct NumberPlan: Sendable, Equatable {
+    public var countryCode: String
+    public var trunkPrefix: String
+    public var internationalPrefix: String
+    public var areaCode: String
+    public var nationalLength: Int
+    public var extensionPattern: String
+    public var outsidePrefix: String
+
+    public init(countryCode: String = "", trunkPrefix: String = "", internationalPrefix: String = "00",
+                areaCode: String = "", nationalLength: Int = 10, extensionPattern: String = "^[0-9]{2,5}$",
+                outsidePrefix: String = "") {
+        self.countryCode = countryCode
+        self.trunkPrefix = trunkPrefix
+        self.internationalPrefix = internationalPrefix
+        self.areaCode = areaCode
+        self.nationalLength = nationalLength
+        self.extensionPattern = extensionPattern
+        self.outsidePrefix = outsidePrefix
+    }
+
+    /// Caller ids that cannot be called back.
+    public static func isUncallable(_ raw: String) -> Bool {
+        switch raw.lowercased() {
+        case "", "anonymous", "unknown", "<unknown>", "restricted", "private", "unavailable": return true
+        default: return !raw.contains(where: \.isNumber)
+        }
+    }
+
+    /// The E.164 form of an external number, or its bare digits when no rule fits, or nil
+    /// when it holds no digits at all.
+    public func normalize(_ raw: String) -> String? {
+        let explicitPlus = raw.trimmingCharacters(in: .whitespaces).hasPrefix("+")
+        let digits = String(raw.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))
+        guard !digits.isEmpty else { return nil }
+        if explicitPlus { return "+" + digits }
+        guard !countryCode.isEmpty else { return digits }
+        if !internationalPrefix.isEmpty, digits.hasPrefix(internationalPrefix),
+           digits.count > internationalPrefix.count + 6 {
+            return "+" + digits.dropFirst(internationalPrefix.count)
+        }
+        if !trunkPrefix.isEmpty, digits.hasPrefix(trunkPrefix),
+           digits.count == trunkPrefix.count + nationalLength {
+            return "+" + countryCode + digits.dropFirst(trunkPrefix.count)
+        }
+        if digits.hasPrefix(countryCode), digits.count == countryCode.count + nationalLength {
+            return "+" + digits
+        }
+        if digits.count == nationalLength { return "+" + countryCode + digits }
+        if !areaCode.isEmpty, digits.count == nationalLength - areaCode.count {
+            return "+" + countryCode + areaCode + digits
+        }
+        return digits
+    }
+
+    /// A dialled number with the outside-line prefix removed (only when something remains
+    /// that is longer than an extension could be).
+    public func strippingOutsidePrefix(_ dialled: String) -> String {
+        guard !outsidePrefix.isEmpty, dialled.hasPrefix(outsidePrefix), dialled.count > outsidePrefix.count + 5 else {
+            return dialled
+        }
+        return String(dialled.dropFirst(outsidePrefix.count))
+    }
+}

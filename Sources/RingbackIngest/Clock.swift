@@ -1,0 +1,26 @@
+import Foundation
+
+/// The two clocks of the pipeline: wall time for alerts and evaluation, monotonic time for
+/// settle delays. Injected so that tests and `--at` can fix "now".
+public struct PipelineClock: Sendable {
+    public var wallSeconds: @Sendable () -> Int64
+    public var monotonicMilliseconds: @Sendable () -> Int64
+
+    public init(wallSeconds: @escaping @Sendable () -> Int64, monotonicMilliseconds: @escaping @Sendable () -> Int64) {
+        self.wallSeconds = wallSeconds
+        self.monotonicMilliseconds = monotonicMilliseconds
+    }
+
+    public static let system = PipelineClock(
+        wallSeconds: { Int64(Date().timeIntervalSince1970) },
+        monotonicMilliseconds: {
+            var spec = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &spec)
+            return Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000
+        })
+
+    /// The system's monotonic clock with the wall clock fixed at `seconds`.
+    public static func fixed(at seconds: Int64) -> PipelineClock {
+        PipelineClock(wallSeconds: { seconds }, monotonicMilliseconds: system.monotonicMilliseconds)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import RingbackConfig
+import RingbackCore
+import RingbackStore
+
+/// The three directory files of SPEC §1.4.
+public enum DirectoryKind: String, CaseIterable, Sendable {
+    case managers, clients, contacts
+
+    /// The kind a dropped file's name announces (`managers-2026-03.csv` → managers).
+    public init?(fileName: String) {
+        let lower = fileName.lowercased()
+        guard lower.hasSuffix(".csv") else { return nil }
+        guard let kind = Self.allCases.first(where: { lower.hasPrefix($0.rawValue) }) else { return nil }
+        self = kind
+    }
+}
+
+/// What an import did: rows stored and rows refused (with their line and reason).
+public struct ImportResult: Sendable {
+    public var imported: Int
+    public var errors: [DirectoryCSV.LineError]
+    public var contactsFound: Int
+}
+
+/// Loads a directory file into the store in one transaction, then recomputes the owner and
+/// due time of open callbacks (managers, clients) or resolves `no_contact` alerts that a
+/// contact now answers (contacts).
+public struct DirectoryImporter {
+    public let configuration: RingbackConfiguration
+    public init(configuration: RingbackConfiguration) { self.configuration = configuration }
+
+    public func importFile(_ path: String, kind: DirectoryKind, into store: Store, now: Int64) throws -> ImportResult {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IngestError.unreadable(path: path, reason: "cannot read the file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let zone = ZoneConverter(identifier: configuration.calendar.timeZone) ?? .utc
+        return try store.transaction {
+            switch kind {
+            case .managers:
+                let parsed = try DirectoryCSV.managers(text)
+                try store.upsertManagers(parsed.records)
+                try recompute(store)
+                return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
+            case .clients:
+                let parsed = try DirectoryCSV.clients(text, numbers: configuration.numbers)
+                try store.upsertClients(parsed.records)
+                try recompute(store)
+                return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
+            case .contacts:
+                let parsed = try DirectoryCSV.contacts(text, numbers: configuration.numbers, zone: zone)
+                let found = try store.upsertContacts(parsed.records, now: now)
+                return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: found)
+            }
+        }
+    }
+
+    private func recompute(_ store: Store) throws {
+        let context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
+        try store.recomputeOpenCallbacks { number, first, rang in
+            context.rules.ownerAndDue(number: number, firstMissedAt: first, rangExtensions: rang, directory: context.directory)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import RingbackCore
+
+/// Reads whole files through the pipeline: `ringback ingest` and quarantine retries.
+public struct FileIngestor {
+    public let pipeline: IngestPipeline
+    public var chunkSize = 8 << 20
+
+    public init(pipeline: IngestPipeline) { self.pipeline = pipeline }
+
+    /// Ingests one file from its start to its end, committing every chunk; the last line
+    /// counts even without a line feed, since the file is complete.
+    public func ingest(path: String, source: SourceContext) throws -> BatchResult {
+        var decoder = try source.makeDecoder()
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var total = BatchResult()
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var carried = 0
+        var line = 1
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + carried, raw.count - carried)
+            }
+            guard count >= 0 else { throw IngestError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+            let available = carried + count
+            let atEnd = count == 0
+            var batch = RecordBatch(source: source, file: path)
+            let (consumed, lines) = buffer.withUnsafeBufferPointer {
+                batch.decode(UnsafeBufferPointer(rebasing: $0[0..<available]), firstLine: line, final: atEnd, decoder: &decoder)
+            }
+            line += lines
+            if consumed == 0, !atEnd, available == buffer.count {
+                // One record larger than the whole buffer: grow (the decoder rejects it).
+                buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count))
+                carried = available
+                continue
+            }
+            let result = try pipeline.commit(batch, flush: atEnd)
+            total.stored += result.stored
+            total.duplicates += result.duplicates
+            total.rejected += result.rejected
+            total.calls += result.calls
+            total.alerts += result.alerts
+            if atEnd { return total }
+            // Keep the unfinished tail at the front of the buffer.
+            carried = available - consumed
+            if carried > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    raw.baseAddress!.copyMemory(from: raw.baseAddress! + consumed, byteCount: carried)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import RingbackCore
+import RingbackStore
+
+/// The decoded records of one read of one file, and where the read ended.
+public struct RecordBatch {
+    public var source: SourceContext
+    public var file: String
+    public var legs: [(leg: CallLeg, line: Int)] = []
+    public var rejected: [RejectedRecord] = []
+    /// The read position to commit with these rows.
+    public var checkpoint: (fileKey: String, position: Checkpoint)?
+    /// Bytes known to be written but not read yet (for `status`).
+    public var pendingBytes: Int64 = 0
+
+    public init(source: SourceContext, file: String) {
+        self.source = source
+        self.file = file
+    }
+
+    /// Decodes every complete record in `buffer`; returns the bytes and lines consumed.
+    @discardableResult
+    public mutating func decode(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, final: Bool,
+                                decoder: inout any CDRDecoder) -> (consumed: Int, lines: Int) {
+        LineSplitter.forEachRecord(in: buffer, firstLine: firstLine, final: final) { record in
+            guard record.bytes.count <= LineSplitter.maximumRecordLength else {
+                rejected.append(RejectedRecord(file: file, line: record.line,
+                                               reason: "record of \(record.bytes.count) bytes; the limit is 64 KiB",
+                                               raw: Array(record.bytes.prefix(1024))))
+                return
+            }
+            switch decoder.decode(record.bytes) {
+            case .success(let leg?): legs.append((leg, record.line))
+            case .success(nil): break
+            case .failure(let failure):
+                rejected.append(RejectedRecord(file: file, line: record.line, reason: failure.reason, raw: Array(record.bytes)))
+            }
+        }
+    }
+}
+
+/// What one committed batch did.
+public struct BatchResult: Sendable, Equatable {
+    public var stored = 0
+    public var duplicates = 0
+    public var rejected = 0
+    public var calls = 0
+    public var alerts = 0
+    public init() {}
+}

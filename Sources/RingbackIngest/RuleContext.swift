@@ -1,0 +1,33 @@
+import RingbackConfig
+import RingbackCore
+
+/// Everything the pipeline derives from the configuration and the current directory:
+/// rebuilt whenever the directory changes.
+public struct RuleContext: Sendable {
+    public let configuration: RingbackConfiguration
+    public let directory: Directory
+    public let classifier: CallClassifier
+    public let rules: CallbackRules
+    public let officeZone: ZoneConverter
+
+    public init(configuration: RingbackConfiguration, directory: Directory) throws {
+        self.configuration = configuration
+        self.directory = directory
+        officeZone = ZoneConverter(identifier: configuration.calendar.timeZone) ?? .utc
+        let extensions = try ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
+                                              listed: directory.listedExtensions)
+        classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions)
+        let calendar = configuration.calendar
+        let workingTime: any WorkingTime = calendar.workingHours.isEmpty
+            ? WallClockTime()
+            : WorkingCalendar(zone: officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
+                              holidays: calendar.holidays)
+        let sla = SLAPolicy(minutesA: configuration.sla.a, minutesB: configuration.sla.b, minutesC: configuration.sla.c,
+                            minutesUnknown: configuration.sla.unknown, workingTime: workingTime)
+        let ignored = Set(configuration.contacts.ignore.compactMap(configuration.numbers.normalize))
+        rules = CallbackRules(settings: RuleSettings(sla: sla, graceMinutes: configuration.contacts.grace,
+                                                     allExtensions: configuration.contacts.allExtensions, ignored: ignored))
+    }
+
+    public var headID: String? { directory.head?.id }
+}

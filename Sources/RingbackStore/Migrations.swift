@@ -1,0 +1,173 @@
+/// The schema, as an ordered list of migrations; `PRAGMA user_version` records how many
+/// have run. Append new migrations; never edit one that has shipped.
+enum Migrations {
+    static let all: [String] = [
+        // 1: the first schema.
+        """
+        CREATE TABLE legs (
+            leg_id INTEGER PRIMARY KEY,
+            digest BLOB NOT NULL UNIQUE,
+            call_id TEXT,
+            source TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            accountcode TEXT, src TEXT, dst TEXT, dcontext TEXT, clid TEXT,
+            channel TEXT, dstchannel TEXT, lastapp TEXT, lastdata TEXT,
+            start INTEGER NOT NULL, answer INTEGER, end INTEGER NOT NULL,
+            duration INTEGER NOT NULL, billsec INTEGER NOT NULL,
+            disposition TEXT NOT NULL, amaflags TEXT,
+            uniqueid TEXT, userfield TEXT, peeraccount TEXT, linkedid TEXT, sequence INTEGER
+        );
+        CREATE INDEX legs_waiting ON legs(leg_id) WHERE call_id IS NULL;
+        CREATE INDEX legs_call ON legs(call_id);
+
+        CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER NOT NULL,
+            direction TEXT NOT NULL,
+            number TEXT,
+            raw_number TEXT NOT NULL,
+            answered INTEGER NOT NULL,
+            extension TEXT,
+            rang TEXT NOT NULL,
+            voicemail INTEGER NOT NULL,
+            talk_seconds INTEGER NOT NULL,
+            leg_count INTEGER NOT NULL,
+            client_id TEXT,
+            manager_id TEXT,
+            callback_id INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX calls_missed ON calls(started_at) WHERE direction = 'inbound' AND answered = 0;
+
+        CREATE TABLE callbacks (
+            callback_id INTEGER PRIMARY KEY,
+            number TEXT NOT NULL,
+            client_id TEXT,
+            manager_id TEXT,
+            first_call_id TEXT NOT NULL,
+            first_missed_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            resolved_at INTEGER,
+            resolved_by TEXT,
+            resolution_call_id TEXT,
+            reason TEXT
+        );
+        CREATE UNIQUE INDEX callbacks_open_number ON callbacks(number) WHERE state = 'open';
+        CREATE INDEX callbacks_state ON callbacks(state, due_at);
+        CREATE INDEX callbacks_manager ON callbacks(manager_id, state);
+
+        CREATE TABLE callback_calls (
+            callback_id INTEGER NOT NULL,
+            call_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (callback_id, call_id)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE alerts (
+            alert_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            raised_at INTEGER NOT NULL,
+            manager_id TEXT,
+            client_id TEXT,
+            number TEXT,
+            call_id TEXT,
+            callback_id INTEGER,
+            acknowledged_at INTEGER,
+            acknowledged_by TEXT,
+            resolved_at INTEGER,
+            resolution TEXT,
+            UNIQUE (kind, call_id)
+        );
+        CREATE INDEX alerts_raised ON alerts(raised_at);
+        CREATE INDEX alerts_callback ON alerts(callback_id);
+        CREATE INDEX alerts_call ON alerts(call_id);
+
+        CREATE TABLE contact_checks (
+            call_id TEXT PRIMARY KEY,
+            manager_id TEXT,
+            client_id TEXT,
+            number TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            deadline INTEGER NOT NULL,
+            checked INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX contact_checks_due ON contact_checks(deadline) WHERE checked = 0;
+
+        CREATE TABLE managers (
+            manager_id TEXT PRIMARY KEY, name TEXT NOT NULL, login TEXT, email TEXT, role TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE manager_extensions (
+            extension TEXT PRIMARY KEY, manager_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE clients (
+            client_id TEXT PRIMARY KEY, name TEXT NOT NULL, abc TEXT, manager_id TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE client_phones (
+            number TEXT PRIMARY KEY, client_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX client_phones_client ON client_phones(client_id);
+        CREATE TABLE contacts (
+            contact_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, manager_id TEXT, client_id TEXT,
+            phone TEXT, kind TEXT, note TEXT, imported_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX contacts_client ON contacts(client_id, created_at);
+        CREATE INDEX contacts_phone ON contacts(phone, created_at);
+
+        CREATE TABLE checkpoints (
+            source TEXT NOT NULL,
+            file_key TEXT NOT NULL,
+            path TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            line INTEGER NOT NULL,
+            fingerprint BLOB NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (source, file_key)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            last_row_at INTEGER,
+            last_read_at INTEGER,
+            rows INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            pending_bytes INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            updated_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE TABLE quarantine (
+            quarantine_id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            raw BLOB NOT NULL,
+            dialect TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (source, file, line, raw)
+        );
+
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        """,
+    ]
+
+    static func apply(to connection: SQLiteConnection) throws {
+        let current = try connection.prepare("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
+        guard current < all.count else {
+            if current > all.count {
+                throw StoreError(.other, "the store \(connection.path) has schema version \(current); this ringback knows up to \(all.count): upgrade ringback")
+            }
+            return
+        }
+        try connection.transaction {
+            for index in current..<all.count { try connection.execute(all[index]) }
+            try connection.execute("PRAGMA user_version = \(all.count)")
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import CSQLite
+import Foundation
+
+/// A failed SQLite call, with the statement and SQLite's own message.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case cannotOpen, busy, full, constraint, corrupt, other }
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+
+    init(code: Int32, message: String) {
+        switch code & 0xff {
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_NOTADB, SQLITE_AUTH: kind = .cannotOpen
+        case SQLITE_BUSY, SQLITE_LOCKED: kind = .busy
+        case SQLITE_FULL: kind = .full
+        case SQLITE_CONSTRAINT: kind = .constraint
+        case SQLITE_CORRUPT: kind = .corrupt
+        default: kind = .other
+        }
+        self.message = message
+    }
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// One SQLite connection. Not thread-safe: one owner uses it (the daemon's pipeline actor,
+/// or a CLI command).
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    public let path: String
+    private var statements: [String: Statement] = [:]
+
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let code = sqlite3_open_v2(path, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(code: code, message: "cannot open the store \(path): \(message)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    public func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &error)
+        if code != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(error)
+            throw StoreError(code: code, message: "\(message) (in: \(sql.prefix(80)))")
+        }
+    }
+
+    /// A prepared statement, cached by its SQL text: every statement of the project is
+    /// prepared once and takes its values as bound parameters.
+    public func prepare(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard code == SQLITE_OK, let raw else {
+            throw StoreError(code: code, message: "\(String(cString: sqlite3_errmsg(handle))) (in: \(sql.prefix(120)))")
+        }
+        let statement = Statement(raw, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or none.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func error(_ code: Int32, _ sql: String) -> StoreError {
+        StoreError(code: code, message: "\(String(cString: sqlite3_errmsg(handle))) (in: \(sql.prefix(120)))")
+    }
+}
+
+/// A value SQLite stores.
+public enum SQLValue: Sendable, Equatable {
+    case null
+    case integer(Int64)
+    case text(String)
+    case blob([UInt8])
+}
+
+public final class Statement {
+    let raw: OpaquePointer
+    unowned let connection: SQLiteConnection
+
+    init(_ raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(raw) }
+
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    @discardableResult
+    public func bind(_ values: [SQLValue]) -> Statement {
+        for (offset, value) in values.enumerated() { bind(value, at: Int32(offset + 1)) }
+        return self
+    }
+
+    public func bind(_ value: SQLValue, at index: Int32) {
+        switch value {
+        case .null: sqlite3_bind_null(raw, index)
+        case .integer(let v): sqlite3_bind_int64(raw, index, v)
+        case .text(let v): sqlite3_bind_text(raw, index, v, -1, ringback_sqlite_transient())
+        case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), ringback_sqlite_transient()) }
+        }
+    }
+
+    /// Steps once; true while a row is available.
+    public func step() throws -> Bool {
+        let code = sqlite3_step(raw)
+        if code == SQLITE_ROW { return true }
+        if code == SQLITE_DONE { return false }
+        throw connection.error(code, String(cString: sqlite3_sql(raw)))
+    }
+
+    public func run(_ values: [SQLValue] = []) throws {
+        bind(values)
+        while try step() {}
+        sqlite3_reset(raw)
+    }
+
+    /// Every row, mapped.
+    @discardableResult
+    public func rows<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        bind(values)
+        var result: [T] = []
+        while try step() { result.append(try map(Row(statement: raw))) }
+        sqlite3_reset(raw)
+        return result
+    }
+
+    public func first<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        bind(values)
+        defer { sqlite3_reset(raw) }
+        return try step() ? try map(Row(statement: raw)) : nil
+    }
+}
+
+/// The current row of a statement; columns by position.
+public struct Row {
+    let statement: OpaquePointer
+
+    public func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+    public func optionalInt(_ i: Int32) -> Int64? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, i)
+    }
+    public func string(_ i: Int32) -> String {
+        guard let text = sqlite3_column_text(statement, i) else { return "" }
+        return String(cString: text)
+    }
+    public func optionalString(_ i: Int32) -> String? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : string(i)
+    }
+    public func blob(_ i: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, i))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, i) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+    public func value(_ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(int(i))
+        case SQLITE_BLOB: .blob(blob(i))
+        default: .text(string(i))
+        }
+    }
+}
+
+extension SQLValue {
+    public init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    public init(_ value: Int64?) { self = value.map { .integer($0) } ?? .null }
+    public init(_ value: Int?) { self = value.map { .integer(Int64($0)) } ?? .null }
+    public init(_ value: Bool) { self = .integer(value ? 1 : 0) }
+}

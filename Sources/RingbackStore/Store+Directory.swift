@@ -1,0 +1,100 @@
+import RingbackCore
+
+extension Store {
+    public func loadDirectory() throws -> Directory {
+        var extensions: [String: [String]] = [:]
+        try connection.prepare("SELECT extension, manager_id FROM manager_extensions ORDER BY extension").rows {
+            extensions[$0.string(1), default: []].append($0.string(0))
+        }
+        let managers = try connection.prepare("SELECT manager_id, name, login, email, role FROM managers ORDER BY manager_id")
+            .rows { row in
+                Manager(id: row.string(0), name: row.string(1), extensions: extensions[row.string(0)] ?? [],
+                        login: row.string(2), email: row.string(3), role: Manager.Role(rawValue: row.string(4)) ?? .manager)
+            }
+        var phones: [String: [String]] = [:]
+        try connection.prepare("SELECT number, client_id FROM client_phones").rows { phones[$0.string(1), default: []].append($0.string(0)) }
+        let clients = try connection.prepare("SELECT client_id, name, abc, manager_id FROM clients ORDER BY client_id").rows { row in
+            Client(id: row.string(0), name: row.string(1), abc: row.optionalString(2).flatMap(ABCGroup.init(rawValue:)),
+                   phones: phones[row.string(0)] ?? [], managerID: row.optionalString(3))
+        }
+        return Directory(managers: managers, clients: clients)
+    }
+
+    /// Adds or updates managers (by `manager_id`); their extension lists are replaced.
+    public func upsertManagers(_ managers: [Manager]) throws {
+        let upsert = try connection.prepare("""
+            INSERT INTO managers (manager_id, name, login, email, role) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(manager_id) DO UPDATE SET name = excluded.name, login = excluded.login, email = excluded.email,
+                role = excluded.role
+            """)
+        for manager in managers {
+            try upsert.run([.text(manager.id), .text(manager.name), .text(manager.login), .text(manager.email),
+                            .text(manager.role.rawValue)])
+            try connection.prepare("DELETE FROM manager_extensions WHERE manager_id = ?").run([.text(manager.id)])
+            for ext in manager.extensions {
+                try connection.prepare("""
+                    INSERT INTO manager_extensions (extension, manager_id) VALUES (?, ?)
+                    ON CONFLICT(extension) DO UPDATE SET manager_id = excluded.manager_id
+                    """).run([.text(ext), .text(manager.id)])
+            }
+        }
+        try bumpDirectoryVersion()
+    }
+
+    /// Adds or updates clients (by `client_id`); their phone lists are replaced.
+    public func upsertClients(_ clients: [Client]) throws {
+        let upsert = try connection.prepare("""
+            INSERT INTO clients (client_id, name, abc, manager_id) VALUES (?, ?, ?, ?)
+            ON CONFLICT(client_id) DO UPDATE SET name = excluded.name, abc = excluded.abc, manager_id = excluded.manager_id
+            """)
+        for client in clients {
+            try upsert.run([.text(client.id), .text(client.name), SQLValue(client.abc?.rawValue), SQLValue(client.managerID)])
+            try connection.prepare("DELETE FROM client_phones WHERE client_id = ?").run([.text(client.id)])
+            for phone in client.phones {
+                try connection.prepare("""
+                    INSERT INTO client_phones (number, client_id) VALUES (?, ?)
+                    ON CONFLICT(number) DO UPDATE SET client_id = excluded.client_id
+                    """).run([.text(phone), .text(client.id)])
+            }
+        }
+        try bumpDirectoryVersion()
+    }
+
+    /// Adds or updates contacts (by `contact_id`) and resolves the `no_contact` alerts they
+    /// answer. Returns how many alerts were resolved.
+    @discardableResult
+    public func upsertContacts(_ contacts: [Contact], now: Int64) throws -> Int {
+        let upsert = try connection.prepare("""
+            INSERT INTO contacts (contact_id, created_at, manager_id, client_id, phone, kind, note, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(contact_id) DO UPDATE SET created_at = excluded.created_at, manager_id = excluded.manager_id,
+                client_id = excluded.client_id, phone = excluded.phone, kind = excluded.kind, note = excluded.note
+            """)
+        for contact in contacts {
+            try upsert.run([.text(contact.id), .integer(contact.createdAt), SQLValue(contact.managerID),
+                            SQLValue(contact.clientID), SQLValue(contact.phone), .text(contact.kind), .text(contact.note),
+                            .integer(now)])
+        }
+        return try resolveFoundContacts(now: now)
+    }
+
+    private func bumpDirectoryVersion() throws {
+        try setMeta("directory_version", String(try directoryVersion() + 1))
+    }
+
+    /// Recomputes owner, client and due time of open callbacks after a directory import
+    /// (SPEC §4.1: closed callbacks keep what they had).
+    public func recomputeOpenCallbacks(
+        _ compute: (_ number: String, _ firstMissedAt: Int64, _ rang: [String]) -> (owner: String?, clientID: String?, dueAt: Int64)
+    ) throws {
+        let open = try connection.prepare("""
+            SELECT cb.callback_id, cb.number, cb.first_missed_at, coalesce(c.rang, '') FROM callbacks cb
+            LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
+            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.string(3)) }
+        let update = try connection.prepare("UPDATE callbacks SET manager_id = ?, client_id = ?, due_at = ? WHERE callback_id = ?")
+        for (id, number, first, rang) in open {
+            let result = compute(number, first, rang.split(separator: ";").map(String.init))
+            try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import RingbackCore
+
+/// An open callback as `ringback pending` shows it.
+public struct PendingCallback: Sendable {
+    public var callbackID: Int64
+    public var number: String
+    public var clientID: String?
+    public var clientName: String?
+    public var abc: String?
+    public var managerID: String?
+    public var firstMissedAt: Int64
+    public var lastMissedAt: Int64
+    public var missedCount: Int
+    public var attempts: Int
+    public var dueAt: Int64
+    public var overdue: Bool
+}
+
+/// One missed inbound call with what became of its callback.
+public struct MissedCall: Sendable {
+    public var callID: String
+    public var startedAt: Int64
+    public var number: String?
+    public var rawNumber: String
+    public var clientID: String?
+    public var clientName: String?
+    public var managerID: String?
+    public var extensionNumber: String?
+    public var voicemail: Bool
+    public var callbackID: Int64?
+    public var callbackState: String?
+    public var resolvedAt: Int64?
+    public var resolvedBy: String?
+    public var late: Bool?
+    public var dueAt: Int64?
+}
+
+public struct AlertRecord: Sendable {
+    public var alertID: Int64
+    public var kind: String
+    public var raisedAt: Int64
+    public var managerID: String?
+    public var clientID: String?
+    public var number: String?
+    public var callID: String?
+    public var callbackID: Int64?
+    public var state: String
+    public var acknowledgedAt: Int64?
+    public var resolvedAt: Int64?
+    public var resolution: String?
+}
+
+public struct QuarantinedRecord: Sendable {
+    public var id: Int64
+    public var source: String
+    public var file: String
+    public var line: Int
+    public var reason: String
+    public var raw: [UInt8]
+    public var dialect: String
+    public var timeZone: String
+    public var createdAt: Int64
+}
+
+public struct SourceStatus: Sendable {
+    public var name: String
+    public var kind: String
+    public var state: String
+    public var lastRowAt: Int64?
+    public var lastReadAt: Int64?
+    public var rows: Int
+    public var rejected: Int
+    public var pendingBytes: Int64
+    public var lastError: String?
+    public var updatedAt: Int64
+}
+
+/// Errors a person caused by asking for something that is not there.
+public struct StoreRequestError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Store {
+    /// Callbacks open at `at`: overdue first, then by ABC group and due time (SPEC §6).
+    public func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback] {
+        let rows = try connection.prepare("""
+            SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
+                (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1),
+                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1),
+                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?1),
+                cb.due_at
+            FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
+            WHERE cb.first_missed_at <= ?1 AND (cb.resolved_at IS NULL OR cb.resolved_at > ?1)
+              AND (?2 IS NULL OR cb.manager_id = ?2) AND (?3 = 0 OR cb.due_at <= ?1)
+            """).rows([.integer(at), SQLValue(managerID), SQLValue(overdueOnly)]) { row in
+                PendingCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
+                                clientName: row.optionalString(3), abc: row.optionalString(4), managerID: row.optionalString(5),
+                                firstMissedAt: row.int(6), lastMissedAt: row.optionalInt(7) ?? row.int(6),
+                                missedCount: Int(row.int(8)), attempts: Int(row.int(9)), dueAt: row.int(10),
+                                overdue: row.int(10) <= at)
+            }
+        func rank(_ abc: String?) -> Int { ["A": 0, "B": 1, "C": 2][abc ?? ""] ?? 3 }
+        return rows.sorted {
+            ($0.overdue ? 0 : 1, rank($0.abc), $0.dueAt, $0.callbackID) < ($1.overdue ? 0 : 1, rank($1.abc), $1.dueAt, $1.callbackID)
+        }
+    }
+
+    /// Missed inbound calls that started in `[since, until)` and by `at`, with their
+    /// callback's state as of `at`.
+    public func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall] {
+        try connection.prepare("""
+            SELECT c.call_id, c.started_at, c.number, c.raw_number, c.client_id, cl.name, coalesce(cb.manager_id, c.manager_id),
+                c.extension, c.voicemail, c.callback_id, cb.state, cb.resolved_at, cb.resolved_by, cb.due_at
+            FROM calls c
+            LEFT JOIN callbacks cb ON cb.callback_id = c.callback_id
+            LEFT JOIN clients cl ON cl.client_id = c.client_id
+            WHERE c.direction = 'inbound' AND c.answered = 0 AND c.started_at >= ?1 AND c.started_at < ?2 AND c.started_at <= ?3
+              AND (?4 IS NULL OR coalesce(cb.manager_id, c.manager_id) = ?4)
+            ORDER BY c.started_at, c.call_id
+            """).rows([.integer(since), .integer(until), .integer(at), SQLValue(managerID)]) { row in
+                let callbackID = row.optionalInt(9)
+                let resolvedAt = row.optionalInt(11).flatMap { $0 <= at ? $0 : nil }
+                let dueAt = row.optionalInt(13)
+                return MissedCall(
+                    callID: row.string(0), startedAt: row.int(1), number: row.optionalString(2), rawNumber: row.string(3),
+                    clientID: row.optionalString(4), clientName: row.optionalString(5), managerID: row.optionalString(6),
+                    extensionNumber: row.optionalString(7), voicemail: row.int(8) != 0, callbackID: callbackID,
+                    callbackState: callbackID == nil ? nil : (resolvedAt == nil ? "open" : row.optionalString(10)),
+                    resolvedAt: resolvedAt, resolvedBy: resolvedAt == nil ? nil : row.optionalString(12),
+                    late: resolvedAt.flatMap { r in dueAt.map { r > $0 } }, dueAt: dueAt)
+            }
+    }
+
+    /// Alerts raised by `at`, with their state as of `at`.
+    public func alerts(at: Int64, kind: String?, state: String?, managerID: String?) throws -> [AlertRecord] {
+        try connection.prepare("""
+            SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
+                resolved_at, resolution
+            FROM alerts WHERE raised_at <= ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR manager_id = ?3)
+            ORDER BY raised_at, alert_id
+            """).rows([.integer(at), SQLValue(kind), SQLValue(managerID)]) { row in
+                let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
+                let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
+                return AlertRecord(alertID: row.int(0), kind: row.string(1), raisedAt: row.int(2),
+                                   managerID: row.optionalString(3), clientID: row.optionalString(4),
+                                   number: row.optionalString(5), callID: row.optionalString(6),
+                                   callbackID: row.optionalInt(7),
+                                   state: resolved != nil ? "resolved" : acknowledged != nil ? "acknowledged" : "open",
+                                   acknowledgedAt: acknowledged, resolvedAt: resolved,
+                                   resolution: resolved == nil ? nil : row.optionalString(10))
+            }
+            .filter { state == nil || $0.state == state }
+    }
+
+    public func acknowledge(alertID: Int64, by login: String, now: Int64) throws {
+        try transaction {
+            guard try connection.prepare("SELECT 1 FROM alerts WHERE alert_id = ?").first([.integer(alertID)], { _ in true }) == true
+            else { throw StoreRequestError("no alert \(alertID)") }
+            try connection.prepare("""
+                UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE alert_id = ? AND acknowledged_at IS NULL
+                """).run([.integer(now), .text(login), .integer(alertID)])
+        }
+    }
+
+    /// Manual close (SPEC §4.2), credited to the login that made it.
+    public func closeCallback(_ id: Int64, reason: String, by login: String, now: Int64, headID: String?) throws {
+        try transaction {
+            guard let due = try connection.prepare("SELECT due_at FROM callbacks WHERE callback_id = ? AND state = 'open'")
+                .first([.integer(id)], { $0.int(0) })
+            else { throw StoreRequestError("no open callback \(id)") }
+            try resolveCallback(id, resolution: .closed, at: now, by: login, callID: nil, reason: reason,
+                                late: now > due, dueAt: due, headID: headID)
+        }
+    }
+
+    public func assignCallback(_ id: Int64, to managerID: String) throws {
+        try transaction {
+            guard try connection.prepare("SELECT 1 FROM managers WHERE manager_id = ?").first([.text(managerID)], { _ in true }) == true
+            else { throw StoreRequestError("no manager \(managerID) in the directory") }
+            guard try connection.prepare("SELECT 1 FROM callbacks WHERE callback_id = ? AND state = 'open'")
+                .first([.integer(id)], { _ in true }) == true
+            else { throw StoreRequestError("no open callback \(id)") }
+            try connection.prepare("UPDATE callbacks SET manager_id = ? WHERE callback_id = ?").run([.text(managerID), .integer(id)])
+            try connection.prepare("UPDATE alerts SET manager_id = ? WHERE callback_id = ? AND resolved_at IS NULL")
+                .run([.text(managerID), .integer(id)])
+        }
+    }
+
+    public func quarantined() throws -> [QuarantinedRecord] {
+        try connection.prepare("""
+            SELECT quarantine_id, source, file, line, reason, raw, dialect, time_zone, created_at FROM quarantine
+            ORDER BY quarantine_id
+            """).rows {
+                QuarantinedRecord(id: $0.int(0), source: $0.string(1), file: $0.string(2), line: Int($0.int(3)),
+                                  reason: $0.string(4), raw: $0.blob(5), dialect: $0.string(6), timeZone: $0.string(7),
+                                  createdAt: $0.int(8))
+            }
+    }
+
+    public func removeQuarantined(_ id: Int64) throws {
+        try connection.prepare("DELETE FROM quarantine WHERE quarantine_id = ?").run([.integer(id)])
+    }
+
+    public func updateQuarantineReason(_ id: Int64, reason: String) throws {
+        try connection.prepare("UPDATE quarantine SET reason = ? WHERE quarantine_id = ?").run([.text(reason), .integer(id)])
+    }
+
+    public func purgeQuarantine() throws -> Int {
+        try connection.prepare("DELETE FROM quarantine").run()
+        return connection.changes
+    }
+
+    public func sourceStatuses() throws -> [SourceStatus] {
+        try connection.prepare("""
+            SELECT name, kind, state, last_row_at, last_read_at, rows, rejected, pending_bytes, last_error, updated_at
+            FROM sources ORDER BY name
+            """).rows {
+                SourceStatus(name: $0.string(0), kind: $0.string(1), state: $0.string(2), lastRowAt: $0.optionalInt(3),
+                             lastReadAt: $0.optionalInt(4), rows: Int($0.int(5)), rejected: Int($0.int(6)),
+                             pendingBytes: $0.int(7), lastError: $0.optionalString(8), updatedAt: $0.int(9))
+            }
+    }
+
+    /// Row counts for `status` and tests.
+    public func counts() throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for table in ["legs", "calls", "callbacks", "alerts", "quarantine", "contacts", "clients", "managers"] {
+            result[table] = Int(try connection.prepare("SELECT count(*) FROM \(table)").first { $0.int(0) } ?? 0)
+        }
+        result["open_callbacks"] = Int(try connection.prepare("SELECT count(*) FROM callbacks WHERE state = 'open'").first { $0.int(0) } ?? 0)
+        return result
+    }
+}

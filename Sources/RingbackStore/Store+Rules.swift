@@ -1,0 +1,168 @@
+import RingbackCore
+
+/// The kinds of alert (SPEC §4.5).
+public enum AlertKind: String, Sendable, CaseIterable {
+    case missedCall = "missed_call"
+    case callbackOverdue = "callback_overdue"
+    case noContact = "no_contact"
+}
+
+extension Store {
+    public func openCallback(number: String) throws -> OpenCallback? {
+        try connection.prepare("SELECT callback_id, due_at FROM callbacks WHERE number = ? AND state = 'open'")
+            .first([.text(number)]) { OpenCallback(id: $0.int(0), dueAt: $0.int(1)) }
+    }
+
+    /// Stores a classified call and applies what the rules decided, in the caller's
+    /// transaction. `headID` owns the alerts of unassigned callbacks.
+    public func record(_ call: Call, decision: CallDecision, headID: String?) throws {
+        var callbackID: Int64?
+        switch decision.callbackAction {
+        case .open(let new)?:
+            try connection.prepare("""
+                INSERT INTO callbacks (number, client_id, manager_id, first_call_id, first_missed_at, due_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, 'open')
+                """).run([.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .text(call.callID),
+                          .integer(new.missedAt), .integer(new.dueAt)])
+            let id = connection.lastInsertRowID
+            callbackID = id
+            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
+            try raiseAlert(.missedCall, at: call.startedAt, managerID: new.ownerID ?? headID, clientID: new.clientID,
+                           number: new.number, callID: call.callID, callbackID: id)
+        case .countMissed(let id)?:
+            callbackID = id
+            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
+        case .countAttempt(let id)?:
+            try linkCall(callbackID: id, callID: call.callID, role: "attempt", at: call.startedAt)
+        case .resolve(let id, let resolution, let creditedTo, let late, let dueAt)?:
+            try linkCall(callbackID: id, callID: call.callID, role: "resolution", at: call.startedAt)
+            try resolveCallback(id, resolution: resolution, at: call.startedAt, by: creditedTo, callID: call.callID,
+                                reason: nil, late: late, dueAt: dueAt, headID: headID)
+        case nil:
+            break
+        }
+        try connection.prepare("""
+            INSERT INTO calls (call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang,
+                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(call_id) DO NOTHING
+            """).run([.text(call.callID), .integer(call.startedAt), .integer(call.endedAt), .text(call.direction.rawValue),
+                      SQLValue(call.number), .text(call.rawNumber), SQLValue(call.answered), SQLValue(call.extensionNumber),
+                      .text(call.rangExtensions.joined(separator: ";")), SQLValue(call.voicemail),
+                      .integer(Int64(call.talkSeconds)), .integer(Int64(call.legCount)), SQLValue(decision.clientID),
+                      SQLValue(decision.managerID), SQLValue(callbackID)])
+        if let check = decision.contactCheck {
+            try connection.prepare("""
+                INSERT INTO contact_checks (call_id, manager_id, client_id, number, started_at, deadline)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """).run([.text(check.callID), SQLValue(check.managerID), SQLValue(check.clientID), .text(check.number),
+                          .integer(check.startedAt), .integer(check.deadline)])
+        }
+    }
+
+    private func linkCall(callbackID: Int64, callID: String, role: String, at: Int64) throws {
+        try connection.prepare("INSERT INTO callback_calls (callback_id, call_id, role, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .run([.integer(callbackID), .text(callID), .text(role), .integer(at)])
+    }
+
+    /// Closes a callback and the alerts it raised. A callback resolved after its due time
+    /// was overdue from the due time on: that alert is raised too, at the due time, so
+    /// replaying the same input gives the same alerts whenever it is processed.
+    func resolveCallback(_ id: Int64, resolution: Resolution, at: Int64, by: String?, callID: String?, reason: String?,
+                         late: Bool, dueAt: Int64, headID: String?) throws {
+        if late { try raiseOverdue(callbackID: id, headID: headID) }
+        try connection.prepare("""
+            UPDATE callbacks SET state = ?, resolved_at = ?, resolved_by = ?, resolution_call_id = ?, reason = ?
+            WHERE callback_id = ? AND state = 'open'
+            """).run([.text(resolution.rawValue), .integer(at), SQLValue(by), SQLValue(callID), SQLValue(reason), .integer(id)])
+        try connection.prepare("""
+            UPDATE alerts SET resolved_at = ?, resolution = ? WHERE callback_id = ? AND resolved_at IS NULL
+            """).run([.integer(at), .text(resolution.rawValue), .integer(id)])
+    }
+
+    @discardableResult
+    func raiseAlert(_ kind: AlertKind, at: Int64, managerID: String?, clientID: String?, number: String?,
+                    callID: String, callbackID: Int64?) throws -> Bool {
+        try connection.prepare("""
+            INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, call_id) DO NOTHING
+            """).run([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
+                      .text(callID), SQLValue(callbackID)])
+        return connection.changes == 1
+    }
+
+    private func raiseOverdue(callbackID: Int64, headID: String?) throws {
+        guard let row = try connection.prepare("""
+            SELECT manager_id, client_id, number, first_call_id, due_at FROM callbacks WHERE callback_id = ?
+            """).first([.integer(callbackID)], { ($0.optionalString(0), $0.optionalString(1), $0.string(2), $0.string(3), $0.int(4)) })
+        else { return }
+        try raiseAlert(.callbackOverdue, at: row.4, managerID: row.0 ?? headID, clientID: row.1, number: row.2,
+                       callID: row.3, callbackID: callbackID)
+    }
+
+    /// Raises every time-based alert whose moment has come (SPEC §4.3, §4.4): callbacks past
+    /// their due time, answered calls whose grace ran out without a contact. Returns how
+    /// many alerts were raised.
+    @discardableResult
+    public func raiseDueAlerts(now: Int64, headID: String?) throws -> Int {
+        var raised = 0
+        let overdue = try connection.prepare("""
+            SELECT c.callback_id FROM callbacks c
+            WHERE c.state = 'open' AND c.due_at <= ?
+              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = 'callback_overdue' AND a.call_id = c.first_call_id)
+            """).rows([.integer(now)]) { $0.int(0) }
+        for id in overdue {
+            try raiseOverdue(callbackID: id, headID: headID)
+            raised += 1
+        }
+        let checks = try connection.prepare("""
+            SELECT call_id, manager_id, client_id, number, started_at, deadline FROM contact_checks
+            WHERE checked = 0 AND deadline <= ?
+            """).rows([.integer(now)]) {
+                ContactCheck(callID: $0.string(0), managerID: $0.optionalString(1), clientID: $0.optionalString(2),
+                             number: $0.string(3), startedAt: $0.int(4), deadline: $0.int(5))
+            }
+        for check in checks {
+            if try !contactExists(for: check) {
+                if try raiseAlert(.noContact, at: check.deadline, managerID: check.managerID, clientID: check.clientID,
+                                  number: check.number, callID: check.callID, callbackID: nil) { raised += 1 }
+            }
+            try connection.prepare("UPDATE contact_checks SET checked = 1 WHERE call_id = ?").run([.text(check.callID)])
+        }
+        return raised
+    }
+
+    /// A CRM contact for the call's client or number, created between the call's start and
+    /// the end of the grace.
+    func contactExists(for check: ContactCheck) throws -> Bool {
+        let window: [SQLValue] = [.integer(check.startedAt), .integer(check.deadline)]
+        if let client = check.clientID,
+           try connection.prepare("SELECT 1 FROM contacts WHERE client_id = ? AND created_at BETWEEN ? AND ? LIMIT 1")
+            .first([.text(client)] + window, { _ in true }) == true {
+            return true
+        }
+        return try connection.prepare("SELECT 1 FROM contacts WHERE phone = ? AND created_at BETWEEN ? AND ? LIMIT 1")
+            .first([.text(check.number)] + window, { _ in true }) == true
+    }
+
+    /// After contacts are imported: `no_contact` alerts whose call now has a contact in time
+    /// are resolved as `contact_found`.
+    func resolveFoundContacts(now: Int64) throws -> Int {
+        let open = try connection.prepare("""
+            SELECT k.call_id, k.manager_id, k.client_id, k.number, k.started_at, k.deadline FROM alerts a
+            JOIN contact_checks k ON k.call_id = a.call_id
+            WHERE a.kind = 'no_contact' AND a.resolved_at IS NULL
+            """).rows {
+                ContactCheck(callID: $0.string(0), managerID: $0.optionalString(1), clientID: $0.optionalString(2),
+                             number: $0.string(3), startedAt: $0.int(4), deadline: $0.int(5))
+            }
+        var resolved = 0
+        for check in open where try contactExists(for: check) {
+            try connection.prepare("""
+                UPDATE alerts SET resolved_at = ?, resolution = 'contact_found' WHERE kind = 'no_contact' AND call_id = ?
+                """).run([.integer(now), .text(check.callID)])
+            resolved += 1
+        }
+        return resolved
+    }
+}

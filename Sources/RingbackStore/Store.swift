@@ -1,0 +1,38 @@
+import Foundation
+import RingbackCore
+
+/// The SQLite store: the only place that knows SQL.
+///
+/// Concurrency rules, as GRDB states them: one writer (the daemon's pipeline, or one CLI
+/// command at a time) in WAL mode, readers never block it; CLI writes are short IMMEDIATE
+/// transactions that wait up to the busy timeout for the daemon's batch to commit.
+public final class Store {
+    public let connection: SQLiteConnection
+
+    /// Opens (and, when `create`, creates and migrates) the store at `path`.
+    public init(path: String, create: Bool = true) throws {
+        if !create, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.cannotOpen, "no store at \(path): run ringbackd or `ringback ingest` first, or pass --db")
+        }
+        if !FileManager.default.isReadableFile(atPath: path), FileManager.default.fileExists(atPath: path) {
+            throw StoreError(.cannotOpen, "no access to the store \(path): ask for membership of the ringback group")
+        }
+        connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
+        try Migrations.apply(to: connection)
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try connection.transaction(body) }
+
+    func meta(_ key: String) throws -> String? {
+        try connection.prepare("SELECT value FROM meta WHERE key = ?").first([.text(key)]) { $0.string(0) }
+    }
+
+    func setMeta(_ key: String, _ value: String) throws {
+        try connection.prepare("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+
+    /// Increases whenever the directory changes, so a long-running pipeline knows to reload it.
+    public func directoryVersion() throws -> Int { Int(try meta("directory_version") ?? "0") ?? 0 }
+}

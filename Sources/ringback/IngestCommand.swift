@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import RingbackConfig
+import RingbackCore
+import RingbackIngest
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load CDR files once, through the same pipeline as the daemon.",
+        discussion: """
+            Safe to repeat: a CDR already stored is recognised and skipped. A file under a configured \
+            source's path takes that source's dialect and time zone; --dialect and --time-zone override. \
+            Rows that cannot be read go to `ringback quarantine` with their line and reason.
+
+            Examples:
+              ringback ingest /var/log/asterisk/cdr-csv/Master.csv.1
+              ringback ingest old/*.csv --time-zone UTC     # files written with usegmtime=yes
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "CDR files.") var files: [String]
+    @Option(help: "asterisk (default), freeswitch, mapped or ami.") var dialect: String?
+    @Option(name: .customLong("time-zone"), help: "Zone of the files' timestamps, e.g. UTC or Europe/Moscow.")
+    var timeZone: String?
+
+    func run() throws {
+        let environment = try CommandEnvironment(options)
+        if let dialect, Dialect(rawValue: dialect) == nil {
+            throw CommandFailure(message: "--dialect \"\(dialect)\" is not one of asterisk, freeswitch, mapped, ami",
+                                 status: ExitStatus.badInput)
+        }
+        if let timeZone, ZoneConverter(identifier: timeZone) == nil {
+            throw CommandFailure(message: "--time-zone \"\(timeZone)\" is not a known IANA zone", status: ExitStatus.badInput)
+        }
+        let store = try environment.openStore(create: true)
+        let pipeline = try IngestPipeline(store: store, configuration: environment.configuration,
+                                          clock: .fixed(at: environment.at))
+        let ingestor = FileIngestor(pipeline: pipeline)
+        var failed = false
+        for file in files {
+            let source = sourceContext(for: file, configuration: environment.configuration)
+            do {
+                let result = try ingestor.ingest(path: file, source: source)
+                var line = "\(file): \(result.stored) rows stored, \(result.duplicates) already stored, "
+                    + "\(result.calls) calls, \(result.alerts) alerts"
+                if result.rejected > 0 { line += ", \(result.rejected) rows rejected (see `ringback quarantine`)" }
+                print(line)
+                if result.rejected > 0, result.stored + result.duplicates == 0 { failed = true }
+            } catch let error as IngestError {
+                printError("ringback: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(ExitStatus.badInput) }
+    }
+
+    private func sourceContext(for file: String, configuration: RingbackConfiguration) -> SourceContext {
+        let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
+        var context = SourceContext(name: "ingest", kind: "cli", dialect: .asterisk, columns: nil,
+                                    timeZone: configuration.calendar.timeZone)
+        if let source = configuration.sources.first(where: { source in
+            source.kind == .spool && absolute.hasPrefix(URL(fileURLWithPath: source.path).standardizedFileURL.path + "/")
+        }) {
+            context = SourceContext(source, configuration: configuration)
+        }
+        if let dialect { context.dialect = Dialect(rawValue: dialect) ?? context.dialect }
+        if let timeZone { context.timeZone = timeZone }
+        return context
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load the directory: managers, clients or CRM contacts (CSV with a header row).",
+        discussion: """
+            Re-importing a file is harmless; a newer file updates the entries it names. Several values in \
+            one cell are separated by ';'.
+              managers: manager_id,name,extensions,login,email,role       (role: manager or head)
+              clients:  client_id,name,abc,phones,manager_id              (abc: A, B, C or empty)
+              contacts: contact_id,created_at,manager_id,client_id,phone,kind,note
+
+            Examples:
+              ringback import managers managers.csv
+              ringback import contacts crm-export.csv
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "managers, clients or contacts.") var kind: String
+    @Argument(help: "The CSV file.") var file: String
+
+    func run() throws {
+        guard let directoryKind = DirectoryKind(rawValue: kind) else {
+            throw CommandFailure(message: "import what? \"\(kind)\" is not managers, clients or contacts", status: ExitStatus.badInput)
+        }
+        let environment = try CommandEnvironment(options)
+        let store = try environment.openStore(create: true)
+        let result: ImportResult
+        do {
+            result = try DirectoryImporter(configuration: environment.configuration)
+                .importFile(file, kind: directoryKind, into: store, now: environment.now)
+        } catch let error as DirectoryCSV.LineError {
+            throw CommandFailure(message: "\(file): \(error)", status: ExitStatus.badInput)
+        } catch let error as IngestError {
+            throw CommandFailure(message: error.description, status: ExitStatus.badInput)
+        }
+        for error in result.errors { printError("\(file): \(error) (row skipped)") }
+        var summary = "\(file): \(result.imported) \(kind) imported"
+        if result.contactsFound > 0 { summary += ", \(result.contactsFound) no_contact alerts resolved (contact_found)" }
+        print(summary)
+        if !result.errors.isEmpty { throw ExitCode(ExitStatus.badInput) }
+    }
+}

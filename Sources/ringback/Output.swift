@@ -1,0 +1,109 @@
+import Foundation
+import RingbackCore
+
+/// A value in a listing; rendered the same way in every format.
+enum OutputValue {
+    case null
+    case text(String)
+    case integer(Int64)
+    case bool(Bool)
+    case time(Int64)
+}
+
+/// One listed object: named fields in a fixed order (the JSON names of SPEC §6).
+typealias OutputRecord = [(name: String, value: OutputValue)]
+
+enum OutputFormat: String, CaseIterable {
+    case table, json, csv
+}
+
+/// Renders listings as a table for people, JSON for programs, CSV for spreadsheets.
+struct OutputRenderer {
+    let format: OutputFormat
+    let zone: ZoneConverter
+
+    func render(_ records: [OutputRecord], columns: [String], emptyMessage: String) -> String {
+        switch format {
+        case .json: return json(records)
+        case .csv: return csv(records, columns: columns)
+        case .table: return records.isEmpty ? emptyMessage + "\n" : table(records, columns: columns)
+        }
+    }
+
+    func text(_ value: OutputValue, forTable: Bool) -> String {
+        switch value {
+        case .null: return forTable ? "-" : ""
+        case .text(let s): return s
+        case .integer(let i): return String(i)
+        case .bool(let b): return forTable ? (b ? "yes" : "no") : (b ? "true" : "false")
+        case .time(let t): return forTable ? tableTime(t) : zone.iso8601(t)
+        }
+    }
+
+    private func tableTime(_ instant: Int64) -> String {
+        let c = zone.civil(of: instant)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute)
+    }
+
+    private func json(_ records: [OutputRecord]) -> String {
+        if records.isEmpty { return "[]\n" }
+        let objects = records.map { record in
+            "  {" + record.map { "\"\($0.name)\": \(jsonValue($0.value))" }.joined(separator: ", ") + "}"
+        }
+        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    private func jsonValue(_ value: OutputValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .text(let s): return Self.jsonString(s)
+        case .time(let t): return Self.jsonString(zone.iso8601(t))
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    private func csv(_ records: [OutputRecord], columns: [String]) -> String {
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        var lines = [columns.joined(separator: ",")]
+        for record in records {
+            let values = Dictionary(record.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            lines.append(columns.map { field(text(values[$0] ?? .null, forTable: false)) }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func table(_ records: [OutputRecord], columns: [String]) -> String {
+        let rows = records.map { record -> [String] in
+            let values = Dictionary(record.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+            return columns.map { text(values[$0] ?? .null, forTable: true) }
+        }
+        let widths = columns.indices.map { index in
+            max(columns[index].count, rows.map { $0[index].count }.max() ?? 0)
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        return ([line(columns)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import RingbackStore
+
+@main
+struct Ringback: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ringback",
+        abstract: "Missed calls nobody called back, and answered calls nobody recorded: the Ringback CLI.",
+        discussion: """
+            Reads the store that ringbackd writes. Managers see their pending callbacks; the head of sales \
+            sees missed calls and alerts; anyone with access loads the directory.
+
+            Examples:
+              ringback pending                       your open callbacks (all, for the head)
+              ringback pending --overdue --format json
+              ringback missed --since 2026-03-10     missed calls since a day, with callback state
+              ringback alerts --state open
+              ringback ack 12                        acknowledge alert 12
+              ringback resolve 7 --reason spam       close callback 7 by hand
+              ringback assign 7 --manager m2         hand callback 7 to manager m2
+              ringback import clients clients.csv
+              ringback ingest /var/log/asterisk/cdr-csv/Master.csv.1
+              ringback status                        sources, lag, errors (exit 3 when unhealthy)
+            """,
+        subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Ingest.self,
+                      Import.self, Quarantine.self, Status.self]
+    )
+
+    /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            printError("ringback: \(failure.message)")
+            Foundation.exit(failure.status)
+        } catch let error as StoreRequestError {
+            printError("ringback: \(error.description)")
+            Foundation.exit(ExitStatus.badInput)
+        } catch let error as StoreError {
+            printError("ringback: \(error.message)")
+            Foundation.exit(error.kind == .cannotOpen ? ExitStatus.storeUnavailable : ExitStatus.badInput)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            Foundation.exit(code == .validationFailure ? ExitStatus.badInput : code.rawValue == 0 ? 0 : ExitStatus.badInput)
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import RingbackStore
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Health of the sources: last row seen, lag, counts, errors.",
+        discussion: """
+            Exits 3 when a source is failing or lagging (unread data older than a minute), so that \
+            monitoring can run it as a check.
+
+            Example: ringback status --format json
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    /// Unread input older than this is lag.
+    static let lagSeconds: Int64 = 60
+
+    func run() throws {
+        let environment = try CommandEnvironment(options)
+        let store = try environment.openStore()
+        let statuses = try store.sourceStatuses()
+        var unhealthy = false
+        let rows = statuses.map { s -> OutputRecord in
+            let lagging = s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
+            let state = s.state == "failing" ? "failing" : lagging ? "lagging" : s.state
+            if state != "ok" { unhealthy = true }
+            let lag: OutputValue = s.lastRowAt.map { .integer(max(0, environment.now - $0)) } ?? .null
+            return [("source", .text(s.name)), ("kind", .text(s.kind)), ("state", .text(state)),
+                    ("last_row_at", s.lastRowAt.map(OutputValue.time) ?? .null),
+                    ("last_read_at", s.lastReadAt.map(OutputValue.time) ?? .null),
+                    ("seconds_since_last_row", lag), ("rows", .integer(Int64(s.rows))),
+                    ("rejected", .integer(Int64(s.rejected))), ("unread_bytes", .integer(s.pendingBytes)),
+                    ("error", s.lastError.map(OutputValue.text) ?? .null)]
+        }
+        environment.write(rows, columns: ["source", "kind", "state", "last_row_at", "last_read_at", "seconds_since_last_row",
+                                          "rows", "rejected", "unread_bytes", "error"],
+                          empty: "No source has delivered data yet.")
+        if environment.renderer.format == .table {
+            let counts = try store.counts()
+            print("\nstore \(environment.storePath): \(counts["legs"] ?? 0) CDR rows, \(counts["calls"] ?? 0) calls, "
+                  + "\(counts["open_callbacks"] ?? 0) open callbacks, \(counts["alerts"] ?? 0) alerts, "
+                  + "\(counts["quarantine"] ?? 0) quarantined rows")
+        }
+        if unhealthy { throw ExitCode(ExitStatus.sourceUnhealthy) }
+    }
+}
