@@ -2,7 +2,7 @@ import RingbackCore
 import RingbackStore
 
 /// The decoded records of one read of one file, and where the read ended.
-public struct RecordBatch {
+public struct RecordBatch: Sendable {
     public var source: SourceContext
     public var file: String
     public var legs: [(leg: CallLeg, line: Int)] = []

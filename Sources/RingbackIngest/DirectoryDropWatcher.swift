@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import RingbackCore
+
+/// Imports `managers*.csv`, `clients*.csv` and `contacts*.csv` dropped into `[directory]
+/// path`, again whenever one changes. Importing the same file twice is harmless, so a
+/// restart simply imports what is there once more.
+public struct DirectoryDropWatcher: Sendable {
+    public let path: String
+    public let owner: PipelineOwner
+    public let logger: Logger
+
+    public init(path: String, owner: PipelineOwner, logger: Logger) {
+        self.path = path
+        self.owner = owner
+        self.logger = logger
+    }
+
+    public func run(shouldStop: @Sendable () -> Bool) async {
+        let events = DirectoryEvents(path: path)
+        var seen: [String: String] = [:]
+        while !shouldStop() {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            for name in names {
+                guard let kind = DirectoryKind(fileName: name) else { continue }
+                let file = path + "/" + name
+                var info = stat()
+                guard stat(file, &info) == 0 else { continue }
+                let signature = "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"
+                guard seen[file] != signature else { continue }
+                seen[file] = signature
+                do {
+                    let result = try await owner.importDirectoryFile(file, kind: kind, now: Int64(Date().timeIntervalSince1970))
+                    logger.info("imported \(result.imported) \(kind.rawValue)", metadata: ["file": "\(file)"])
+                    for error in result.errors {
+                        logger.warning("row skipped: \(error.reason)", metadata: ["file": "\(file)", "line": "\(error.line)"])
+                    }
+                } catch {
+                    logger.error("import failed: \(error)", metadata: ["file": "\(file)"])
+                }
+            }
+            await events.wait(timeoutMilliseconds: 2000)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import RingbackConfig
+import RingbackCore
+import RingbackStore
+
+/// The one owner of the store's write connection in the daemon: every source hands its
+/// batches here, so writes are serialized without locks.
+public actor PipelineOwner {
+    private let pipeline: IngestPipeline
+    private let configuration: RingbackConfiguration
+
+    public init(storePath: String, configuration: RingbackConfiguration, clock: PipelineClock = .system) throws {
+        let store = try Store(path: storePath)
+        pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock)
+        self.configuration = configuration
+    }
+
+    public func commit(_ batch: RecordBatch) throws -> BatchResult { try pipeline.commit(batch) }
+
+    /// Completes settled calls and raises alerts whose time has come.
+    public func tick() throws -> BatchResult { try pipeline.tick() }
+
+    public var hasWaitingLegs: Bool { pipeline.hasWaitingLegs }
+
+    public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {
+        try pipeline.store.checkpoint(source: source, fileKey: fileKey)
+    }
+
+    public func forgetCheckpoint(source: String, fileKey: String) throws {
+        try pipeline.store.forgetCheckpoint(source: source, fileKey: fileKey)
+    }
+
+    public func reportFailure(source: String, kind: String, error: String, now: Int64) {
+        try? pipeline.store.recordSourceFailure(name: source, kind: kind, error: error, now: now)
+    }
+
+    public func reportProgress(source: String, kind: String, pendingBytes: Int64, now: Int64) throws {
+        try pipeline.store.recordSourceProgress(name: source, kind: kind, rows: 0, rejected: 0, lastRowAt: nil,
+                                                pendingBytes: pendingBytes, now: now)
+    }
+
+    public func importDirectoryFile(_ path: String, kind: DirectoryKind, now: Int64) throws -> ImportResult {
+        try DirectoryImporter(configuration: configuration).importFile(path, kind: kind, into: pipeline.store, now: now)
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import RingbackConfig
+import RingbackIngest
+import ServiceLifecycle
+
+@main
+struct Ringbackd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ringbackd",
+        abstract: "The Ringback daemon: reads CDRs from the PBX, keeps callbacks and alerts in the store.",
+        discussion: """
+            Runs until SIGTERM or SIGINT, then finishes the batch in hand and exits 0. Under systemd \
+            (Type=notify) it reports READY=1 once its sources are open.
+
+            Example: ringbackd --config /etc/ringback/ringback.toml
+            """)
+
+    @Option(help: ArgumentHelp("Configuration file.", valueName: "path"))
+    var config: String = "/etc/ringback/ringback.toml"
+
+    @Option(help: ArgumentHelp("Store file (default: [store] path of the configuration).", valueName: "path"))
+    var db: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "ringbackd")
+        logger.logLevel = .info
+        let configuration: RingbackConfiguration
+        do {
+            configuration = try ConfigurationParser.load(path: config)
+        } catch let error as ConfigurationError {
+            logger.critical("configuration refused: \(error)")
+            throw ExitCode(1)
+        }
+        // The store and its directory are for the service user and the ringback group only.
+        umask(0o007)
+        let storePath = db ?? configuration.storePath
+        let storeDirectory = (storePath as NSString).deletingLastPathComponent
+        if !storeDirectory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: storeDirectory, withIntermediateDirectories: true)
+        }
+        let owner: PipelineOwner
+        do {
+            owner = try PipelineOwner(storePath: storePath, configuration: configuration)
+        } catch {
+            logger.critical("cannot open the store: \(error)")
+            throw ExitCode(2)
+        }
+
+        var services: [any Service] = []
+        for source in configuration.sources {
+            switch source.kind {
+            case .spool:
+                let context = SourceContext(source, configuration: configuration)
+                do {
+                    _ = try context.makeDecoder()
+                } catch {
+                    logger.critical("source \(source.name): \(error)")
+                    throw ExitCode(1)
+                }
+                services.append(SpoolService(source: SpoolSource(configuration: source, context: context, owner: owner,
+                                                                 logger: logger)))
+            case .ami, .socket:
+                let message = "source kind \"\(source.kind.rawValue)\" is not supported by this version yet; skipped"
+                logger.warning("\(message)", metadata: ["source": "\(source.name)"])
+                await owner.reportFailure(source: source.name, kind: source.kind.rawValue, error: message,
+                                          now: Int64(Date().timeIntervalSince1970))
+            }
+        }
+        if let directory = configuration.directoryPath {
+            services.append(DirectoryService(watcher: DirectoryDropWatcher(path: directory, owner: owner, logger: logger)))
+        }
+        let notifier = SystemdNotifier()
+        // A group stops its services in reverse order: the sweep, first here, stops last and
+        // completes what the sources handed it.
+        services.insert(SweepService(owner: owner, notifier: notifier, logger: logger,
+                                     sourceCount: configuration.sources.count,
+                                     settle: .milliseconds(max(10, configuration.calls.settleMilliseconds))), at: 0)
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        logger.info("started", metadata: ["store": "\(storePath)", "sources": "\(configuration.sources.count)"])
+        notifier.ready()
+        try await group.run()
+        notifier.stopping()
+        logger.info("stopped")
+    }
+}
