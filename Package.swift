@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ringbackd", targets: ["ringbackd"]),
         .executable(name: "ringback", targets: ["ringback"]),
+        .executable(name: "ringback-cdrgen", targets: ["ringback-cdrgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
+        .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
         .testTarget(
             name: "RingbackEndToEndTests",

@@ -10,7 +10,9 @@ public struct FileIngestor {
 
     /// Ingests one file from its start to its end, committing every chunk; the last line
     /// counts even without a line feed, since the file is complete.
-    public func ingest(path: String, source: SourceContext) throws -> BatchResult {
+    /// `laterBytes`: input still to come after this file (further files of the same run),
+    /// which holds back time-based alerts until it is read too.
+    public func ingest(path: String, source: SourceContext, laterBytes: Int64 = 0) throws -> BatchResult {
         var decoder = try source.makeDecoder()
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -18,9 +20,12 @@ public struct FileIngestor {
         }
         defer { close(descriptor) }
         var total = BatchResult()
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int64(info.st_size) : 0
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var carried = 0
         var line = 1
+        var offset: Int64 = 0
         while true {
             let count = buffer.withUnsafeMutableBytes { raw in
                 read(descriptor, raw.baseAddress! + carried, raw.count - carried)
@@ -29,9 +34,11 @@ public struct FileIngestor {
             let available = carried + count
             let atEnd = count == 0
             var batch = RecordBatch(source: source, file: path)
+            offset += Int64(count)
             let (consumed, lines) = buffer.withUnsafeBufferPointer {
                 batch.decode(UnsafeBufferPointer(rebasing: $0[0..<available]), firstLine: line, final: atEnd, decoder: &decoder)
             }
+            batch.pendingBytes = max(0, size - offset) + Int64(available - consumed) + laterBytes
             line += lines
             if consumed == 0, !atEnd, available == buffer.count {
                 // One record larger than the whole buffer: grow (the decoder rejects it).

@@ -15,6 +15,8 @@ public final class IngestPipeline {
     private var directoryVersion: Int
     private var assembler: CallAssembler
     private let clock: PipelineClock
+    /// For each source that has unread input: the latest CDR end read from it so far.
+    private var unreadSourceHorizon: [String: Int64] = [:]
 
     public init(store: Store, configuration: RingbackConfiguration, clock: PipelineClock = .system) throws {
         self.store = store
@@ -71,7 +73,8 @@ public final class IngestPipeline {
                 }
                 let complete = flush ? assembler.takeAll() : assembler.takeComplete(now: arrival)
                 result.calls = try record(complete)
-                result.alerts = try store.raiseDueAlerts(now: now, headID: context.headID)
+                updateHorizon(batch)
+                result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
                 try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
                                                rejected: result.rejected, lastRowAt: batch.legs.map(\.leg.end).max(),
                                                pendingBytes: batch.pendingBytes, now: now)
@@ -96,13 +99,42 @@ public final class IngestPipeline {
                 var result = BatchResult()
                 let complete = flush ? assembler.takeAll() : assembler.takeComplete(now: arrival)
                 result.calls = try record(complete)
-                result.alerts = try store.raiseDueAlerts(now: now, headID: context.headID)
+                result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
                 return result
             }
         } catch {
             try? reloadWaitingLegs()
             throw error
         }
+    }
+
+    /// The input has ended (a one-shot run): complete every call held and raise every alert
+    /// whose time has come.
+    @discardableResult
+    public func finish() throws -> BatchResult {
+        unreadSourceHorizon.removeAll()
+        return try tick(flush: true)
+    }
+
+    private func updateHorizon(_ batch: RecordBatch) {
+        guard batch.pendingBytes > 0 else {
+            unreadSourceHorizon[batch.source.name] = nil
+            return
+        }
+        let latest = batch.legs.map(\.leg.end).max() ?? .min
+        unreadSourceHorizon[batch.source.name] = max(unreadSourceHorizon[batch.source.name] ?? .min, latest)
+    }
+
+    /// The moment up to which time-based alerts may be raised. An alert's time is when its
+    /// condition became true (SPEC §4.5), so it can only be raised once every call that
+    /// could have prevented it has been read: not past a call still held, and not past the
+    /// data of a source that is still catching up. Otherwise a backfill would raise an
+    /// overdue alert for a callback that a later row of the same file resolves in time.
+    func alertHorizon(now: Int64) -> Int64 {
+        var horizon = now
+        if let held = assembler.earliestHeldStart { horizon = min(horizon, held) }
+        if let unread = unreadSourceHorizon.values.min() { horizon = min(horizon, unread) }
+        return horizon
     }
 
     private func record(_ calls: [AssembledCall]) throws -> Int {

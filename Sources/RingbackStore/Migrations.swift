@@ -36,9 +36,10 @@ enum Migrations {
             leg_count INTEGER NOT NULL,
             client_id TEXT,
             manager_id TEXT,
-            callback_id INTEGER
+            callback_id INTEGER,
+            ignored INTEGER NOT NULL
         ) WITHOUT ROWID;
-        CREATE INDEX calls_missed ON calls(started_at) WHERE direction = 'inbound' AND answered = 0;
+        CREATE INDEX calls_missed ON calls(started_at) WHERE direction = 'inbound' AND answered = 0 AND ignored = 0;
 
         CREATE TABLE callbacks (
             callback_id INTEGER PRIMARY KEY,

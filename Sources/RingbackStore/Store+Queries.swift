@@ -115,7 +115,7 @@ extension Store {
             FROM calls c
             LEFT JOIN callbacks cb ON cb.callback_id = c.callback_id
             LEFT JOIN clients cl ON cl.client_id = c.client_id
-            WHERE c.direction = 'inbound' AND c.answered = 0 AND c.started_at >= ?1 AND c.started_at < ?2 AND c.started_at <= ?3
+            WHERE c.direction = 'inbound' AND c.answered = 0 AND c.ignored = 0 AND c.started_at >= ?1 AND c.started_at < ?2 AND c.started_at <= ?3
               AND (?4 IS NULL OR coalesce(cb.manager_id, c.manager_id) = ?4)
             ORDER BY c.started_at, c.call_id
             """).rows([.integer(since), .integer(until), .integer(at), SQLValue(managerID)]) { row in

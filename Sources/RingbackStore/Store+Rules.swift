@@ -43,14 +43,14 @@ extension Store {
         }
         try connection.prepare("""
             INSERT INTO calls (call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang,
-                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(call_id) DO NOTHING
             """).run([.text(call.callID), .integer(call.startedAt), .integer(call.endedAt), .text(call.direction.rawValue),
                       SQLValue(call.number), .text(call.rawNumber), SQLValue(call.answered), SQLValue(call.extensionNumber),
                       .text(call.rangExtensions.joined(separator: ";")), SQLValue(call.voicemail),
                       .integer(Int64(call.talkSeconds)), .integer(Int64(call.legCount)), SQLValue(decision.clientID),
-                      SQLValue(decision.managerID), SQLValue(callbackID)])
+                      SQLValue(decision.managerID), SQLValue(callbackID), SQLValue(decision.ignored)])
         if let check = decision.contactCheck {
             try connection.prepare("""
                 INSERT INTO contact_checks (call_id, manager_id, client_id, number, started_at, deadline)

@@ -37,12 +37,15 @@ struct Ingest: ParsableCommand {
                                           clock: .fixed(at: environment.at))
         let ingestor = FileIngestor(pipeline: pipeline)
         var failed = false
-        for file in files {
+        let sizes = files.map { file -> Int64 in
+            ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? NSNumber)?.int64Value ?? 0
+        }
+        for (index, file) in files.enumerated() {
             let source = sourceContext(for: file, configuration: environment.configuration)
             do {
-                let result = try ingestor.ingest(path: file, source: source)
+                let result = try ingestor.ingest(path: file, source: source, laterBytes: sizes[(index + 1)...].reduce(0, +))
                 var line = "\(file): \(result.stored) rows stored, \(result.duplicates) already stored, "
-                    + "\(result.calls) calls, \(result.alerts) alerts"
+                    + "\(result.calls) calls"
                 if result.rejected > 0 { line += ", \(result.rejected) rows rejected (see `ringback quarantine`)" }
                 print(line)
                 if result.rejected > 0, result.stored + result.duplicates == 0 { failed = true }
@@ -51,6 +54,7 @@ struct Ingest: ParsableCommand {
                 failed = true
             }
         }
+        try pipeline.finish()
         if failed { throw ExitCode(ExitStatus.badInput) }
     }
 

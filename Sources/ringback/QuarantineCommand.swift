@@ -74,7 +74,7 @@ struct Quarantine: ParsableCommand {
             try pipeline.commit(batch)
             stored += batch.legs.count
         }
-        try pipeline.tick(flush: true)
+        try pipeline.finish()
         print("\(stored) rows stored, \(still) still refused.")
     }
 }

@@ -43,7 +43,13 @@ public struct CallAssembler: Sendable {
         self.mergeWindowSeconds = Int64(mergeWindowSeconds)
     }
 
-    public var isEmpty: Bool { keyed.isEmpty && keyless.isEmpty }
+    public var isEmpty: Bool { keyed.isEmpty && keyless.isEmpty && completedKeyless.isEmpty }
+
+    /// The earliest start of a call still held: no time-based alert may be raised past it,
+    /// since that call could still resolve a callback.
+    public var earliestHeldStart: Int64? {
+        (keyed.values.map(\.firstStart) + keyless.values.map(\.firstStart) + completedKeyless.map(\.firstStart)).min()
+    }
     public var pendingLegCount: Int { keyed.values.reduce(0) { $0 + $1.legs.count } + keyless.values.reduce(0) { $0 + $1.legs.count } }
 
     public mutating func add(_ pending: PendingLeg, now: Int64) {

@@ -59,6 +59,8 @@ public struct CallDecision: Sendable, Equatable {
     public var managerID: String?
     public var callbackAction: CallbackAction?
     public var contactCheck: ContactCheck?
+    /// The number is on the ignore list: no rule applies, and it is never listed as missed.
+    public var ignored = false
 }
 
 /// Rule settings (`[contacts]`, `[sla]`, `[calls] min_talk`).
@@ -87,7 +89,9 @@ public struct CallbackRules: Sendable {
         let client = call.number.flatMap { directory.client(forNumber: $0) }
         let extensionManager = call.extensionNumber.flatMap { directory.manager(forExtension: $0) }
         var decision = CallDecision(clientID: client?.id, managerID: extensionManager?.id)
-        guard let number = call.number, call.direction != .internal, !settings.ignored.contains(number) else {
+        guard let number = call.number, call.direction != .internal else { return decision }
+        if settings.ignored.contains(number) {
+            decision.ignored = true
             return decision
         }
         switch call.direction {

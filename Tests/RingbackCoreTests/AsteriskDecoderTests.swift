@@ -1,0 +1,158 @@
+import Foundation
+import RingbackCore
+import XCTest
+
+final class AsteriskDecoderTests: XCTestCase {
+    private func decodeAll(_ bytes: [UInt8], zone: ZoneConverter = .utc, columns: [AsteriskOptionalColumn]? = nil)
+        -> (legs: [CallLeg], failures: [(Int, String)]) {
+        var decoder = AsteriskDecoder(columns: columns, zone: zone)
+        var legs: [CallLeg] = []
+        var failures: [(Int, String)] = []
+        bytes.withUnsafeBufferPointer { buffer in
+            LineSplitter.forEachRecord(in: buffer, firstLine: 1, final: true) { record in
+                switch decoder.decode(record.bytes) {
+                case .success(let leg?): legs.append(leg)
+                case .success(nil): break
+                case .failure(let failure): failures.append((record.line, failure.reason))
+                }
+            }
+        }
+        return (legs, failures)
+    }
+
+    private func decodeOne(_ line: String, zone: ZoneConverter = .utc) -> Result<CallLeg?, DecodeFailure> {
+        var decoder = AsteriskDecoder(zone: zone)
+        let bytes = Array(line.utf8)
+        return bytes.withUnsafeBufferPointer { decoder.decode($0) }
+    }
+
+    func testProductionFileDecodesWholeWithGMTTimes() throws {
+        let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv"))
+        let (legs, failures) = decodeAll(bytes)
+        XCTAssertEqual(failures.count, 0, "\(failures)")
+        XCTAssertEqual(legs.count, 84)
+        let first = legs[0]
+        XCTAssertEqual(first.source, "89972281866")
+        XCTAssertEqual(first.callerID, "\"89972281866\" <89972281866>")
+        XCTAssertEqual(first.channel, "SIP/220116-00000000")
+        XCTAssertEqual(first.destinationChannel, "")
+        XCTAssertEqual(first.lastApplication, "Hangup")
+        // 2024-01-27 15:07:24 GMT
+        XCTAssertEqual(first.start, 1_706_368_044)
+        XCTAssertEqual(first.billableSeconds, 27)
+        XCTAssertEqual(first.disposition, .answered)
+        XCTAssertEqual(first.uniqueID, "1706368044.0")
+        XCTAssertEqual(first.linkedID, "1706368044.0")
+        XCTAssertEqual(first.sequence, 0)
+        // A row that was never answered has an empty, unquoted answer field.
+        XCTAssertTrue(legs.contains { $0.answer == nil && $0.disposition == .noAnswer })
+        // Uniqueids with a system-name prefix are kept whole.
+        XCTAssertTrue(legs.contains { $0.uniqueID?.hasPrefix("mainserverdss-") == true })
+        // Every digest differs: no two legs of the file are the same CDR.
+        XCTAssertEqual(Set(legs.map(\.digest)).count, 84)
+    }
+
+    func testInvalidUTF8CallerNameIsKeptNotFatal() throws {
+        let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv"))
+        let (legs, _) = decodeAll(bytes)
+        XCTAssertTrue(legs.contains { $0.callerID.contains("\u{FFFD}") }, "the sample's broken caller names decode with replacement characters")
+    }
+
+    func testCdrCustomFileIsRefusedWithAClearReason() throws {
+        let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("asterisk-cdr_custom-19col-lab.csv"))
+        let (legs, failures) = decodeAll(bytes)
+        XCTAssertEqual(legs.count, 0, "a cdr_custom row must never be misread as cdr_csv")
+        XCTAssertFalse(failures.isEmpty)
+        for (_, reason) in failures { XCTAssertTrue(reason.contains("cdr_custom"), reason) }
+    }
+
+    func testFreeSWITCHSpreadsheetFileIsRefused() throws {
+        let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("freeswitch-example-template-spreadsheet-resaved.csv"))
+        let (legs, failures) = decodeAll(bytes)
+        XCTAssertEqual(legs.count, 0)
+        XCTAssertTrue(failures.allSatisfy { $0.1.contains("columns") }, "\(failures)")
+    }
+
+    private let fixed16 = #""acc","89161234567","101","from-trunk","""Ivan"" <89161234567>","PJSIP/trunk-0000001","PJSIP/101-0000002","Dial","PJSIP/101,30","2026-03-10 10:00:00","2026-03-10 10:00:05","2026-03-10 10:01:05",65,60,"ANSWERED","DOCUMENTATION""#
+
+    func testSixteenColumnsAndDoubledQuotes() throws {
+        let leg = try XCTUnwrap(try decodeOne(fixed16).get())
+        XCTAssertEqual(leg.accountCode, "acc")
+        XCTAssertEqual(leg.callerID, "\"Ivan\" <89161234567>")
+        XCTAssertEqual(leg.answer, 1_773_136_805)
+        XCTAssertNil(leg.uniqueID)
+        XCTAssertNil(leg.linkedID)
+    }
+
+    func testSeventeenColumnsTellUniqueidFromUserfieldByShape() throws {
+        let withUniqueID = try XCTUnwrap(try decodeOne(fixed16 + #","pbx1-1773136800.42""#).get())
+        XCTAssertEqual(withUniqueID.uniqueID, "pbx1-1773136800.42")
+        XCTAssertNil(withUniqueID.userField)
+        let withUserField = try XCTUnwrap(try decodeOne(fixed16 + #","vip customer""#).get())
+        XCTAssertEqual(withUserField.userField, "vip customer")
+        XCTAssertNil(withUserField.uniqueID)
+    }
+
+    func testEighteenNineteenAndTwentyColumnLayouts() throws {
+        let eighteen = try XCTUnwrap(try decodeOne(fixed16 + #","1773136800.1","note""#).get())
+        XCTAssertEqual(eighteen.uniqueID, "1773136800.1")
+        XCTAssertEqual(eighteen.userField, "note")
+        let nineteen = try XCTUnwrap(try decodeOne(fixed16 + #","peer","1773136800.1",7"#).get())
+        XCTAssertEqual(nineteen.peerAccount, "peer")
+        XCTAssertEqual(nineteen.linkedID, "1773136800.1")
+        XCTAssertEqual(nineteen.sequence, 7)
+        let twenty = try XCTUnwrap(try decodeOne(fixed16 + #","1773136800.2","","1773136800.1",3"#).get())
+        XCTAssertEqual(twenty.uniqueID, "1773136800.2")
+        XCTAssertEqual(twenty.linkedID, "1773136800.1")
+        let twentyUser = try XCTUnwrap(try decodeOne(fixed16 + #","note","","1773136800.1",3"#).get())
+        XCTAssertEqual(twentyUser.userField, "note")
+        XCTAssertNil(twentyUser.uniqueID)
+    }
+
+    func testDeclaredColumnsMustMatchTheRow() throws {
+        var decoder = AsteriskDecoder(columns: [.uniqueid, .userfield], zone: .utc)
+        let bytes = Array((fixed16 + #","1773136800.1""#).utf8)
+        let result = bytes.withUnsafeBufferPointer { decoder.decode($0) }
+        guard case .failure(let failure) = result else { return XCTFail("expected a refusal") }
+        XCTAssertTrue(failure.reason.contains("columns"), failure.reason)
+    }
+
+    func testLocalTimeIsReadInTheSourceZone() throws {
+        let moscow = try XCTUnwrap(ZoneConverter(identifier: "Europe/Moscow"))
+        let leg = try XCTUnwrap(try decodeOne(fixed16, zone: moscow).get())
+        XCTAssertEqual(leg.start, 1_773_126_000)  // 10:00 MSK = 07:00 UTC
+    }
+
+    func testBadRowsAreRefusedWithReasons() {
+        func reason(_ line: String) -> String {
+            if case .failure(let failure) = decodeOne(line) { return failure.reason }
+            return "decoded"
+        }
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: "2026-03-10 10:00:00", with: "2026-02-30 10:00:00")).contains("start"))
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: "2026-03-10 10:01:05", with: "2026-03-10 09:00:00")).contains("before start"))
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: ",65,60,", with: ",65,-60,")).contains("billsec"))
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: ",65,60,", with: ",\"65\",60,")).contains("quoted"))
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: "ANSWERED", with: "MAYBE")).contains("disposition"))
+        XCTAssertTrue(reason("\"a\",\"b\"").contains("2 columns"))
+        XCTAssertTrue(reason(fixed16.replacingOccurrences(of: "\"Dial\"", with: "\"Di\"al\"")).contains("malformed"))
+        XCTAssertTrue(reason(String(fixed16.dropLast())).contains("quote"))
+    }
+
+    func testHalfWrittenLastLineIsLeftForLater() {
+        let text = fixed16 + "\n" + String(fixed16.prefix(40))
+        let bytes = Array(text.utf8)
+        var count = 0
+        let (consumed, _) = bytes.withUnsafeBufferPointer { buffer in
+            LineSplitter.forEachRecord(in: buffer, firstLine: 1, final: false) { _ in count += 1 }
+        }
+        XCTAssertEqual(count, 1)
+        XCTAssertEqual(consumed, fixed16.utf8.count + 1)
+    }
+
+    func testCRLFLineEndsAreAccepted() throws {
+        let (legs, failures) = decodeAll(Array((fixed16 + "\r\n" + fixed16 + "\r\n").utf8))
+        XCTAssertEqual(legs.count, 2)
+        XCTAssertTrue(failures.isEmpty)
+        XCTAssertEqual(legs[0].amaFlags, "DOCUMENTATION")
+    }
+}

@@ -1,0 +1,44 @@
+import RingbackConfig
+import RingbackCore
+import XCTest
+
+final class ConfigurationParserTests: XCTestCase {
+    func testShippedExampleParsesWithEveryKey() throws {
+        let config = try ConfigurationParser.load(path: FixturePaths.repository.appendingPathComponent("Config/ringback.toml").path)
+        XCTAssertEqual(config.numbers.countryCode, "7")
+        XCTAssertEqual(config.calendar.timeZone, "Europe/Moscow")
+        XCTAssertEqual(config.calendar.workingHours, [540..<780, 840..<1080])
+        XCTAssertFalse(config.sources.isEmpty)
+        XCTAssertEqual(config.sources[0].kind, .spool)
+    }
+
+    func testUnknownKeyIsRefusedWithSectionKeyAndLine() {
+        let text = "[numbers]\ncountry_code = \"7\"\ncountry = \"7\"\n"
+        XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml")) { error in
+            let error = error as! ConfigurationError
+            XCTAssertEqual(error.line, 3)
+            XCTAssertTrue(error.reason.contains("[numbers] country"), error.reason)
+        }
+    }
+
+    func testWrongTypeIsRefused() {
+        XCTAssertThrowsError(try ConfigurationParser.parse("[calls]\nmin_talk = \"five\"\n", file: "x.toml")) { error in
+            let error = error as! ConfigurationError
+            XCTAssertEqual(error.line, 2)
+            XCTAssertTrue(error.reason.contains("min_talk"), error.reason)
+        }
+    }
+
+    func testSyntaxErrorGivesTheLine() {
+        XCTAssertThrowsError(try ConfigurationParser.parse("[store]\npath = \n", file: "x.toml")) { error in
+            XCTAssertEqual((error as! ConfigurationError).line, 2)
+        }
+    }
+
+    func testSourceChecks() {
+        XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"spool\"\n", file: "x.toml"))
+        XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"spool\"\npath = \"/x\"\ncolumns = [\"linkedid\"]\n", file: "x.toml"))
+        XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"fax\"\n", file: "x.toml"))
+        XCTAssertNoThrow(try ConfigurationParser.parse("[[source]]\nkind = \"spool\"\npath = \"/x\"\ncolumns = [\"uniqueid\", \"userfield\"]\n", file: "x.toml"))
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// Where the repository's fixtures and the shared real-world samples live.
+enum FixturePaths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let fixtures = repository.appendingPathComponent("Tests/Fixtures")
+    /// `shared/samples` beside the project's root.
+    static let samples = repository.deletingLastPathComponent().appendingPathComponent("shared/samples")
+
+    static func bytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+
+/// The CLI contract of SPEC §6: ack, resolve, assign, quarantine, status, exit codes, formats.
+final class CommandTests: XCTestCase {
+    var harness: RingbackHarness!
+    override func setUpWithError() throws { harness = try RingbackHarness() }
+    override func tearDown() { harness.remove() }
+
+    func testIngestingTheSameFileTwiceChangesNothing() throws {
+        try harness.load("three-misses", "callback-after-due")
+        let before = (try harness.json(["missed", "--since", "2026-03-01"]).count, try harness.json(["alerts"]).count)
+        let again = try harness.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/three-misses.csv").path])
+        XCTAssertTrue(again.stdout.contains("0 rows stored, 6 already stored"), again.stdout)
+        let after = (try harness.json(["missed", "--since", "2026-03-01"]).count, try harness.json(["alerts"]).count)
+        XCTAssertEqual(before.0, after.0)
+        XCTAssertEqual(before.1, after.1)
+    }
+
+    func testAckResolveAndAssign() throws {
+        try harness.load("ring-group-nobody-answers", "three-misses")
+        let open = try harness.json(["pending"])
+        XCTAssertEqual(open.count, 2)
+        let first = try XCTUnwrap(open[0].int("callback_id"))
+        XCTAssertEqual(try harness.run(["assign", String(first), "--manager", "m2"]).status, 0)
+        XCTAssertEqual(try harness.json(["pending", "--manager", "m2"]).count, 1)
+        XCTAssertEqual(try harness.run(["assign", String(first), "--manager", "nobody"]).status, 1)
+        XCTAssertEqual(try harness.run(["resolve", String(first), "--reason", "spam"]).status, 0)
+        XCTAssertEqual(try harness.json(["pending"]).count, 1)
+        XCTAssertEqual(try harness.run(["resolve", String(first), "--reason", "again"]).status, 1, "already closed")
+        let closed = try harness.json(["missed", "--since", "2026-03-10"]).filter { $0.int("callback_id") == first }
+        XCTAssertEqual(closed.first?.text("callback_state"), "closed")
+        let alert = try XCTUnwrap(try harness.json(["alerts", "--state", "open"]).first?.int("alert_id"))
+        XCTAssertEqual(try harness.run(["ack", String(alert)]).status, 0)
+        XCTAssertEqual(try harness.json(["alerts", "--state", "acknowledged"]).first?.int("alert_id"), alert)
+        XCTAssertEqual(try harness.run(["ack", "999999"]).status, 1)
+    }
+
+    func testCSVAndTableFormats() throws {
+        try harness.load("three-misses")
+        let csv = try harness.run(["pending", "--format", "csv"]).stdout.split(separator: "\n")
+        XCTAssertEqual(csv.first, "callback_id,number,client_id,client_name,abc,manager_id,first_missed_at,last_missed_at,missed_count,attempts,due_at,overdue,state")
+        XCTAssertEqual(csv.count, 2)
+        let table = try harness.run(["pending"]).stdout
+        XCTAssertTrue(table.contains("+79035550707"), table)
+    }
+
+    func testBadUsageExitsOneAndMissingStoreExitsTwo() throws {
+        XCTAssertEqual(try harness.run(["pending", "--at", "yesterday-ish"]).status, 1)
+        XCTAssertEqual(try harness.run(["alerts", "--kind", "nonsense"]).status, 1)
+        XCTAssertEqual(try harness.run(["frobnicate"]).status, 1)
+        XCTAssertEqual(try harness.run(["pending"]).status, 2, "no store yet")
+    }
+
+    func testBadConfigurationIsRefusedWithLine() throws {
+        let bad = harness.directory.appendingPathComponent("bad.toml")
+        try "[calls]\nmin_talk = 5\nmax_talk = 9\n".write(to: bad, atomically: true, encoding: .utf8)
+        let broken = try RingbackHarness(config: bad.path, sharing: harness)
+        let output = try broken.run(["pending"])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertTrue(output.stderr.contains("bad.toml:3"), output.stderr)
+        XCTAssertTrue(output.stderr.contains("max_talk"), output.stderr)
+    }
+
+    func testProductionSampleGoesThroughWholeInGMT() throws {
+        try harness.load()
+        let file = RingbackHarness.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv").path
+        let output = try harness.run(["ingest", file, "--time-zone", "UTC"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertTrue(output.stdout.contains("84 rows stored"), output.stdout)
+        XCTAssertEqual(try harness.json(["quarantine"]).count, 0)
+        let calls = try harness.json(["missed", "--since", "2024-01-27", "--until", "2024-01-29"])
+        XCTAssertFalse(calls.isEmpty)
+        // 15:07:24 GMT is 18:07:24 in Moscow, the fixture configuration's zone.
+        XCTAssertEqual(calls.first?.text("started_at"), "2024-01-27T18:07:24+03:00")
+        XCTAssertEqual(calls.first?.text("number"), "+79972281866")
+    }
+
+    func testCdrCustomFileIsQuarantinedNeverMisread() throws {
+        try harness.load()
+        let file = RingbackHarness.samples.appendingPathComponent("asterisk-cdr_custom-19col-lab.csv").path
+        let output = try harness.run(["ingest", file])
+        XCTAssertEqual(output.status, 1, "nothing in the file could be read")
+        let rejected = try harness.json(["quarantine"])
+        XCTAssertFalse(rejected.isEmpty)
+        XCTAssertTrue(rejected.allSatisfy { ($0.text("reason") ?? "").contains("cdr_custom") })
+        XCTAssertEqual(rejected.first?.int("line"), 1)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2020-01-01"]).count, 0)
+        XCTAssertEqual(try harness.run(["quarantine", "--purge"]).status, 0)
+        XCTAssertEqual(try harness.json(["quarantine"]).count, 0)
+    }
+
+    func testMalformedRowsAreQuarantinedAndGoodRowsKept() throws {
+        try harness.load()
+        let good = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("calls/three-misses.csv"), encoding: .utf8)
+        let lines = good.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 6)
+        let mixed = [lines[0], "\"broken,\"row", lines[1], lines[2], lines[3], "\"only\",\"two\"", lines[4], lines[5]]
+            .joined(separator: "\n") + "\n"
+        let file = harness.directory.appendingPathComponent("mixed.csv")
+        try mixed.write(to: file, atomically: true, encoding: .utf8)
+        let output = try harness.run(["ingest", file.path])
+        XCTAssertEqual(output.status, 0)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).count, 3)
+        let rejected = try harness.json(["quarantine"])
+        XCTAssertEqual(rejected.compactMap { $0.int("line") }, [2, 6])
+        XCTAssertTrue(rejected.allSatisfy { $0.text("file") == file.path })
+    }
+
+    func testQuarantineRetryAfterConfigurationFix() throws {
+        // Rows refused under a wrong declared layout are stored once the layout is fixed.
+        let spool = harness.directory.appendingPathComponent("cdr")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        let fixture = RingbackHarness.fixtures.appendingPathComponent("calls/three-misses.csv")
+        try FileManager.default.copyItem(at: fixture, to: spool.appendingPathComponent("Master.csv"))
+        let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        let wrong = harness.directory.appendingPathComponent("wrong.toml")
+        try (base + "\n[[source]]\nkind = \"spool\"\npath = \"\(spool.path)\"\ncolumns = [\"uniqueid\"]\n")
+            .write(to: wrong, atomically: true, encoding: .utf8)
+        let fixed = harness.directory.appendingPathComponent("fixed.toml")
+        try (base + "\n[[source]]\nkind = \"spool\"\npath = \"\(spool.path)\"\ncolumns = \"auto\"\n")
+            .write(to: fixed, atomically: true, encoding: .utf8)
+        let before = try RingbackHarness(config: wrong.path, sharing: harness)
+        let output = try before.run(["ingest", spool.appendingPathComponent("Master.csv").path])
+        XCTAssertEqual(output.status, 1)
+        XCTAssertEqual(try harness.json(["quarantine"]).count, 6)
+        let after = try RingbackHarness(config: fixed.path, sharing: harness)
+        XCTAssertEqual(try after.run(["quarantine", "--retry"]).status, 0)
+        XCTAssertEqual(try harness.json(["quarantine"]).count, 0)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).count, 3)
+    }
+
+    func testStatusReportsSources() throws {
+        try harness.load("three-misses")
+        let sources = try harness.json(["status"])
+        XCTAssertEqual(sources.first?.text("state"), "ok")
+        XCTAssertEqual(sources.first?.int("rows"), 6)
+    }
+}
