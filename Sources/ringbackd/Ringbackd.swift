@@ -83,7 +83,6 @@ struct Ringbackd: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         logger.info("started", metadata: ["store": "\(storePath)", "sources": "\(configuration.sources.count)"])
-        notifier.ready()
         try await group.run()
         notifier.stopping()
         logger.info("stopped")

@@ -37,6 +37,9 @@ struct SweepService: Service {
     let sweepInterval: Duration = .seconds(5)
 
     func run() async throws {
+        // Ready only now: the group is running and its SIGTERM handler is in place, so a stop
+        // request right after READY=1 is a graceful one.
+        notifier.ready()
         let watchdog = notifier.watchdogInterval.map { $0 / 2 }
         let clock = ContinuousClock()
         var lastSweep = clock.now - sweepInterval

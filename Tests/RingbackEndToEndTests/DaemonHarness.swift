@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+/// A `ringbackd` watching a scratch spool directory, and the clock-free waits its tests need.
+final class DaemonHarness {
+    let harness: RingbackHarness
+    let spool: URL
+    private(set) var process: Process?
+    var environment: [String: String] = ProcessInfo.processInfo.environment
+
+    init() throws {
+        let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        let scratch = try RingbackHarness()
+        spool = scratch.directory.appendingPathComponent("cdr")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        let config = scratch.directory.appendingPathComponent("daemon.toml")
+        try (base + """
+
+            [[source]]
+            kind = "spool"
+            name = "pbx"
+            path = "\(spool.path)"
+
+            """).write(to: config, atomically: true, encoding: .utf8)
+        harness = try RingbackHarness(config: config.path, sharing: scratch)
+    }
+
+    var masterCSV: URL { spool.appendingPathComponent("Master.csv") }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
+        process.arguments = ["--config", harness.config, "--db", harness.db]
+        process.environment = environment
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        self.process = process
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    func killHard() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Rows the daemon has stored, by `ringback status`.
+    func storedRows() throws -> Int {
+        guard FileManager.default.fileExists(atPath: harness.db) else { return 0 }
+        let output = try harness.run(["status", "--format", "json"])
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] else { return 0 }
+        return parsed.compactMap { $0.int("rows") }.reduce(0, +)
+    }
+
+    /// Waits until `condition` holds; fails after `seconds`.
+    func wait(seconds: Double = 60, file: StaticString = #filePath, line: UInt = #line, _ condition: () throws -> Bool) rethrows {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("condition not met within \(seconds) s", file: file, line: line)
+    }
+
+    func append(_ lines: ArraySlice<String>, to url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.map { $0 + "\n" }.joined().utf8))
+        try handle.close()
+    }
+
+    /// `count` rows of realistic CDRs from the generator.
+    static func generatedRows(_ count: Int, seed: Int = 3) throws -> [String] {
+        let process = Process()
+        process.executableURL = RingbackHarness.products.appendingPathComponent("ringback-cdrgen")
+        process.arguments = ["--rows", String(count), "--seed", String(seed), "--start", "2026-03-02"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    func remove() {
+        if process != nil { killHard() }
+        harness.remove()
+    }
+}

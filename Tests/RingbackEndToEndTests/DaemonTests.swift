@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+
+/// The daemon on a real spool directory: tailing, rotation, crash and restart, systemd notify.
+final class DaemonTests: XCTestCase {
+    var daemon: DaemonHarness!
+    override func setUpWithError() throws { daemon = try DaemonHarness() }
+    override func tearDown() { daemon.remove() }
+
+    /// A clean one-shot ingest of the same rows: what the daemon's store must agree with.
+    private func reference(_ rows: [String]) throws -> RingbackHarness {
+        let clean = try RingbackHarness()
+        let file = clean.directory.appendingPathComponent("all.csv")
+        try rows.map { $0 + "\n" }.joined().write(to: file, atomically: true, encoding: .utf8)
+        try clean.load()
+        XCTAssertEqual(try clean.run(["ingest", file.path]).status, 0)
+        return clean
+    }
+
+    private func missedCallIDs(_ harness: RingbackHarness) throws -> [String] {
+        try harness.json(["missed", "--since", "2026-03-01"]).compactMap { $0.text("call_id") }.sorted()
+    }
+
+    func testTailsAGrowingFileThroughRenameAndCopytruncateRotation() throws {
+        let rows = try DaemonHarness.generatedRows(3000)
+        try daemon.harness.load()
+        try daemon.append(rows[0..<1000], to: daemon.masterCSV)
+        try daemon.start()
+        try daemon.wait { try daemon.storedRows() == 1000 }
+
+        // A half-written last line is left alone until its line feed arrives.
+        let handle = try FileHandle(forWritingTo: daemon.masterCSV)
+        try handle.seekToEnd()
+        let split = rows[1000].index(rows[1000].startIndex, offsetBy: 60)
+        try handle.write(contentsOf: Data(rows[1000][..<split].utf8))
+        Thread.sleep(forTimeInterval: 0.5)
+        XCTAssertEqual(try daemon.storedRows(), 1000)
+        try handle.write(contentsOf: Data((rows[1000][split...] + "\n").utf8))
+        try handle.close()
+        try daemon.append(rows[1001..<1500], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() == 1500 }
+
+        // logrotate `create`: rename, then Asterisk writes a new Master.csv.
+        let first = daemon.spool.appendingPathComponent("Master.csv.1")
+        try FileManager.default.moveItem(at: daemon.masterCSV, to: first)
+        try daemon.append(rows[1500..<2000], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() == 2000 }
+
+        // logrotate `copytruncate`: copy aside, truncate in place, writing goes on.
+        try FileManager.default.moveItem(at: first, to: daemon.spool.appendingPathComponent("Master.csv.2"))
+        try FileManager.default.copyItem(at: daemon.masterCSV, to: first)
+        try FileHandle(forWritingTo: daemon.masterCSV).truncate(atOffset: 0)
+        try daemon.append(rows[2000...], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() == rows.count }
+
+        XCTAssertEqual(daemon.stop(), 0, "SIGTERM finishes the batch and exits 0")
+        let clean = try reference(rows)
+        defer { clean.remove() }
+        XCTAssertEqual(try missedCallIDs(daemon.harness), try missedCallIDs(clean))
+        XCTAssertEqual(try daemon.harness.json(["quarantine"]).count, 0)
+    }
+
+    func testKillNineDuringALargeIngestStoresEveryRowOnce() throws {
+        let rows = try DaemonHarness.generatedRows(40_000, seed: 9)
+        try daemon.harness.load()
+        try daemon.append(rows[...], to: daemon.masterCSV)
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<6 {
+            try daemon.start()
+            Thread.sleep(forTimeInterval: Double.random(in: 0.3...0.9, using: &generator))
+            daemon.killHard()
+            kills += 1
+            if try daemon.storedRows() == rows.count { break }
+        }
+        XCTAssertGreaterThan(kills, 1)
+        try daemon.start()
+        try daemon.wait(seconds: 120) { try daemon.storedRows() == rows.count }
+        XCTAssertEqual(daemon.stop(), 0)
+        XCTAssertEqual(try daemon.storedRows(), rows.count, "every row stored exactly once")
+        let clean = try reference(rows)
+        defer { clean.remove() }
+        XCTAssertEqual(try missedCallIDs(daemon.harness), try missedCallIDs(clean), "every call assembled once")
+    }
+
+    func testNotifiesReadyAndStopping() throws {
+        let path = daemon.harness.directory.appendingPathComponent("notify.sock").path
+        let socket = try NotifySocket(path: path)
+        defer { socket.close() }
+        daemon.environment["NOTIFY_SOCKET"] = path
+        try daemon.start()
+        XCTAssertEqual(socket.receive(timeout: 20), "READY=1")
+        XCTAssertEqual(daemon.stop(), 0)
+        var messages: [String] = []
+        while let message = socket.receive(timeout: 2) { messages.append(message) }
+        XCTAssertTrue(messages.contains("STOPPING=1"), "\(messages)")
+    }
+}
+
+/// A datagram socket standing in for systemd's notify socket.
+final class NotifySocket {
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else { throw POSIXError(.EADDRINUSE) }
+    }
+
+    /// The next message, ignoring STATUS= and WATCHDOG= lines; nil after `timeout` seconds.
+    func receive(timeout: Double) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 100) > 0 else { continue }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { continue }
+            let message = String(decoding: buffer[0..<count], as: UTF8.self)
+            if message.hasPrefix("STATUS=") || message.hasPrefix("WATCHDOG=") { continue }
+            return message
+        }
+        return nil
+    }
+
+    func close() { Glibc.close(descriptor) }
+}
