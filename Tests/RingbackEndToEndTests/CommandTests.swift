@@ -36,6 +36,20 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(try harness.run(["ack", "999999"]).status, 1)
     }
 
+    func testPendingWithoutManagerShowsTheCallersOwn() throws {
+        let login = String(cString: getpwuid(geteuid())!.pointee.pw_name)
+        let managers = harness.directory.appendingPathComponent("managers.csv")
+        let fixture = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv"), encoding: .utf8)
+        try fixture.replacingOccurrences(of: ",anna,", with: ",\(login),").write(to: managers, atomically: true, encoding: .utf8)
+        try harness.load("unknown-number-direct", "ring-group-nobody-answers")
+        XCTAssertEqual(try harness.json(["pending"]).count, 2, "not yet a manager: everything")
+        XCTAssertEqual(try harness.run(["import", "managers", managers.path]).status, 0)
+        let mine = try harness.json(["pending"])
+        XCTAssertEqual(mine.count, 1)
+        XCTAssertEqual(mine.first?.text("manager_id"), "m1")
+        XCTAssertEqual(try harness.json(["pending", "--manager", "h1"]).count, 0)
+    }
+
     func testCSVAndTableFormats() throws {
         try harness.load("three-misses")
         let csv = try harness.run(["pending", "--format", "csv"]).stdout.split(separator: "\n")

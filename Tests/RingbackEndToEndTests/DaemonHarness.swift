@@ -8,11 +8,16 @@ final class DaemonHarness {
     private(set) var process: Process?
     var environment: [String: String] = ProcessInfo.processInfo.environment
 
+    /// Where `[directory] path` points: managers/clients/contacts files dropped here are imported.
+    let dropFolder: URL
+
     init() throws {
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
         let scratch = try RingbackHarness()
         spool = scratch.directory.appendingPathComponent("cdr")
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        dropFolder = scratch.directory.appendingPathComponent("import")
+        try FileManager.default.createDirectory(at: dropFolder, withIntermediateDirectories: true)
         let config = scratch.directory.appendingPathComponent("daemon.toml")
         try (base + """
 
@@ -20,6 +25,9 @@ final class DaemonHarness {
             kind = "spool"
             name = "pbx"
             path = "\(spool.path)"
+
+            [directory]
+            path = "\(dropFolder.path)"
 
             """).write(to: config, atomically: true, encoding: .utf8)
         harness = try RingbackHarness(config: config.path, sharing: scratch)

@@ -31,7 +31,7 @@ public struct CallClassifier: Sendable {
         let ordered = legs.sorted { ($0.start, $0.sequence ?? 0) < ($1.start, $1.sequence ?? 0) }
         let startedAt = ordered.map(\.start).min() ?? 0
         let endedAt = ordered.map(\.end).max() ?? startedAt
-        let voicemail = ordered.contains { $0.lastApplication.caseInsensitiveCompare("VoiceMail") == .orderedSame }
+        let voicemail = ordered.contains { $0.lastApplication.equalsIgnoringASCIICase("VoiceMail") }
         let rang = rangExtensions(ordered)
 
         if let trunkLeg = ordered.first(where: isInboundLeg) {

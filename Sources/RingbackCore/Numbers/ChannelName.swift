@@ -8,14 +8,14 @@ public struct ChannelName: Equatable, Sendable {
     /// For `Local/` channels, 1 or 2 (`;1` faces the caller, `;2` the dialled side).
     public var localHalf: Int?
 
-    public var isLocal: Bool { technology.caseInsensitiveCompare("Local") == .orderedSame }
+    public var isLocal: Bool { technology.equalsIgnoringASCIICase("Local") }
 
     public init?(_ raw: String) {
         guard let slash = raw.firstIndex(of: "/") else { return nil }
         technology = String(raw[..<slash])
         var rest = raw[raw.index(after: slash)...]
         guard !technology.isEmpty, !rest.isEmpty else { return nil }
-        if technology.caseInsensitiveCompare("Local") == .orderedSame {
+        if technology.equalsIgnoringASCIICase("Local") {
             if let semicolon = rest.lastIndex(of: ";") {
                 localHalf = Int(rest[rest.index(after: semicolon)...])
                 rest = rest[..<semicolon]
