@@ -39,10 +39,7 @@ public struct SpoolSource: Sendable {
     /// Runs until `shouldStop` says so; each pass reads everything new, then waits for the
     /// directory to change.
     public func run(shouldStop: @Sendable () -> Bool) async {
-        let events = DirectoryEvents(path: configuration.path)
-        if !events.usesInotify {
-            logger.warning("inotify unavailable; polling every \(pollMilliseconds) ms", metadata: ["source": "\(context.name)"])
-        }
+        var events = DirectoryEvents(path: configuration.path)
         var tracked: [String: TrackedFile] = [:]
         var lastError: String?
         while !shouldStop() {
@@ -61,6 +58,8 @@ public struct SpoolSource: Sendable {
                 try? await Task.sleep(for: .seconds(1))
             }
             if shouldStop() { break }
+            // A directory that did not exist (or could not be watched) may have appeared.
+            if !events.usesInotify { events = DirectoryEvents(path: configuration.path) }
             await events.wait(timeoutMilliseconds: pollMilliseconds)
         }
     }
@@ -157,12 +156,11 @@ public struct SpoolSource: Sendable {
 
     /// Files of the directory that match the glob, by `device:inode`, with path and size.
     func matchingFiles() throws -> [String: (String, Int64)] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: configuration.path)
-        } catch {
-            throw IngestError.unreadable(path: configuration.path, reason: "cannot list the directory (\(error.localizedDescription))")
+        guard let directory = opendir(configuration.path) else {
+            throw IngestError.unreadable(path: configuration.path, reason: "cannot list the directory: \(String(cString: strerror(errno)))")
         }
+        closedir(directory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.path)) ?? []
         var result: [String: (String, Int64)] = [:]
         for name in names where fnmatch(configuration.files, name, 0) == 0 {
             let lower = name.lowercased()

@@ -18,7 +18,7 @@ public final class Store {
             throw StoreError(.cannotOpen, "no access to the store \(path): ask for membership of the ringback group")
         }
         connection = try SQLiteConnection(path: path)
-        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768")
+        try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
         try Migrations.apply(to: connection)
     }
 

@@ -41,6 +41,8 @@ struct Ringback: ParsableCommand {
         } catch let error as StoreError {
             printError("ringback: \(error.message)")
             Foundation.exit(error.kind == .cannotOpen ? ExitStatus.storeUnavailable : ExitStatus.badInput)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -48,7 +50,7 @@ struct Ringback: ParsableCommand {
             }
             let message = fullMessage(for: error)
             if !message.isEmpty { printError(message) }
-            Foundation.exit(code == .validationFailure ? ExitStatus.badInput : code.rawValue == 0 ? 0 : ExitStatus.badInput)
+            Foundation.exit(ExitStatus.badInput)
         }
     }
 }

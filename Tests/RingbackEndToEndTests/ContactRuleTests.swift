@@ -46,6 +46,14 @@ final class ContactRuleTests: XCTestCase {
         XCTAssertEqual(alert.text("resolution"), "contact_found")
     }
 
+    func testTransferFromReceptionIsCreditedToTheLongestAnswer() throws {
+        try harness.load("transfer-reception-to-sales")
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).count, 0)
+        let alert = try XCTUnwrap(try noContactAlerts().first)
+        XCTAssertEqual(alert.text("manager_id"), "m1", "reception talked 20 s, Anna 300 s")
+        XCTAssertEqual(alert.text("raised_at"), "2026-03-10T12:05:31+03:00")
+    }
+
     func testReceptionAnswersNeedNoContact() throws {
         try harness.load("answered-by-reception")
         XCTAssertEqual(try noContactAlerts().count, 0)

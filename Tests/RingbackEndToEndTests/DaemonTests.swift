@@ -116,6 +116,23 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
+    func testStatusExitsThreeWhenASourceFails() throws {
+        try FileManager.default.removeItem(at: daemon.spool)
+        try daemon.start()
+        try daemon.wait(seconds: 20) {
+            try daemon.harness.run(["status"]).status == 3
+        }
+        let status = try daemon.harness.run(["status", "--format", "json"])
+        XCTAssertEqual(status.status, 3)
+        XCTAssertTrue(status.stdout.contains("failing"), status.stdout)
+        XCTAssertTrue(status.stdout.contains("cannot list the directory"), status.stdout)
+        // The directory appears: the source recovers without a restart.
+        try FileManager.default.createDirectory(at: daemon.spool, withIntermediateDirectories: true)
+        try daemon.append(try DaemonHarness.generatedRows(10)[...], to: daemon.masterCSV)
+        try daemon.wait(seconds: 20) { try daemon.harness.run(["status"]).status == 0 }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testNotifiesReadyAndStopping() throws {
         let path = daemon.harness.directory.appendingPathComponent("notify.sock").path
         let socket = try NotifySocket(path: path)
