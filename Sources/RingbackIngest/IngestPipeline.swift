@@ -49,35 +49,34 @@ public final class IngestPipeline {
     /// has ended, as at the end of a one-shot ingest).
     @discardableResult
     public func commit(_ batch: RecordBatch, flush: Bool = false) throws -> BatchResult {
+        try process(batch, flush: flush)
+    }
+
+    /// Completes calls that have settled and raises alerts whose time has come; the
+    /// daemon calls this on a timer so an overdue callback is noticed without new CDRs.
+    @discardableResult
+    public func tick(flush: Bool = false) throws -> BatchResult {
+        try process(nil, flush: flush)
+    }
+
+    /// One transaction: the batch's rows, rejects and read position, the calls that became
+    /// complete with what the rules made of them, and the alerts whose time has come.
+    private func process(_ batch: RecordBatch?, flush: Bool) throws -> BatchResult {
         try refreshDirectoryIfChanged()
         let now = clock.wallSeconds()
         let arrival = clock.monotonicMilliseconds()
         do {
             return try store.transaction {
                 var result = BatchResult()
-                for (leg, line) in batch.legs {
-                    if let id = try store.insertLeg(leg, source: batch.source.name, file: batch.file, line: line) {
-                        assembler.add(PendingLeg(id: id, leg: leg), now: arrival)
-                        result.stored += 1
-                    } else {
-                        result.duplicates += 1
-                    }
-                }
-                for record in batch.rejected {
-                    try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
-                                         timeZone: batch.source.timeZone, now: now)
-                }
-                result.rejected = batch.rejected.count
-                if let (fileKey, position) = batch.checkpoint {
-                    try store.saveCheckpoint(source: batch.source.name, fileKey: fileKey, position, now: now)
-                }
+                if let batch { try write(batch, now: now, arrival: arrival, into: &result) }
                 let complete = flush ? assembler.takeAll() : assembler.takeComplete(now: arrival)
                 result.calls = try record(complete)
-                updateHorizon(batch)
                 result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
-                try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
-                                               rejected: result.rejected, lastRowAt: batch.legs.map(\.leg.end).max(),
-                                               pendingBytes: batch.pendingBytes, now: now)
+                if let batch {
+                    try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
+                                                   rejected: result.rejected, lastRowAt: batch.legs.map(\.leg.end).max(),
+                                                   pendingBytes: batch.pendingBytes, now: now)
+                }
                 return result
             }
         } catch {
@@ -87,25 +86,24 @@ public final class IngestPipeline {
         }
     }
 
-    /// Completes calls that have settled and raises alerts whose time has come; the
-    /// daemon calls this on a timer so an overdue callback is noticed without new CDRs.
-    @discardableResult
-    public func tick(flush: Bool = false) throws -> BatchResult {
-        try refreshDirectoryIfChanged()
-        let now = clock.wallSeconds()
-        let arrival = clock.monotonicMilliseconds()
-        do {
-            return try store.transaction {
-                var result = BatchResult()
-                let complete = flush ? assembler.takeAll() : assembler.takeComplete(now: arrival)
-                result.calls = try record(complete)
-                result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
-                return result
+    private func write(_ batch: RecordBatch, now: Int64, arrival: Int64, into result: inout BatchResult) throws {
+        for (leg, line) in batch.legs {
+            if let id = try store.insertLeg(leg, source: batch.source.name, file: batch.file, line: line) {
+                assembler.add(PendingLeg(id: id, leg: leg), now: arrival)
+                result.stored += 1
+            } else {
+                result.duplicates += 1
             }
-        } catch {
-            try? reloadWaitingLegs()
-            throw error
         }
+        for record in batch.rejected {
+            try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
+                                 timeZone: batch.source.timeZone, now: now)
+        }
+        result.rejected = batch.rejected.count
+        if let (fileKey, position) = batch.checkpoint {
+            try store.saveCheckpoint(source: batch.source.name, fileKey: fileKey, position, now: now)
+        }
+        updateHorizon(batch)
     }
 
     /// The input has ended (a one-shot run): complete every call held and raise every alert

@@ -191,14 +191,6 @@ public struct Row {
         guard count > 0, let pointer = sqlite3_column_blob(statement, i) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
-    public func value(_ i: Int32) -> SQLValue {
-        switch sqlite3_column_type(statement, i) {
-        case SQLITE_NULL: .null
-        case SQLITE_INTEGER: .integer(int(i))
-        case SQLITE_BLOB: .blob(blob(i))
-        default: .text(string(i))
-        }
-    }
 }
 
 extension SQLValue {

@@ -80,10 +80,6 @@ extension Store {
         try connection.prepare("SELECT 1 FROM calls WHERE call_id = ?").first([.text(callID)]) { _ in true } ?? false
     }
 
-    public func legCount() throws -> Int {
-        Int(try connection.prepare("SELECT count(*) FROM legs").first { $0.int(0) } ?? 0)
-    }
-
     // MARK: Checkpoints
 
     public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {
@@ -100,13 +96,6 @@ extension Store {
                 line = excluded.line, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at
             """).run([.text(source), .text(fileKey), .text(checkpoint.path), .integer(checkpoint.offset),
                       .integer(Int64(checkpoint.line)), .blob(checkpoint.fingerprint), .integer(now)])
-    }
-
-    public func checkpoints(source: String) throws -> [(fileKey: String, checkpoint: Checkpoint)] {
-        try connection.prepare("SELECT file_key, path, offset, line, fingerprint FROM checkpoints WHERE source = ?")
-            .rows([.text(source)]) {
-                ($0.string(0), Checkpoint(path: $0.string(1), offset: $0.int(2), line: Int($0.int(3)), fingerprint: $0.blob(4)))
-            }
     }
 
     public func forgetCheckpoint(source: String, fileKey: String) throws {

@@ -8,7 +8,7 @@ final class AsteriskDecoderTests: XCTestCase {
         var decoder = AsteriskDecoder(columns: columns, zone: zone)
         var legs: [CallLeg] = []
         var failures: [(Int, String)] = []
-        bytes.withUnsafeBufferPointer { buffer in
+        _ = bytes.withUnsafeBufferPointer { buffer in
             LineSplitter.forEachRecord(in: buffer, firstLine: 1, final: true) { record in
                 switch decoder.decode(record.bytes) {
                 case .success(let leg?): legs.append(leg)

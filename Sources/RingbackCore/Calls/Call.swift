@@ -39,6 +39,4 @@ public struct Call: Sendable, Equatable {
         self.talkSeconds = talkSeconds
         self.legCount = legCount
     }
-
-    public var isMissedInbound: Bool { direction == .inbound && !answered }
 }

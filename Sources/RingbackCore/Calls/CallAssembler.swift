@@ -50,7 +50,6 @@ public struct CallAssembler: Sendable {
     public var earliestHeldStart: Int64? {
         (keyed.values.map(\.firstStart) + keyless.values.map(\.firstStart) + completedKeyless.map(\.firstStart)).min()
     }
-    public var pendingLegCount: Int { keyed.values.reduce(0) { $0 + $1.legs.count } + keyless.values.reduce(0) { $0 + $1.legs.count } }
 
     public mutating func add(_ pending: PendingLeg, now: Int64) {
         latestStart = max(latestStart, pending.leg.start)

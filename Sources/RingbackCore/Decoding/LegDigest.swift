@@ -17,12 +17,6 @@ public struct LegDigest: Hashable, Sendable, CustomStringConvertible {
             + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64($0))) }
     }
 
-    public init?(bytes: [UInt8]) {
-        guard bytes.count == 16 else { return nil }
-        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
-    }
-
     public var description: String {
         String(high, radix: 16).leftPadded(16) + String(low, radix: 16).leftPadded(16)
     }
