@@ -71,7 +71,8 @@ public struct SpoolSource: Sendable {
             try await owner.forgetCheckpoint(source: context.name, fileKey: key)
         }
         var pending: Int64 = 0
-        for (key, (path, size)) in present.sorted(by: { $0.value.0 < $1.value.0 }) {
+        // Oldest first (rotated files before the live one), so the rules see calls in time order.
+        for (key, (path, size, _)) in present.sorted(by: { ($0.value.2, $0.value.0) < ($1.value.2, $1.value.0) }) {
             if shouldStop() { return }
             var file: TrackedFile
             if let known = tracked[key] {
@@ -154,21 +155,22 @@ public struct SpoolSource: Sendable {
         }
     }
 
-    /// Files of the directory that match the glob, by `device:inode`, with path and size.
-    func matchingFiles() throws -> [String: (String, Int64)] {
+    /// Files of the directory that match the glob, by `device:inode`, with path, size and
+    /// modification time.
+    func matchingFiles() throws -> [String: (String, Int64, Int)] {
         guard let directory = opendir(configuration.path) else {
             throw IngestError.unreadable(path: configuration.path, reason: "cannot list the directory: \(String(cString: strerror(errno)))")
         }
         closedir(directory)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.path)) ?? []
-        var result: [String: (String, Int64)] = [:]
+        var result: [String: (String, Int64, Int)] = [:]
         for name in names where fnmatch(configuration.files, name, 0) == 0 {
             let lower = name.lowercased()
             if Self.compressedSuffixes.contains(where: { lower.hasSuffix($0) }) { continue }
             let path = configuration.path + "/" + name
             var info = stat()
             guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            result["\(info.st_dev):\(info.st_ino)"] = (path, Int64(info.st_size))
+            result["\(info.st_dev):\(info.st_ino)"] = (path, Int64(info.st_size), info.st_mtim.tv_sec)
         }
         return result
     }

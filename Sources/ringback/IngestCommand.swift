@@ -8,7 +8,8 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load CDR files once, through the same pipeline as the daemon.",
         discussion: """
-            Safe to repeat: a CDR already stored is recognised and skipped. A file under a configured \
+            Safe to repeat: a CDR already stored is recognised and skipped. Files are read oldest first \
+            (by modification time), whatever their order on the command line. A file under a configured \
             source's path takes that source's dialect and time zone; --dialect and --time-zone override. \
             Rows that cannot be read go to `ringback quarantine` with their line and reason.
 
@@ -37,10 +38,15 @@ struct Ingest: ParsableCommand {
                                           clock: .fixed(at: environment.at))
         let ingestor = FileIngestor(pipeline: pipeline)
         var failed = false
-        let sizes = files.map { file -> Int64 in
-            ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? NSNumber)?.int64Value ?? 0
+        // Oldest first: `Master.csv*` globs newest first, and the rules must see calls in time order.
+        let attributes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)) ?? [:] }
+        let order = files.indices.sorted {
+            ((attributes[$0][.modificationDate] as? Date) ?? .distantPast, $0)
+                < ((attributes[$1][.modificationDate] as? Date) ?? .distantPast, $1)
         }
-        for (index, file) in files.enumerated() {
+        let ordered = order.map { files[$0] }
+        let sizes = order.map { (attributes[$0][.size] as? NSNumber)?.int64Value ?? 0 }
+        for (index, file) in ordered.enumerated() {
             let source = sourceContext(for: file, configuration: environment.configuration)
             do {
                 let result = try ingestor.ingest(path: file, source: source, laterBytes: sizes[(index + 1)...].reduce(0, +))

@@ -5,7 +5,8 @@ struct Missed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Missed inbound calls with their callback state, who called back and how long it took.",
         discussion: """
-            One row per missed call. Without --since/--until: today (in the [calendar] time zone). \
+            One row per missed call. Without --since/--until: today (in the [calendar] time zone); \
+            with only one of them, the range is open on the other side. \
             A date without a time means that day's midnight; --until is exclusive.
 
             Examples:
@@ -21,9 +22,10 @@ struct Missed: ParsableCommand {
     func run() throws {
         let environment = try CommandEnvironment(options)
         let today = environment.zone.dayBounds(containing: environment.at)
-        let from = try since.map { try environment.parseTime($0, option: "--since") } ?? today.start
-        var to = try until.map { try environment.parseTime($0, option: "--until") } ?? today.end
-        if since != nil, until == nil { to = Int64.max }
+        // Neither bound: today. One bound: open on the other side.
+        let bothMissing = since == nil && until == nil
+        let from = try since.map { try environment.parseTime($0, option: "--since") } ?? (bothMissing ? today.start : .min)
+        let to = try until.map { try environment.parseTime($0, option: "--until") } ?? (bothMissing ? today.end : .max)
         let store = try environment.openStore()
         let rows = try store.missed(since: from, until: to, at: environment.at, managerID: manager)
         environment.write(rows.map(Self.record), columns: Self.columns, empty: "No missed calls in this range.")

@@ -17,6 +17,21 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(before.1, after.1)
     }
 
+    func testRotatedFilesAreReadOldestFirstWhateverTheArgumentOrder() throws {
+        // The missed call is in the rotated file, its callback in the live one; a shell glob
+        // `Master.csv*` names the live file first.
+        let rows = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("calls/callback-before-due.csv"),
+                              encoding: .utf8).split(separator: "\n")
+        let live = harness.directory.appendingPathComponent("Master.csv")
+        let rotated = harness.directory.appendingPathComponent("Master.csv.1")
+        try (rows[0] + "\n").write(to: rotated, atomically: true, encoding: .utf8)
+        try (rows[1] + "\n").write(to: live, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: rotated.path)
+        try harness.load()
+        XCTAssertEqual(try harness.run(["ingest", live.path, rotated.path]).status, 0)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).first?.text("callback_state"), "called_back")
+    }
+
     func testAckResolveAndAssign() throws {
         try harness.load("ring-group-nobody-answers", "three-misses")
         let open = try harness.json(["pending"])
