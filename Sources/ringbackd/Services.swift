@@ -60,7 +60,7 @@ struct SweepService: Service {
                 notifier.watchdog()
                 lastPing = clock.now
             }
-            try? await Task.sleep(for: waiting ? settle : .milliseconds(500))
+            try? await Task.sleep(for: settle)
         }
         // Finish the calls still held: their legs are stored, and on the next start they
         // would be completed anyway; doing it now keeps the store current.

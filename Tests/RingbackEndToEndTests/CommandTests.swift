@@ -105,6 +105,45 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(calls.first?.text("number"), "+79972281866")
     }
 
+    /// The same CDRs as written by Asterisk's stock cdr.conf: 18 columns, no linkedid.
+    private func withoutLinkedID(_ source: URL) throws -> URL {
+        let data = try Data(contentsOf: source)
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
+        for index in lines.indices {
+            // peeraccount, linkedid and sequence are the last three columns; none holds a comma.
+            var cut = lines[index].endIndex
+            for _ in 0..<3 { cut = lines[index][..<cut].lastIndex(of: UInt8(ascii: ","))! }
+            lines[index] = lines[index][..<cut]
+        }
+        let target = harness.directory.appendingPathComponent("18-\(source.lastPathComponent)")
+        try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(to: target)
+        return target
+    }
+
+    func testEighteenColumnFileAssemblesLocalChannelsLikeLinkedID() throws {
+        let sample = RingbackHarness.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv")
+        let eighteen = try withoutLinkedID(sample)
+        let other = try RingbackHarness()
+        defer { other.remove() }
+        XCTAssertEqual(try harness.run(["ingest", sample.path, "--time-zone", "UTC"]).status, 0)
+        XCTAssertEqual(try other.run(["ingest", eighteen.path, "--time-zone", "UTC"]).status, 0)
+        func summary(_ h: RingbackHarness) throws -> [String] {
+            try h.json(["missed", "--since", "2024-01-27", "--until", "2024-01-29"]).map {
+                "\($0.text("started_at") ?? "") \($0.text("number") ?? "") \($0.text("extension") ?? "-") \($0.text("callback_state") ?? "")"
+            }
+        }
+        XCTAssertEqual(try summary(other), try summary(harness))
+        XCTAssertEqual(try other.json(["quarantine"]).count, 0)
+    }
+
+    func testEighteenColumnQueueAnsweredThroughLocalIsAnswered() throws {
+        try harness.load()
+        let file = try withoutLinkedID(RingbackHarness.fixtures.appendingPathComponent("calls/queue-answered-via-local.csv"))
+        XCTAssertEqual(try harness.run(["ingest", file.path]).status, 0)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).count, 0)
+        XCTAssertEqual(try harness.json(["alerts", "--kind", "no_contact"]).first?.text("manager_id"), "m2")
+    }
+
     func testCdrCustomFileIsQuarantinedNeverMisread() throws {
         try harness.load()
         let file = RingbackHarness.samples.appendingPathComponent("asterisk-cdr_custom-19col-lab.csv").path
