@@ -63,6 +63,7 @@ let package = Package(
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
         .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
+        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig"]),
         .testTarget(
             name: "RingbackEndToEndTests",
             dependencies: ["RingbackStore", "RingbackCore"]

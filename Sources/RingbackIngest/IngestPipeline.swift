@@ -69,7 +69,8 @@ public final class IngestPipeline {
             return try store.transaction {
                 var result = BatchResult()
                 if let batch { try write(batch, now: now, arrival: arrival, into: &result) }
-                let complete = flush ? assembler.takeAll() : assembler.takeComplete(now: arrival)
+                let complete = flush
+                    ? assembler.takeAll() : assembler.takeComplete(now: arrival, holdTail: !unreadSourceHorizon.isEmpty)
                 result.calls = try record(complete)
                 result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
                 if let batch {

@@ -21,36 +21,46 @@ final class DaemonTests: XCTestCase {
         try harness.json(["missed", "--since", "2026-03-01"]).compactMap { $0.text("call_id") }.sorted()
     }
 
+    /// The first index at or after `index` where a new call starts: Asterisk writes all rows
+    /// of a call at once, so a test appends whole calls.
+    private func callBoundary(_ rows: [String], _ index: Int) -> Int {
+        func linkedID(_ row: String) -> Substring { row.split(separator: ",").dropLast().last ?? "" }
+        var cut = index
+        while cut < rows.count, cut > 0, linkedID(rows[cut]) == linkedID(rows[cut - 1]) { cut += 1 }
+        return cut
+    }
+
     func testTailsAGrowingFileThroughRenameAndCopytruncateRotation() throws {
         let rows = try DaemonHarness.generatedRows(3000)
+        let (a, b, c) = (callBoundary(rows, 1000), callBoundary(rows, 1500), callBoundary(rows, 2000))
         try daemon.harness.load()
-        try daemon.append(rows[0..<1000], to: daemon.masterCSV)
+        try daemon.append(rows[0..<a], to: daemon.masterCSV)
         try daemon.start()
-        try daemon.wait { try daemon.storedRows() == 1000 }
+        try daemon.wait { try daemon.storedRows() == a }
 
         // A half-written last line is left alone until its line feed arrives.
         let handle = try FileHandle(forWritingTo: daemon.masterCSV)
         try handle.seekToEnd()
-        let split = rows[1000].index(rows[1000].startIndex, offsetBy: 60)
-        try handle.write(contentsOf: Data(rows[1000][..<split].utf8))
+        let split = rows[a].index(rows[a].startIndex, offsetBy: 60)
+        try handle.write(contentsOf: Data(rows[a][..<split].utf8))
         Thread.sleep(forTimeInterval: 0.5)
-        XCTAssertEqual(try daemon.storedRows(), 1000)
-        try handle.write(contentsOf: Data((rows[1000][split...] + "\n").utf8))
+        XCTAssertEqual(try daemon.storedRows(), a)
+        // The rest of the line and of its call, written at once as Asterisk writes a call.
+        try handle.write(contentsOf: Data(([String(rows[a][split...])] + rows[(a + 1)..<b]).map { $0 + "\n" }.joined().utf8))
         try handle.close()
-        try daemon.append(rows[1001..<1500], to: daemon.masterCSV)
-        try daemon.wait { try daemon.storedRows() == 1500 }
+        try daemon.wait { try daemon.storedRows() == b }
 
         // logrotate `create`: rename, then Asterisk writes a new Master.csv.
         let first = daemon.spool.appendingPathComponent("Master.csv.1")
         try FileManager.default.moveItem(at: daemon.masterCSV, to: first)
-        try daemon.append(rows[1500..<2000], to: daemon.masterCSV)
-        try daemon.wait { try daemon.storedRows() == 2000 }
+        try daemon.append(rows[b..<c], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() == c }
 
         // logrotate `copytruncate`: copy aside, truncate in place, writing goes on.
         try FileManager.default.moveItem(at: first, to: daemon.spool.appendingPathComponent("Master.csv.2"))
         try FileManager.default.copyItem(at: daemon.masterCSV, to: first)
         try FileHandle(forWritingTo: daemon.masterCSV).truncate(atOffset: 0)
-        try daemon.append(rows[2000...], to: daemon.masterCSV)
+        try daemon.append(rows[c...], to: daemon.masterCSV)
         try daemon.wait { try daemon.storedRows() == rows.count }
 
         XCTAssertEqual(daemon.stop(), 0, "SIGTERM finishes the batch and exits 0")

@@ -160,8 +160,10 @@ public struct CallAssembler: Sendable {
         if let finished { completedKeyless.append(finished) }
     }
 
-    /// Calls that are complete at `now`, in order of their start time.
-    public mutating func takeComplete(now: Int64) -> [AssembledCall] {
+    /// Calls that are complete at `now`, in order of their start time. With `holdTail`, the
+    /// call that ends the data read so far is held however long it waited: its source has
+    /// more bytes to read, which may hold the rest of its rows.
+    public mutating func takeComplete(now: Int64, holdTail: Bool = false) -> [AssembledCall] {
         var done: [Group] = completedKeyless
         completedKeyless.removeAll()
         let (window, latest) = (mergeWindowSeconds, latestStart)
@@ -169,7 +171,7 @@ public struct CallAssembler: Sendable {
             now - group.lastArrival >= window * 1000 || latest - group.lastStart > window
         }
         for (key, group) in keyed {
-            let settled = key != tailKey || now - group.lastArrival >= settleMilliseconds
+            let settled = key != tailKey || (!holdTail && now - group.lastArrival >= settleMilliseconds)
             guard settled, group.unpairedLocal.isEmpty || windowPassed(group) else { continue }
             done.append(group)
             keyed[key] = nil

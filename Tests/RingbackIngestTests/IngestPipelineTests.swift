@@ -1,0 +1,82 @@
+import Foundation
+import RingbackConfig
+import RingbackCore
+import RingbackIngest
+import RingbackStore
+import XCTest
+
+/// The pipeline with an injected clock, on a scratch store.
+final class IngestPipelineTests: XCTestCase {
+    /// Monotonic milliseconds the test moves by hand.
+    final class ManualClock: @unchecked Sendable {
+        var milliseconds: Int64 = 0
+    }
+
+    private var directory: URL!
+    private let clock = ManualClock()
+    private let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/calls/ring-all-answered-by-one.csv")
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-pipeline-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    private func pipeline() throws -> IngestPipeline {
+        let configuration = try ConfigurationParser.parse("[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n",
+                                                          file: "test.toml")
+        let store = try Store(path: directory.appendingPathComponent("ringback.db").path)
+        let clock = self.clock
+        return try IngestPipeline(store: store, configuration: configuration, clock: PipelineClock(
+            wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }))
+    }
+
+    private func batch(_ lines: ArraySlice<Substring>, pendingBytes: Int64) throws -> RecordBatch {
+        let source = SourceContext(name: "pbx", kind: "spool", dialect: .asterisk, columns: nil, timeZone: "Europe/Moscow")
+        var batch = RecordBatch(source: source, file: fixture.path)
+        var decoder = try source.makeDecoder()
+        let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
+        bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: false, decoder: &decoder) }
+        batch.pendingBytes = pendingBytes
+        return batch
+    }
+
+    /// A ring-all call whose two rows fall into two reads of a large file: however long the
+    /// second read takes, the call is completed with both rows, so it is answered.
+    func testCallSplitAcrossReadsOfAFileStillBeingReadIsHeld() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        let pipeline = try pipeline()
+        try pipeline.commit(try batch(lines[0..<1], pendingBytes: 4096))
+        clock.milliseconds += 5_000
+        XCTAssertEqual(try pipeline.tick().calls, 0, "the file has unread bytes: its last call may go on")
+        let result = try pipeline.commit(try batch(lines[1...], pendingBytes: 0))
+        clock.milliseconds += 200
+        let completed = result.calls + (try pipeline.tick().calls)
+        XCTAssertEqual(completed, 1)
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 0)
+    }
+
+    /// Once the source is read to its end, the last call is completed after `settle_ms`.
+    func testLastCallIsCompletedAfterSettle() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        let pipeline = try pipeline()
+        XCTAssertEqual(try pipeline.commit(try batch(lines[...], pendingBytes: 0)).calls, 0)
+        clock.milliseconds += 50
+        XCTAssertEqual(try pipeline.tick().calls, 0)
+        clock.milliseconds += 60
+        XCTAssertEqual(try pipeline.tick().calls, 1)
+    }
+
+    /// Legs stored for a call not yet complete come back after a restart.
+    func testWaitingLegsSurviveARestart() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        try pipeline().commit(try batch(lines[...], pendingBytes: 0))
+        let restarted = try pipeline()
+        XCTAssertTrue(restarted.hasWaitingLegs)
+        XCTAssertEqual(try restarted.finish().calls, 1)
+        XCTAssertFalse(restarted.hasWaitingLegs)
+    }
+}
