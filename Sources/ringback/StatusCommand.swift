@@ -23,7 +23,9 @@ struct Status: ParsableCommand {
         let statuses = try store.sourceStatuses()
         var unhealthy = false
         let rows = statuses.map { s -> OutputRecord in
-            let lagging = s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
+            // Only the daemon's sources lag; a one-shot `ingest` that stopped halfway does not.
+            let daemonSource = ["spool", "ami", "socket"].contains(s.kind)
+            let lagging = daemonSource && s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
             let state = s.state == "failing" ? "failing" : lagging ? "lagging" : s.state
             if state != "ok" { unhealthy = true }
             let lag: OutputValue = s.lastRowAt.map { .integer(max(0, environment.now - $0)) } ?? .null
