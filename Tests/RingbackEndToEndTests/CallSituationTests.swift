@@ -143,6 +143,12 @@ final class CallSituationTests: XCTestCase {
         XCTAssertEqual(try alerts().count, 0)
     }
 
+    func testColleagueThroughAnInboundContextIsInternal() throws {
+        try harness.load("extension-through-inbound-context")
+        XCTAssertEqual(try missed().count, 0)
+        XCTAssertEqual(try pending().count, 0)
+    }
+
     func testIgnoredNumberIsExemptFromEveryRule() throws {
         try harness.load("ignored-number")
         XCTAssertEqual(try missed().count, 0)

@@ -34,7 +34,9 @@ public struct CallClassifier: Sendable {
         let voicemail = ordered.contains { $0.lastApplication.equalsIgnoringASCIICase("VoiceMail") }
         let rang = rangExtensions(ordered)
 
-        if let trunkLeg = ordered.first(where: isInboundLeg) {
+        // A colleague calling through an inbound context is not a client: extensions are never
+        // external numbers (SPEC §2).
+        if let trunkLeg = ordered.first(where: { isInboundLeg($0) && !extensions.isExtension(callerNumber(of: $0)) }) {
             let raw = callerNumber(of: trunkLeg)
             let number = NumberPlan.isUncallable(raw) ? nil : numbers.normalize(raw)
             let answer = personAnswer(ordered)
