@@ -9,8 +9,8 @@ public enum AlertKind: String, Sendable, CaseIterable {
 
 extension Store {
     public func openCallback(number: String) throws -> OpenCallback? {
-        try connection.prepare("SELECT callback_id, due_at FROM callbacks WHERE number = ? AND state = 'open'")
-            .first([.text(number)]) { OpenCallback(id: $0.int(0), dueAt: $0.int(1)) }
+        try connection.prepare("SELECT callback_id, first_missed_at, due_at FROM callbacks WHERE number = ? AND state = 'open'")
+            .first([.text(number)]) { OpenCallback(id: $0.int(0), firstMissedAt: $0.int(1), dueAt: $0.int(2)) }
     }
 
     /// Stores a classified call and applies what the rules decided, in the caller's

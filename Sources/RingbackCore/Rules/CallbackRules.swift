@@ -1,9 +1,11 @@
 /// The open callback of a number, as the rules need to see it.
 public struct OpenCallback: Sendable, Equatable {
     public var id: Int64
+    public var firstMissedAt: Int64
     public var dueAt: Int64
-    public init(id: Int64, dueAt: Int64) {
+    public init(id: Int64, firstMissedAt: Int64, dueAt: Int64) {
         self.id = id
+        self.firstMissedAt = firstMissedAt
         self.dueAt = dueAt
     }
 }
@@ -22,6 +24,14 @@ public struct NewCallback: Sendable, Equatable {
     public var ownerID: String?
     public var dueAt: Int64
     public var missedAt: Int64
+
+    public init(number: String, clientID: String?, ownerID: String?, dueAt: Int64, missedAt: Int64) {
+        self.number = number
+        self.clientID = clientID
+        self.ownerID = ownerID
+        self.dueAt = dueAt
+        self.missedAt = missedAt
+    }
 }
 
 /// What a call does to the callback of its number.
@@ -107,7 +117,9 @@ public struct CallbackRules: Sendable {
                                                             dueAt: due, missedAt: call.startedAt))
             }
         case .inbound:
-            if let open = openCallback {
+            // A call can only answer a miss that came before it. Asterisk writes a call when it
+            // ends, so a long call that started earlier may be read after a later miss.
+            if let open = openCallback, call.startedAt >= open.firstMissedAt {
                 decision.callbackAction = .resolve(callbackID: open.id, resolution: .clientReachedUs,
                                                    creditedTo: extensionManager?.id ?? call.extensionNumber,
                                                    late: call.startedAt > open.dueAt, dueAt: open.dueAt)
@@ -118,7 +130,7 @@ public struct CallbackRules: Sendable {
                     startedAt: call.startedAt, deadline: call.endedAt + Int64(settings.graceMinutes) * 60)
             }
         case .outbound:
-            guard let open = openCallback else { break }
+            guard let open = openCallback, call.startedAt >= open.firstMissedAt else { break }
             decision.callbackAction = call.answered
                 ? .resolve(callbackID: open.id, resolution: .calledBack,
                            creditedTo: extensionManager?.id ?? call.extensionNumber,
