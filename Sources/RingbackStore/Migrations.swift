@@ -19,7 +19,6 @@ enum Migrations {
             uniqueid TEXT, userfield TEXT, peeraccount TEXT, linkedid TEXT, sequence INTEGER
         );
         CREATE INDEX legs_waiting ON legs(leg_id) WHERE call_id IS NULL;
-        CREATE INDEX legs_call ON legs(call_id);
 
         CREATE TABLE calls (
             call_id TEXT PRIMARY KEY,
