@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build needs, when they are missing:
 # libsqlite3-dev and libsystemd-dev (the two system libraries), pkg-config (to find
-# them), tzdata (IANA zones) and sqlite3 (the reference in the benchmark).
+# them), tzdata (IANA zones), sqlite3 and time (the benchmark's reference and clock).
 set -euo pipefail
-packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3)
+packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 time)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

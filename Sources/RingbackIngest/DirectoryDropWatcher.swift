@@ -19,8 +19,14 @@ public struct DirectoryDropWatcher: Sendable {
     public func run(shouldStop: @Sendable () -> Bool) async {
         let events = DirectoryEvents(path: path)
         var seen: [String: String] = [:]
+        var warned = false
         while !shouldStop() {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            let listing = try? FileManager.default.contentsOfDirectory(atPath: path)
+            if listing == nil, !warned {
+                logger.warning("cannot list the directory; nothing is imported from it until it exists", metadata: ["file": "\(path)"])
+            }
+            warned = listing == nil
+            let names = (listing ?? []).sorted()
             for name in names {
                 guard let kind = DirectoryKind(fileName: name) else { continue }
                 let file = path + "/" + name

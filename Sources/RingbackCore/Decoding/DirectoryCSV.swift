@@ -12,12 +12,13 @@ public enum DirectoryCSV {
         public var errors: [LineError]
     }
 
-    /// Rows as dictionaries by header name; a missing required column fails the whole file.
-    static func rows(_ text: String, required: [String]) throws -> [(line: Int, values: [String: String])] {
+    /// Rows as dictionaries by header name, or why a row is unreadable; a missing required
+    /// column fails the whole file.
+    static func rows(_ text: String, required: [String]) throws -> [(line: Int, values: Result<[String: String], LineError>)] {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var header: [String]?
-        var result: [(Int, [String: String])] = []
+        var result: [(Int, Result<[String: String], LineError>)] = []
         var fields: [FieldSpan] = []
         var failure: LineError?
         _ = bytes.withUnsafeBufferPointer { buffer in
@@ -25,7 +26,7 @@ public enum DirectoryCSV {
                 if failure != nil { return }
                 if let error = CSVFieldScanner.scan(record.bytes, into: &fields) {
                     if header == nil { failure = LineError(line: record.line, reason: "malformed header: \(error.readable)") }
-                    else { result.append((record.line, ["__error": "malformed CSV: \(error.readable)"])) }
+                    else { result.append((record.line, .failure(LineError(line: record.line, reason: "malformed CSV: \(error.readable)")))) }
                     return
                 }
                 let values = fields.map { CSVFieldScanner.string(record.bytes, $0).trimmingSpacesString }
@@ -34,10 +35,14 @@ public enum DirectoryCSV {
                     return
                 }
                 if values.allSatisfy(\.isEmpty) { return }
+                guard values.count <= names.count else {
+                    result.append((record.line, .failure(LineError(
+                        line: record.line, reason: "\(values.count) columns; the header has \(names.count)"))))
+                    return
+                }
                 var row: [String: String] = [:]
                 for (index, name) in names.enumerated() where index < values.count { row[name] = values[index] }
-                if values.count > names.count { row["__error"] = "\(values.count) columns; the header has \(names.count)" }
-                result.append((record.line, row))
+                result.append((record.line, .success(row)))
             }
         }
         if let failure { throw failure }
@@ -55,8 +60,11 @@ public enum DirectoryCSV {
 
     public static func managers(_ text: String) throws -> Parsed<Manager> {
         var parsed = Parsed<Manager>(records: [], errors: [])
-        for (line, row) in try rows(text, required: ["manager_id", "name", "extensions"]) {
-            if let error = row["__error"] { parsed.errors.append(LineError(line: line, reason: error)); continue }
+        for (line, values) in try rows(text, required: ["manager_id", "name", "extensions"]) {
+            guard case .success(let row) = values else {
+                if case .failure(let error) = values { parsed.errors.append(error) }
+                continue
+            }
             guard let id = row["manager_id"], !id.isEmpty else {
                 parsed.errors.append(LineError(line: line, reason: "manager_id is empty")); continue
             }
@@ -72,8 +80,11 @@ public enum DirectoryCSV {
 
     public static func clients(_ text: String, numbers: NumberPlan) throws -> Parsed<Client> {
         var parsed = Parsed<Client>(records: [], errors: [])
-        for (line, row) in try rows(text, required: ["client_id", "name", "phones"]) {
-            if let error = row["__error"] { parsed.errors.append(LineError(line: line, reason: error)); continue }
+        for (line, values) in try rows(text, required: ["client_id", "name", "phones"]) {
+            guard case .success(let row) = values else {
+                if case .failure(let error) = values { parsed.errors.append(error) }
+                continue
+            }
             guard let id = row["client_id"], !id.isEmpty else {
                 parsed.errors.append(LineError(line: line, reason: "client_id is empty")); continue
             }
@@ -90,8 +101,11 @@ public enum DirectoryCSV {
 
     public static func contacts(_ text: String, numbers: NumberPlan, zone: ZoneConverter) throws -> Parsed<Contact> {
         var parsed = Parsed<Contact>(records: [], errors: [])
-        for (line, row) in try rows(text, required: ["contact_id", "created_at"]) {
-            if let error = row["__error"] { parsed.errors.append(LineError(line: line, reason: error)); continue }
+        for (line, values) in try rows(text, required: ["contact_id", "created_at"]) {
+            guard case .success(let row) = values else {
+                if case .failure(let error) = values { parsed.errors.append(error) }
+                continue
+            }
             guard let id = row["contact_id"], !id.isEmpty else {
                 parsed.errors.append(LineError(line: line, reason: "contact_id is empty")); continue
             }
