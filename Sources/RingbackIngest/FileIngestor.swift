@@ -39,6 +39,7 @@ public struct FileIngestor {
                 batch.decode(UnsafeBufferPointer(rebasing: $0[0..<available]), firstLine: line, final: atEnd, decoder: &decoder)
             }
             batch.pendingBytes = max(0, size - offset) + Int64(available - consumed) + laterBytes
+            batch.moreToRead = !atEnd || laterBytes > 0
             line += lines
             if consumed == 0, !atEnd, available == buffer.count {
                 // One record larger than the whole buffer: grow (the decoder rejects it).

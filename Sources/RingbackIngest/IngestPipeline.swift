@@ -15,7 +15,7 @@ public final class IngestPipeline {
     private var directoryVersion: Int
     private var assembler: CallAssembler
     private let clock: PipelineClock
-    /// For each source that has unread input: the latest CDR end read from it so far.
+    /// For each source with more input to read at once: the latest CDR end read from it so far.
     private var unreadSourceHorizon: [String: Int64] = [:]
 
     public init(store: Store, configuration: RingbackConfiguration, clock: PipelineClock = .system) throws {
@@ -116,7 +116,7 @@ public final class IngestPipeline {
     }
 
     private func updateHorizon(_ batch: RecordBatch) {
-        guard batch.pendingBytes > 0 else {
+        guard batch.moreToRead else {
             unreadSourceHorizon[batch.source.name] = nil
             return
         }

@@ -11,6 +11,10 @@ public struct RecordBatch: Sendable {
     public var checkpoint: (fileKey: String, position: Checkpoint)?
     /// Bytes known to be written but not read yet (for `status`).
     public var pendingBytes: Int64 = 0
+    /// More input follows at once (the rest of a file being read, further files): the last
+    /// call is held for it and time-based alerts wait for it. A half-written last line is
+    /// not such input, so it never holds alerts back.
+    public var moreToRead = false
 
     public init(source: SourceContext, file: String) {
         self.source = source

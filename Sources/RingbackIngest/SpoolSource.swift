@@ -72,7 +72,8 @@ public struct SpoolSource: Sendable {
         }
         var pending: Int64 = 0
         // Oldest first (rotated files before the live one), so the rules see calls in time order.
-        for (key, (path, size, _)) in present.sorted(by: { ($0.value.2, $0.value.0) < ($1.value.2, $1.value.0) }) {
+        let ordered = present.sorted { ($0.value.2, $0.value.0) < ($1.value.2, $1.value.0) }
+        for (index, (key, (path, size, _))) in ordered.enumerated() {
             if shouldStop() { return }
             var file: TrackedFile
             if let known = tracked[key] {
@@ -96,7 +97,10 @@ public struct SpoolSource: Sendable {
                 file.line = 1
             }
             file.fingerprint = head
-            if size > file.offset { try await read(&file, key: key, size: size) }
+            let laterFilesGrew = ordered[(index + 1)...].contains { later in
+                later.value.1 > (tracked[later.key]?.offset ?? 0)
+            }
+            if size > file.offset { try await read(&file, key: key, size: size, laterFilesGrew: laterFilesGrew) }
             tracked[key] = file
             pending += max(0, size - file.offset)
         }
@@ -106,12 +110,14 @@ public struct SpoolSource: Sendable {
 
     /// Reads from the file's offset to its current end, one committed batch per chunk.
     /// A half-written last line stays unread until its line feed arrives.
-    private func read(_ file: inout TrackedFile, key: String, size: Int64) async throws {
+    private func read(_ file: inout TrackedFile, key: String, size: Int64, laterFilesGrew: Bool) async throws {
         let descriptor = open(file.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw IngestError.unreadable(path: file.path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var decoder = try context.makeDecoder()
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        // Sized to what is new (a live append is a line or two), at most one chunk.
+        let unread = Int(min(Int64(chunkSize), max(Int64(128 << 10), size - file.offset)))
+        var buffer = [UInt8](repeating: 0, count: unread)
         while true {
             let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, off_t(file.offset)) }
             guard count > 0 else { return }
@@ -121,6 +127,10 @@ public struct SpoolSource: Sendable {
             }
             if consumed == 0 {
                 guard count == buffer.count else { return }  // a half-written line: wait for the rest
+                if buffer.count < chunkSize {
+                    buffer = [UInt8](repeating: 0, count: chunkSize)
+                    continue
+                }
                 // A whole chunk without a line feed: far over the record limit. Reject it and
                 // skip to the next line feed once one is written.
                 guard let skip = try skipToLineFeed(descriptor, from: file.offset) else { return }
@@ -135,6 +145,7 @@ public struct SpoolSource: Sendable {
             file.line += lines
             batch.checkpoint = (key, Checkpoint(path: file.path, offset: file.offset, line: file.line, fingerprint: file.fingerprint))
             batch.pendingBytes = max(0, size - file.offset)
+            batch.moreToRead = count == buffer.count || laterFilesGrew
             let result = try await owner.commit(batch)
             if result.stored > 0 || result.rejected > 0 {
                 logger.info("read \(result.stored) new rows, \(result.rejected) rejected, \(result.calls) calls",

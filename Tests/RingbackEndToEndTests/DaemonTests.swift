@@ -70,6 +70,25 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(try daemon.harness.json(["quarantine"]).count, 0)
     }
 
+    func testHugeAndBinaryLinesAreQuarantinedAndTheRowsAroundThemKept() throws {
+        let rows = try DaemonHarness.generatedRows(40)
+        let cut = callBoundary(rows, 20)
+        try daemon.append(rows[0..<cut], to: daemon.masterCSV)
+        let handle = try FileHandle(forWritingTo: daemon.masterCSV)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(repeating: UInt8(ascii: "x"), count: 10 << 20) + Data("\n".utf8))
+        try handle.write(contentsOf: Data([0x00, 0xFF, 0xFE, 0x22, 0x2C, 0x0D, 0x0A]))
+        try handle.close()
+        try daemon.append(rows[cut...], to: daemon.masterCSV)
+        try daemon.start()
+        try daemon.wait(seconds: 60) { try daemon.storedRows() == rows.count }
+        try daemon.wait(seconds: 20) { try daemon.harness.json(["quarantine"]).count == 2 }
+        let rejected = try daemon.harness.json(["quarantine"])
+        XCTAssertEqual(rejected.compactMap { $0.int("line") }, [cut + 1, cut + 2])
+        XCTAssertTrue(rejected[0].text("reason")?.contains("64 KiB") ?? false, "\(rejected[0])")
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testKillNineDuringALargeIngestStoresEveryRowOnce() throws {
         let rows = try DaemonHarness.generatedRows(40_000, seed: 9)
         try daemon.harness.load()

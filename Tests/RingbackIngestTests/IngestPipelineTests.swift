@@ -40,6 +40,7 @@ final class IngestPipelineTests: XCTestCase {
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
         bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: false, decoder: &decoder) }
         batch.pendingBytes = pendingBytes
+        batch.moreToRead = pendingBytes > 0
         return batch
     }
 
