@@ -149,6 +149,15 @@ final class AsteriskDecoderTests: XCTestCase {
         XCTAssertEqual(consumed, fixed16.utf8.count + 1)
     }
 
+    func testByteOrderMarkAndHeaderRowAreNotCDRs() throws {
+        let header = "accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,end,duration,billsec,disposition,amaflags"
+        let (legs, failures) = decodeAll(Array(("\u{FEFF}" + header + "\n" + fixed16 + "\n").utf8))
+        XCTAssertEqual(legs.count, 1)
+        XCTAssertTrue(failures.isEmpty, "\(failures)")
+        let (bomLegs, _) = decodeAll(Array(("\u{FEFF}" + fixed16 + "\n").utf8))
+        XCTAssertEqual(bomLegs.first?.accountCode, "acc")
+    }
+
     func testCRLFLineEndsAreAccepted() throws {
         let (legs, failures) = decodeAll(Array((fixed16 + "\r\n" + fixed16 + "\r\n").utf8))
         XCTAssertEqual(legs.count, 2)

@@ -26,6 +26,10 @@ public struct AsteriskDecoder: CDRDecoder {
     ]
 
     public mutating func decode(_ record: UnsafeBufferPointer<UInt8>) -> Result<CallLeg?, DecodeFailure> {
+        // A byte-order mark left by an editor or an export tool on the first line.
+        if record.count >= 3, record[0] == 0xEF, record[1] == 0xBB, record[2] == 0xBF {
+            return decode(UnsafeBufferPointer(rebasing: record[3...]))
+        }
         if let failure = CSVFieldScanner.scan(record, into: &fields) {
             return .failure(DecodeFailure("malformed CSV: \(failure.readable)"))
         }
@@ -33,6 +37,7 @@ public struct AsteriskDecoder: CDRDecoder {
         guard (16...21).contains(count) else {
             return .failure(DecodeFailure("\(count) columns; cdr_csv writes 16 to 21"))
         }
+        if Self.isHeader(record, fields) { return .success(nil) }
         if let hint = Self.foreignLayoutHint(record, fields) { return .failure(DecodeFailure(hint)) }
         let optional: [AsteriskOptionalColumn]
         if let declaredColumns {
@@ -155,6 +160,12 @@ public struct AsteriskDecoder: CDRDecoder {
         while index >= field.start, record[index] >= 48, record[index] <= 57 { seconds += 1; index -= 1 }
         guard seconds > 0 else { return false }
         return index < field.start || record[index] == 45
+    }
+
+    /// A header row naming cdr_csv's columns, as export tools add: not a CDR.
+    static func isHeader(_ record: UnsafeBufferPointer<UInt8>, _ fields: [FieldSpan]) -> Bool {
+        CSVFieldScanner.string(record, fields[1]).lowercased() == "src"
+            && CSVFieldScanner.string(record, fields[9]).lowercased() == "start"
     }
 
     /// `cdr_custom`'s stock template puts `clid` first and a channel fifth; naming it beats
