@@ -147,10 +147,13 @@ public struct SpoolSource: Sendable {
             batch.pendingBytes = max(0, size - file.offset)
             batch.moreToRead = count == buffer.count || laterFilesGrew
             let result = try await owner.commit(batch)
-            if result.stored > 0 || result.rejected > 0 {
-                logger.info("read \(result.stored) new rows, \(result.rejected) rejected, \(result.calls) calls",
-                            metadata: ["source": "\(context.name)", "file": "\(file.path)", "line": "\(file.line)"])
+            let metadata: Logger.Metadata = ["source": "\(context.name)", "file": "\(file.path)", "line": "\(file.line)"]
+            if result.rejected > 0 {
+                logger.warning("\(result.rejected) rows rejected: see `ringback quarantine`", metadata: metadata)
             }
+            // A live tail stores a call at a time: only backfill-sized batches are worth a line.
+            logger.log(level: result.stored >= 1000 ? .info : .debug,
+                       "read \(result.stored) new rows, \(result.calls) calls", metadata: metadata)
         }
     }
 

@@ -119,7 +119,7 @@ extension Store {
         try connection.prepare("""
             INSERT INTO sources (name, kind, state, last_row_at, last_read_at, rows, rejected, pending_bytes, updated_at)
             VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET state = 'ok', last_error = NULL,
+            ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, state = 'ok', last_error = NULL,
                 last_row_at = coalesce(max(sources.last_row_at, excluded.last_row_at), sources.last_row_at, excluded.last_row_at),
                 last_read_at = excluded.last_read_at, rows = sources.rows + excluded.rows,
                 rejected = sources.rejected + excluded.rejected, pending_bytes = excluded.pending_bytes,

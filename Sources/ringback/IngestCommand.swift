@@ -72,6 +72,8 @@ struct Ingest: ParsableCommand {
             source.kind == .spool && absolute.hasPrefix(URL(fileURLWithPath: source.path).standardizedFileURL.path + "/")
         }) {
             context = SourceContext(source, configuration: configuration)
+            // A one-shot read, not the daemon's tailing: `status` judges no lag for it.
+            context.kind = "cli"
         }
         if let dialect { context.dialect = Dialect(rawValue: dialect) ?? context.dialect }
         if let timeZone { context.timeZone = timeZone }
