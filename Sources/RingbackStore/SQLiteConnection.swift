@@ -31,7 +31,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 public final class SQLiteConnection {
     let handle: OpaquePointer
     public let path: String
-    private var statements: [String: Statement] = [:]
+    private var statements: [Int: Statement] = [:]
 
     public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
         var db: OpaquePointer?
@@ -63,21 +63,30 @@ public final class SQLiteConnection {
         }
     }
 
-    /// A prepared statement, cached by its SQL text: every statement of the project is
-    /// prepared once and takes its values as bound parameters.
-    public func prepare(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] {
+    /// A prepared statement, prepared once and cached. Every statement of the project is a
+    /// literal (values are bound parameters, never spliced in), so the cache is keyed by the
+    /// literal's address: no hashing of the SQL text on the ingest hot path.
+    public func prepare(_ sql: StaticString) throws -> Statement {
+        let key = Int(bitPattern: sql.utf8Start)
+        if let cached = statements[key] {
             cached.reset()
             return cached
         }
+        let statement = try compile(sql.description)
+        statements[key] = statement
+        return statement
+    }
+
+    /// A statement whose text is built at run time (table names in `counts()`): not cached.
+    func prepareUncached(_ sql: String) throws -> Statement { try compile(sql) }
+
+    private func compile(_ sql: String) throws -> Statement {
         var raw: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard code == SQLITE_OK, let raw else {
             throw StoreError(code: code, message: "\(String(cString: sqlite3_errmsg(handle))) (in: \(sql.prefix(120)))")
         }
-        let statement = Statement(raw, connection: self)
-        statements[sql] = statement
-        return statement
+        return Statement(raw, connection: self)
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }

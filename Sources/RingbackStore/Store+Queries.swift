@@ -226,7 +226,8 @@ extension Store {
     public func counts() throws -> [String: Int] {
         var result: [String: Int] = [:]
         for table in ["legs", "calls", "callbacks", "alerts", "quarantine", "contacts", "clients", "managers"] {
-            result[table] = Int(try connection.prepare("SELECT count(*) FROM \(table)").first { $0.int(0) } ?? 0)
+            // Table names cannot be bound; these come from the fixed list above.
+            result[table] = Int(try connection.prepareUncached("SELECT count(*) FROM \(table)").first { $0.int(0) } ?? 0)
         }
         result["open_callbacks"] = Int(try connection.prepare("SELECT count(*) FROM callbacks WHERE state = 'open'").first { $0.int(0) } ?? 0)
         return result
