@@ -89,6 +89,34 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
+    func testCompressedRotationsAndOtherFilesAreNotRead() throws {
+        let rows = try DaemonHarness.generatedRows(30)
+        try daemon.append(rows[...], to: daemon.masterCSV)
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x0A, 0xFF, 0x00]).write(to: daemon.spool.appendingPathComponent("Master.csv.2.gz"))
+        try "not a CDR\n".write(to: daemon.spool.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        try daemon.start()
+        try daemon.wait { try daemon.storedRows() == rows.count }
+        Thread.sleep(forTimeInterval: 1.5)
+        XCTAssertEqual(try daemon.harness.json(["quarantine"]).count, 0)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    func testBadConfigurationIsRefusedAtStartWithFileAndLine() throws {
+        let config = daemon.harness.directory.appendingPathComponent("broken.toml")
+        try "[numbers]\ncountry_code = 7\n".write(to: config, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
+        process.arguments = ["--config", config.path, "--db", daemon.harness.db]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+        XCTAssertTrue(message.contains("broken.toml:2"), message)
+        XCTAssertTrue(message.contains("country_code"), message)
+    }
+
     func testKillNineDuringALargeIngestStoresEveryRowOnce() throws {
         let rows = try DaemonHarness.generatedRows(40_000, seed: 9)
         try daemon.harness.load()
