@@ -173,6 +173,22 @@ final class CallSituationTests: XCTestCase {
         XCTAssertEqual(try pending(at: "2026-03-10 09:00").count, 0, "nothing was missed yet")
     }
 
+    func testWorkingCalendarMakesAFridayEveningMissDueOnMonday() throws {
+        let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        let config = harness.directory.appendingPathComponent("calendar.toml")
+        try base.replacingOccurrences(of: "timezone = \"Europe/Moscow\"", with: """
+            timezone = "Europe/Moscow"
+            working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+            working_hours = ["09:00-13:00", "14:00-18:00"]
+            """).write(to: config, atomically: true, encoding: .utf8)
+        let office = try RingbackHarness(config: config.path, sharing: harness)
+        try office.load("missed-friday-evening")
+        let open = try office.json(["pending", "--at", "2026-03-14 12:00"])
+        XCTAssertEqual(open.first?.text("due_at"), "2026-03-16T09:15:00+03:00", "SPEC §4.1: an A client, missed Friday 19:00")
+        XCTAssertEqual(open.first?.bool("overdue"), false)
+        XCTAssertEqual(try office.json(["pending", "--at", "2026-03-16 09:20"]).first?.bool("overdue"), true)
+    }
+
     func testPendingOrderOverdueFirstThenABC() throws {
         try harness.load("unknown-number-direct", "callback-before-due", "voicemail")
         let open = try pending(at: "2026-03-10 10:05")
