@@ -75,7 +75,7 @@ public final class IngestPipeline {
                 result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
                 if let batch {
                     try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
-                                                   rejected: result.rejected, lastRowAt: batch.legs.map(\.leg.end).max(),
+                                                   rejected: result.rejected, lastRowAt: batch.latestEnd,
                                                    pendingBytes: batch.pendingBytes, now: now)
                 }
                 return result
@@ -120,8 +120,7 @@ public final class IngestPipeline {
             unreadSourceHorizon[batch.source.name] = nil
             return
         }
-        let latest = batch.legs.map(\.leg.end).max() ?? .min
-        unreadSourceHorizon[batch.source.name] = max(unreadSourceHorizon[batch.source.name] ?? .min, latest)
+        unreadSourceHorizon[batch.source.name] = max(unreadSourceHorizon[batch.source.name] ?? .min, batch.latestEnd ?? .min)
     }
 
     /// The moment up to which time-based alerts may be raised. An alert's time is when its

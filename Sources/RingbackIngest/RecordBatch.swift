@@ -6,6 +6,8 @@ public struct RecordBatch: Sendable {
     public var source: SourceContext
     public var file: String
     public var legs: [(leg: CallLeg, line: Int)] = []
+    /// The latest CDR end among the legs: how far the data of this read reaches.
+    public private(set) var latestEnd: Int64?
     public var rejected: [RejectedRecord] = []
     /// The read position to commit with these rows.
     public var checkpoint: (fileKey: String, position: Checkpoint)?
@@ -33,7 +35,9 @@ public struct RecordBatch: Sendable {
                 return
             }
             switch decoder.decode(record.bytes) {
-            case .success(let leg?): legs.append((leg, record.line))
+            case .success(let leg?):
+                legs.append((leg, record.line))
+                latestEnd = max(latestEnd ?? .min, leg.end)
             case .success(nil): break
             case .failure(let failure):
                 rejected.append(RejectedRecord(file: file, line: record.line, reason: failure.reason, raw: Array(record.bytes)))
