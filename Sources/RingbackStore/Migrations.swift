@@ -57,6 +57,7 @@ enum Migrations {
         CREATE UNIQUE INDEX callbacks_open_number ON callbacks(number) WHERE state = 'open';
         CREATE INDEX callbacks_state ON callbacks(state, due_at);
         CREATE INDEX callbacks_manager ON callbacks(manager_id, state);
+        CREATE INDEX callbacks_resolved ON callbacks(resolved_at) WHERE resolved_at IS NOT NULL;
 
         CREATE TABLE callback_calls (
             callback_id INTEGER NOT NULL,
@@ -82,6 +83,7 @@ enum Migrations {
             UNIQUE (kind, call_id)
         );
         CREATE INDEX alerts_raised ON alerts(raised_at);
+        CREATE INDEX alerts_unresolved ON alerts(raised_at) WHERE resolved_at IS NULL;
         CREATE INDEX alerts_callback ON alerts(callback_id);
         CREATE INDEX alerts_call ON alerts(call_id);
 

@@ -91,7 +91,12 @@ extension Store {
                 (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?1),
                 cb.due_at
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
-            WHERE cb.first_missed_at <= ?1 AND (cb.resolved_at IS NULL OR cb.resolved_at > ?1)
+            WHERE cb.callback_id IN (
+                    -- open at ?1: still open, or resolved after ?1; each half has its index
+                    SELECT callback_id FROM callbacks WHERE state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks WHERE resolved_at > ?1)
+              AND cb.first_missed_at <= ?1
               AND (?2 IS NULL OR cb.manager_id = ?2) AND (?3 = 0 OR cb.due_at <= ?1)
             """).rows([.integer(at), SQLValue(managerID), SQLValue(overdueOnly)]) { row in
                 PendingCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
@@ -138,8 +143,13 @@ extension Store {
             SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
                 resolved_at, resolution
             FROM alerts WHERE raised_at <= ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR manager_id = ?3)
+              AND CASE ?4
+                WHEN 'resolved' THEN resolved_at <= ?1
+                WHEN 'acknowledged' THEN (resolved_at IS NULL OR resolved_at > ?1) AND acknowledged_at <= ?1
+                WHEN 'open' THEN (resolved_at IS NULL OR resolved_at > ?1) AND (acknowledged_at IS NULL OR acknowledged_at > ?1)
+                ELSE 1 END
             ORDER BY raised_at, alert_id
-            """).rows([.integer(at), SQLValue(kind), SQLValue(managerID)]) { row in
+            """).rows([.integer(at), SQLValue(kind), SQLValue(managerID), SQLValue(state)]) { row in
                 let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
                 let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
                 return AlertRecord(alertID: row.int(0), kind: row.string(1), raisedAt: row.int(2),
@@ -150,7 +160,6 @@ extension Store {
                                    acknowledgedAt: acknowledged, resolvedAt: resolved,
                                    resolution: resolved == nil ? nil : row.optionalString(10))
             }
-            .filter { state == nil || $0.state == state }
     }
 
     public func acknowledge(alertID: Int64, by login: String, now: Int64) throws {
