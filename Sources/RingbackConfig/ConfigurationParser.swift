@@ -24,14 +24,14 @@ public enum ConfigurationParser {
         config.file = file
         try reader.onlyKeys(root, section: nil,
                             ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks"])
-        if let store = try reader.table(root, "store", section: nil) {
+        if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
         }
-        if let numbers = try reader.table(root, "numbers", section: nil) {
+        if let numbers = try reader.table(root, "numbers") {
             try parseNumbers(numbers, into: &config.numbers, reader: &reader)
         }
-        if let calls = try reader.table(root, "calls", section: nil) {
+        if let calls = try reader.table(root, "calls") {
             let s = "calls"
             try reader.onlyKeys(calls, section: s, ["min_talk", "merge_window", "settle_ms", "inbound_contexts"])
             config.calls.minTalk = try reader.int(calls, "min_talk", s, min: 0) ?? config.calls.minTalk
@@ -39,7 +39,7 @@ public enum ConfigurationParser {
             config.calls.settleMilliseconds = try reader.int(calls, "settle_ms", s, min: 0) ?? config.calls.settleMilliseconds
             if let contexts = try reader.strings(calls, "inbound_contexts", s) { config.calls.inboundContexts = Set(contexts) }
         }
-        if let sla = try reader.table(root, "sla", section: nil) {
+        if let sla = try reader.table(root, "sla") {
             try reader.onlyKeys(sla, section: "sla", ["A", "B", "C", "unknown"])
             config.sla.a = try reader.int(sla, "A", "sla", min: 0) ?? config.sla.a
             config.sla.b = try reader.int(sla, "B", "sla", min: 0) ?? config.sla.b
@@ -47,21 +47,21 @@ public enum ConfigurationParser {
             config.sla.unknown = try reader.int(sla, "unknown", "sla", min: 0) ?? config.sla.unknown
         }
         config.calendar.timeZone = TimeZone.current.identifier
-        if let calendar = try reader.table(root, "calendar", section: nil) {
+        if let calendar = try reader.table(root, "calendar") {
             try parseCalendar(calendar, into: &config.calendar, reader: &reader)
         }
-        if let contacts = try reader.table(root, "contacts", section: nil) {
+        if let contacts = try reader.table(root, "contacts") {
             let s = "contacts"
             try reader.onlyKeys(contacts, section: s, ["grace", "all_extensions", "ignore"])
             config.contacts.grace = try reader.int(contacts, "grace", s, min: 0) ?? config.contacts.grace
             config.contacts.allExtensions = try reader.bool(contacts, "all_extensions", s) ?? false
             config.contacts.ignore = try reader.strings(contacts, "ignore", s) ?? []
         }
-        if let directory = try reader.table(root, "directory", section: nil) {
+        if let directory = try reader.table(root, "directory") {
             try reader.onlyKeys(directory, section: "directory", ["path"])
             config.directoryPath = try reader.string(directory, "path", "directory")
         }
-        if let hooks = try reader.table(root, "hooks", section: nil) {
+        if let hooks = try reader.table(root, "hooks") {
             let s = "hooks"
             try reader.onlyKeys(hooks, section: s, ["on_alert", "max_age", "timeout"])
             config.hooks.onAlert = try reader.string(hooks, "on_alert", s) ?? ""
@@ -278,7 +278,7 @@ struct Reader {
         }
     }
 
-    func table(_ table: TOMLTable, _ key: String, section: String?) throws -> TOMLTable? {
+    func table(_ table: TOMLTable, _ key: String) throws -> TOMLTable? {
         guard let value = table[key] else { return nil }
         guard let result = value.table else { throw failure(key, nil, "must be a table") }
         return result

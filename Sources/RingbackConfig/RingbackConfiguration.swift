@@ -41,6 +41,10 @@ public struct RingbackConfiguration: Sendable {
         public var timeout = 10
     }
 
+    /// The `[calendar]` zone: output times carry its offset, times without one are read in it.
+    /// The parser has checked the name, so the fallback is never taken for a parsed file.
+    public var officeZone: ZoneConverter { ZoneConverter(identifier: calendar.timeZone) ?? .utc }
+
     public static let defaultPath = "/etc/ringback/ringback.toml"
     public static let defaultStorePath = "/var/lib/ringback/ringback.db"
 }

@@ -6,11 +6,9 @@ import Foundation
 /// missed event (or a file system without inotify, such as NFS) costs latency, not data.
 public final class DirectoryEvents: @unchecked Sendable {
     private let descriptor: Int32
-    public let path: String
     public var usesInotify: Bool { descriptor >= 0 }
 
     public init(path: String) {
-        self.path = path
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         if fd >= 0 {
             let mask = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB)

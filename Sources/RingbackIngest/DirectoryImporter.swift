@@ -35,7 +35,6 @@ public struct DirectoryImporter {
             throw IngestError.unreadable(path: path, reason: "cannot read the file")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let zone = ZoneConverter(identifier: configuration.calendar.timeZone) ?? .utc
         return try store.transaction {
             switch kind {
             case .managers:
@@ -49,7 +48,7 @@ public struct DirectoryImporter {
                 try recompute(store)
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
             case .contacts:
-                let parsed = try DirectoryCSV.contacts(text, numbers: configuration.numbers, zone: zone)
+                let parsed = try DirectoryCSV.contacts(text, numbers: configuration.numbers, zone: configuration.officeZone)
                 let found = try store.upsertContacts(parsed.records, now: now)
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: found)
             }

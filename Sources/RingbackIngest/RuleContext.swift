@@ -8,19 +8,17 @@ public struct RuleContext: Sendable {
     public let directory: Directory
     public let classifier: CallClassifier
     public let rules: CallbackRules
-    public let officeZone: ZoneConverter
 
     public init(configuration: RingbackConfiguration, directory: Directory) throws {
         self.configuration = configuration
         self.directory = directory
-        officeZone = ZoneConverter(identifier: configuration.calendar.timeZone) ?? .utc
         let extensions = try ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
                                               listed: directory.listedExtensions)
         classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions)
         let calendar = configuration.calendar
         let workingTime: any WorkingTime = calendar.workingHours.isEmpty
             ? WallClockTime()
-            : WorkingCalendar(zone: officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
+            : WorkingCalendar(zone: configuration.officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
                               holidays: calendar.holidays)
         let sla = SLAPolicy(minutesA: configuration.sla.a, minutesB: configuration.sla.b, minutesC: configuration.sla.c,
                             minutesUnknown: configuration.sla.unknown, workingTime: workingTime)

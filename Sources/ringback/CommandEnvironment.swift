@@ -59,7 +59,7 @@ struct CommandEnvironment {
         } catch let error as ConfigurationError {
             throw CommandFailure(message: "configuration refused: \(error)", status: ExitStatus.badInput)
         }
-        zone = ZoneConverter(identifier: configuration.calendar.timeZone) ?? .utc
+        zone = configuration.officeZone
         now = Int64(Date().timeIntervalSince1970)
         if let text = options.at {
             guard let instant = TimeParsing.instant(text, zone: zone) else {
