@@ -27,25 +27,17 @@ public struct CallClassifier: Sendable {
         self.extensions = extensions
     }
 
-    /// A leg with its two channel names parsed once.
-    private struct ParsedLeg {
-        var leg: CallLeg
-        var channel: ChannelName?
-        var destination: ChannelName?
-    }
-
     public func classify(callID: String, legs: [CallLeg]) -> Call {
         let ordered = legs.sorted { ($0.start, $0.sequence ?? 0) < ($1.start, $1.sequence ?? 0) }
-            .map { ParsedLeg(leg: $0, channel: ChannelName($0.channel), destination: ChannelName($0.destinationChannel)) }
-        let startedAt = ordered.map(\.leg.start).min() ?? 0
-        let endedAt = ordered.map(\.leg.end).max() ?? startedAt
-        let voicemail = ordered.contains { $0.leg.lastApplication.equalsIgnoringASCIICase("VoiceMail") }
+        let startedAt = ordered.map(\.start).min() ?? 0
+        let endedAt = ordered.map(\.end).max() ?? startedAt
+        let voicemail = ordered.contains { $0.lastApplication.equalsIgnoringASCIICase("VoiceMail") }
         let rang = rangExtensions(ordered)
 
         // A colleague calling through an inbound context is not a client: extensions are never
         // external numbers (SPEC §2).
-        if let raw = ordered.lazy.filter(isInboundLeg).map({ callerNumber(of: $0.leg) })
-            .first(where: { !extensions.isExtension($0) }) {
+        if let trunkLeg = ordered.first(where: { isInboundLeg($0) && !extensions.isExtension(callerNumber(of: $0)) }) {
+            let raw = callerNumber(of: trunkLeg)
             let number = NumberPlan.isUncallable(raw) ? nil : numbers.normalize(raw)
             let answer = personAnswer(ordered)
             return Call(callID: callID, startedAt: startedAt, endedAt: endedAt, direction: .inbound,
@@ -55,26 +47,26 @@ public struct CallClassifier: Sendable {
                         legCount: legs.count)
         }
         if let (leg, caller, dialled) = outboundLeg(ordered) {
-            let answered = ordered.map(\.leg).filter { $0.disposition == .answered && $0.billableSeconds >= settings.minTalk }
+            let answered = ordered.filter { $0.disposition == .answered && $0.billableSeconds >= settings.minTalk }
             let talk = answered.map(\.billableSeconds).max() ?? 0
             return Call(callID: callID, startedAt: startedAt, endedAt: endedAt, direction: .outbound,
                         number: numbers.normalize(dialled), rawNumber: leg.destination, answered: !answered.isEmpty,
                         extensionNumber: caller, rangExtensions: rang, voicemail: voicemail, talkSeconds: talk,
                         legCount: legs.count)
         }
-        let first = ordered.first
+        let first = ordered.first ?? CallLeg()
         return Call(callID: callID, startedAt: startedAt, endedAt: endedAt, direction: .internal, number: nil,
-                    rawNumber: first?.leg.source ?? "", answered: ordered.contains { $0.leg.disposition == .answered },
-                    extensionNumber: first?.channel?.device, rangExtensions: rang,
-                    voicemail: voicemail, talkSeconds: ordered.map(\.leg.billableSeconds).max() ?? 0,
+                    rawNumber: first.source, answered: ordered.contains { $0.disposition == .answered },
+                    extensionNumber: ChannelName(first.channel)?.device, rangExtensions: rang,
+                    voicemail: voicemail, talkSeconds: ordered.map(\.billableSeconds).max() ?? 0,
                     legCount: legs.count)
     }
 
     /// A leg that came in on a trunk: its channel's device is neither an internal extension
     /// nor a `Local/` channel; or its context is a configured inbound context.
-    private func isInboundLeg(_ parsed: ParsedLeg) -> Bool {
-        if settings.inboundContexts.contains(parsed.leg.destinationContext) { return true }
-        guard let channel = parsed.channel else { return false }
+    func isInboundLeg(_ leg: CallLeg) -> Bool {
+        if settings.inboundContexts.contains(leg.destinationContext) { return true }
+        guard let channel = ChannelName(leg.channel) else { return false }
         return !channel.isLocal && !extensions.isExtension(channel.device)
     }
 
@@ -88,20 +80,20 @@ public struct CallClassifier: Sendable {
     }
 
     /// The answered leg with the longest talk whose destination is a real internal device.
-    private func personAnswer(_ legs: [ParsedLeg]) -> (extensionNumber: String, talk: Int)? {
+    private func personAnswer(_ legs: [CallLeg]) -> (extensionNumber: String, talk: Int)? {
         var best: (String, Int)?
-        for case let (leg, device?) in legs.map({ ($0.leg, $0.destination) })
-        where leg.disposition == .answered && leg.billableSeconds >= settings.minTalk {
-            guard !device.isLocal,
+        for leg in legs where leg.disposition == .answered && leg.billableSeconds >= settings.minTalk {
+            guard let device = ChannelName(leg.destinationChannel), !device.isLocal,
                   extensions.isExtension(device.device) else { continue }
             if best == nil || leg.billableSeconds > best!.1 { best = (device.device, leg.billableSeconds) }
         }
         return best.map { (extensionNumber: $0.0, talk: $0.1) }
     }
 
-    private func outboundLeg(_ legs: [ParsedLeg]) -> (CallLeg, String, String)? {
-        for case let (leg, channel?) in legs.map({ ($0.leg, $0.channel) }) {
-            guard !channel.isLocal, extensions.isExtension(channel.device) else { continue }
+    private func outboundLeg(_ legs: [CallLeg]) -> (CallLeg, String, String)? {
+        for leg in legs {
+            guard let channel = ChannelName(leg.channel), !channel.isLocal, extensions.isExtension(channel.device)
+            else { continue }
             let dialled = numbers.strippingOutsidePrefix(leg.destination)
             if NumberPlan.isUncallable(dialled) || extensions.isExtension(dialled) { continue }
             guard dialled.allSatisfy({ $0.isNumber || $0 == "+" }) else { continue }
@@ -110,9 +102,10 @@ public struct CallClassifier: Sendable {
         return nil
     }
 
-    private func rangExtensions(_ legs: [ParsedLeg]) -> [String] {
+    private func rangExtensions(_ legs: [CallLeg]) -> [String] {
         var seen: [String] = []
-        for device in legs.compactMap(\.destination) {
+        for leg in legs {
+            guard let device = ChannelName(leg.destinationChannel) else { continue }
             if extensions.isExtension(device.device), !seen.contains(device.device) { seen.append(device.device) }
         }
         return seen
