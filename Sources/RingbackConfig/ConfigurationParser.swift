@@ -168,6 +168,7 @@ public enum ConfigurationParser {
         case .ami: common += ["host", "port", "username", "secret_file"]
         case .socket: common += ["listen", "columns", "allow_remote"]
         }
+        if kind != .ami { common += mappedKeys }
         try reader.onlyKeys(table, section: s, common)
         var source = SourceConfiguration(name: "", kind: kind)
         if let dialect = try reader.string(table, "dialect", s) {
@@ -221,7 +222,62 @@ public enum ConfigurationParser {
             }
         }
         source.name = try reader.string(table, "name", s) ?? source.name
+        let mappedKeysPresent = mappedKeys.filter { table[$0] != nil }
+        if source.dialect == .mapped {
+            source.mapping = try parseMapping(table, section: s, reader: reader)
+        } else if let key = mappedKeysPresent.first {
+            throw reader.failure(s, key, "belongs to dialect \"mapped\"; this source reads \"\(source.dialect.rawValue)\"")
+        }
         return source
+    }
+
+    private static let mappedKeys = ["mapping", "results", "timestamp_format", "separator"]
+
+    /// `dialect = "mapped"`: `[source.mapping]` (field = "Header" or position), the timestamp
+    /// format, the separator and `[source.results]` (disposition = ["PBX word", …]).
+    private static func parseMapping(_ table: TOMLTable, section s: String, reader: Reader) throws -> ColumnMapping {
+        guard let columnsTable = try reader.table(table, "mapping") else {
+            throw reader.failure(s, "mapping", "dialect \"mapped\" needs a [source.mapping] table: field = \"Header\" or position")
+        }
+        let known = ColumnMapping.Field.allCases.map(\.rawValue)
+        try reader.onlyKeys(columnsTable, section: "\(s) mapping", known)
+        var columns: [ColumnMapping.Field: ColumnMapping.Column] = [:]
+        for key in columnsTable.keys {
+            let field = ColumnMapping.Field(rawValue: key)!
+            let value = columnsTable[key]!
+            if let name = value.string {
+                columns[field] = .header(name)
+            } else if let position = value.int, position >= 1 {
+                columns[field] = .position(position)
+            } else {
+                throw reader.failure("\(s) mapping", key, "must be a header name (string) or a column position from 1")
+            }
+        }
+        var mapping = ColumnMapping(columns: columns)
+        if let problem = mapping.problem { throw reader.failure("\(s) mapping", nil, problem) }
+        if let format = try reader.string(table, "timestamp_format", s) {
+            switch TimestampFormat.parse(format) {
+            case .success(let parsed): mapping.timestampFormat = parsed
+            case .failure(let failure): throw reader.failure(s, "timestamp_format", failure.reason)
+            }
+        }
+        if let separator = try reader.string(table, "separator", s) {
+            guard separator.utf8.count == 1, let byte = separator.utf8.first, byte != 34, byte != 10 else {
+                throw reader.failure(s, "separator", "must be one character such as \",\" or \";\"")
+            }
+            mapping.separator = byte
+        }
+        if let results = try reader.table(table, "results") {
+            let words: [String: Disposition] = ["answered": .answered, "no_answer": .noAnswer, "busy": .busy,
+                                                "failed": .failed, "congestion": .congestion]
+            try reader.onlyKeys(results, section: "\(s) results", Array(words.keys).sorted())
+            var table: [String: Disposition] = [:]
+            for (key, disposition) in words {
+                for word in try reader.strings(results, key, "\(s) results") ?? [] { table[word.lowercased()] = disposition }
+            }
+            mapping.results = table
+        }
+        return mapping
     }
 }
 
@@ -258,6 +314,8 @@ struct Reader {
             }
             if text.hasPrefix("[") {
                 current = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                // [source.mapping] and [source.results] belong to the [[source]] above them.
+                if current?.hasPrefix("source.") == true { current = "source"; continue }
                 if key == nil, current == header { return index + 1 }
                 continue
             }

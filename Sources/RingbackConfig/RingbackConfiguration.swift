@@ -68,6 +68,8 @@ public struct SourceConfiguration: Sendable, Equatable {
     public var secretFile: String = ""
     public var listen: String = "unix:/run/ringback/cdr.sock"
     public var allowRemote = false
+    /// `dialect = "mapped"`: the column map, timestamp format and result words.
+    public var mapping: ColumnMapping?
 
     public init(name: String, kind: SourceKind) {
         self.name = name

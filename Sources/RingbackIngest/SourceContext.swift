@@ -9,18 +9,22 @@ public struct SourceContext: Sendable {
     public var dialect: Dialect
     public var columns: [AsteriskOptionalColumn]?
     public var timeZone: String
+    /// The `mapped` dialect's column map.
+    public var mapping: ColumnMapping?
 
-    public init(name: String, kind: String, dialect: Dialect, columns: [AsteriskOptionalColumn]?, timeZone: String) {
+    public init(name: String, kind: String, dialect: Dialect, columns: [AsteriskOptionalColumn]?, timeZone: String,
+                mapping: ColumnMapping? = nil) {
         self.name = name
         self.kind = kind
         self.dialect = dialect
         self.columns = columns
         self.timeZone = timeZone
+        self.mapping = mapping
     }
 
     public init(_ source: SourceConfiguration, configuration: RingbackConfiguration) {
         self.init(name: source.name, kind: source.kind.rawValue, dialect: source.dialect, columns: source.columns,
-                  timeZone: source.timeZone ?? configuration.calendar.timeZone)
+                  timeZone: source.timeZone ?? configuration.calendar.timeZone, mapping: source.mapping)
     }
 
     /// A decoder for this source's dialect, or why there is none.
@@ -30,9 +34,16 @@ public struct SourceContext: Sendable {
         }
         switch dialect {
         case .asterisk: return AsteriskDecoder(columns: columns, zone: zone)
-        case .freeswitch, .mapped, .ami:
-            throw IngestError.unsupported("dialect \"\(dialect.rawValue)\" is not supported by this version yet; "
-                                          + "use \"asterisk\" (cdr_csv Master.csv)")
+        case .freeswitch: return MappedDecoder(mapping: .freeswitchExample, zone: zone)
+        case .mapped:
+            guard let mapping else {
+                throw IngestError.unsupported("dialect \"mapped\" needs a column map: read the file through a "
+                                              + "configured source with a [source.mapping] table")
+            }
+            return MappedDecoder(mapping: mapping, zone: zone)
+        case .ami:
+            throw IngestError.unsupported("dialect \"ami\" is not supported by this version yet; "
+                                          + "use asterisk, freeswitch or mapped")
         }
     }
 }

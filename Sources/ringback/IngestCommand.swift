@@ -76,6 +76,10 @@ struct Ingest: ParsableCommand {
             context.kind = "cli"
         }
         if let dialect { context.dialect = Dialect(rawValue: dialect) ?? context.dialect }
+        // `--dialect mapped` on a file outside every source: the one configured mapping.
+        if context.dialect == .mapped, context.mapping == nil {
+            context.mapping = configuration.sources.first { $0.dialect == .mapped }?.mapping
+        }
         if let timeZone { context.timeZone = timeZone }
         return context
     }

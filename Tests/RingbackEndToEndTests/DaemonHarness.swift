@@ -11,7 +11,8 @@ final class DaemonHarness {
     /// Where `[directory] path` points: managers/clients/contacts files dropped here are imported.
     let dropFolder: URL
 
-    init() throws {
+    /// `sourceSettings`: more lines of the spool `[[source]]`, e.g. a dialect and its mapping.
+    init(sourceSettings: String = "") throws {
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
         let scratch = try RingbackHarness()
         spool = scratch.directory.appendingPathComponent("cdr")
@@ -25,6 +26,7 @@ final class DaemonHarness {
             kind = "spool"
             name = "pbx"
             path = "\(spool.path)"
+            \(sourceSettings)
 
             [directory]
             path = "\(dropFolder.path)"

@@ -80,15 +80,27 @@ public struct CallClassifier: Sendable {
     }
 
     /// The answered leg with the longest talk whose destination is a real internal device.
-    private func personAnswer(_ legs: [CallLeg]) -> (extensionNumber: String, talk: Int)? {
-        var best: (String, Int)?
+    /// A one-row-per-call export (`Party/` channels) often names the dialled DID rather than
+    /// who picked up: its answer counts unless the PBX itself played something, and the
+    /// extension is known only when the destination is one.
+    private func personAnswer(_ legs: [CallLeg]) -> (extensionNumber: String?, talk: Int)? {
+        var best: (String?, Int)?
         for leg in legs where leg.disposition == .answered && leg.billableSeconds >= settings.minTalk {
-            guard let device = ChannelName(leg.destinationChannel), !device.isLocal,
-                  extensions.isExtension(device.device) else { continue }
-            if best == nil || leg.billableSeconds > best!.1 { best = (device.device, leg.billableSeconds) }
+            let device = ChannelName(leg.destinationChannel)
+            let answeredBy: String?
+            if let device, !device.isLocal, extensions.isExtension(device.device) {
+                answeredBy = device.device
+            } else if ChannelName(leg.channel)?.isParty == true, !Self.pbxApplications.contains(leg.lastApplication.lowercased()) {
+                answeredBy = nil
+            } else {
+                continue
+            }
+            if best == nil || leg.billableSeconds > best!.1 { best = (answeredBy, leg.billableSeconds) }
         }
         return best.map { (extensionNumber: $0.0, talk: $0.1) }
     }
+
+    private static let pbxApplications: Set<String> = ["playback", "background", "voicemail", "read", "ivr"]
 
     private func outboundLeg(_ legs: [CallLeg]) -> (CallLeg, String, String)? {
         for leg in legs {

@@ -4,6 +4,14 @@ public protocol CDRDecoder {
     /// The leg of a record, `nil` for a record that carries no CDR (a header line), or the
     /// reason it was refused.
     mutating func decode(_ record: UnsafeBufferPointer<UInt8>) -> Result<CallLeg?, DecodeFailure>
+
+    /// Columns are named by the file's header row: a reader that starts in the middle of a
+    /// file hands the decoder the file's first line first.
+    var wantsHeader: Bool { get }
+}
+
+extension CDRDecoder {
+    public var wantsHeader: Bool { false }
 }
 
 /// The input formats Ringback reads (SPEC §1).
