@@ -43,6 +43,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The head's missed-call report: figures from store rows, text/HTML/CSV/JSON renderers.
+        .target(name: "RingbackReport", dependencies: ["RingbackCore", "RingbackStore"]),
         .executableTarget(
             name: "ringbackd",
             dependencies: [
@@ -55,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "ringback",
             dependencies: [
-                "RingbackIngest", "RingbackConfig", "RingbackStore",
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,6 +65,7 @@ let package = Package(
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
         .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
+        .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
         .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig"]),
         .testTarget(
             name: "RingbackEndToEndTests",

@@ -23,7 +23,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -67,6 +67,10 @@ public enum ConfigurationParser {
             config.hooks.onAlert = try reader.string(hooks, "on_alert", s) ?? ""
             config.hooks.maxAge = try reader.int(hooks, "max_age", s, min: 0) ?? config.hooks.maxAge
             config.hooks.timeout = try reader.int(hooks, "timeout", s, min: 1) ?? config.hooks.timeout
+        }
+        if let abc = try reader.table(root, "abc") {
+            try reader.onlyKeys(abc, section: "abc", ["dormant_days"])
+            config.dormantDays = try reader.int(abc, "dormant_days", "abc", min: 1) ?? config.dormantDays
         }
         if let value = root["source"] {
             guard let array = value.array else {

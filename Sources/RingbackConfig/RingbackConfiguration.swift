@@ -11,6 +11,8 @@ public struct RingbackConfiguration: Sendable {
     public var sources: [SourceConfiguration] = []
     public var directoryPath: String?
     public var hooks = HookSettings()
+    /// `[abc] dormant_days`: an A-client nobody spoke to for longer is listed in the report.
+    public var dormantDays = 30
     /// The file this came from, nil for built-in defaults.
     public var file: String?
 

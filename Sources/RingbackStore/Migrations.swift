@@ -157,6 +157,10 @@ enum Migrations {
 
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
+        // v2: the report's dormant-client list asks for each client's last answered call.
+        """
+        CREATE INDEX calls_client_answered ON calls(client_id, started_at) WHERE answered = 1;
+        """,
     ]
 
     static func apply(to connection: SQLiteConnection) throws {

@@ -33,6 +33,27 @@ public struct MissedCall: Sendable {
     public var resolvedBy: String?
     public var late: Bool?
     public var dueAt: Int64?
+
+    public init(callID: String, startedAt: Int64, number: String?, rawNumber: String, clientID: String? = nil,
+                clientName: String? = nil, managerID: String?, extensionNumber: String? = nil, voicemail: Bool = false,
+                callbackID: Int64?, callbackState: String?, resolvedAt: Int64? = nil, resolvedBy: String? = nil,
+                late: Bool? = nil, dueAt: Int64? = nil) {
+        self.callID = callID
+        self.startedAt = startedAt
+        self.number = number
+        self.rawNumber = rawNumber
+        self.clientID = clientID
+        self.clientName = clientName
+        self.managerID = managerID
+        self.extensionNumber = extensionNumber
+        self.voicemail = voicemail
+        self.callbackID = callbackID
+        self.callbackState = callbackState
+        self.resolvedAt = resolvedAt
+        self.resolvedBy = resolvedBy
+        self.late = late
+        self.dueAt = dueAt
+    }
 }
 
 public struct AlertRecord: Sendable {
@@ -48,6 +69,23 @@ public struct AlertRecord: Sendable {
     public var acknowledgedAt: Int64?
     public var resolvedAt: Int64?
     public var resolution: String?
+
+    public init(alertID: Int64, kind: String, raisedAt: Int64, managerID: String?, clientID: String?, number: String?,
+                callID: String?, callbackID: Int64? = nil, state: String, acknowledgedAt: Int64? = nil,
+                resolvedAt: Int64? = nil, resolution: String? = nil) {
+        self.alertID = alertID
+        self.kind = kind
+        self.raisedAt = raisedAt
+        self.managerID = managerID
+        self.clientID = clientID
+        self.number = number
+        self.callID = callID
+        self.callbackID = callbackID
+        self.state = state
+        self.acknowledgedAt = acknowledgedAt
+        self.resolvedAt = resolvedAt
+        self.resolution = resolution
+    }
 }
 
 public struct QuarantinedRecord: Sendable {

@@ -7,6 +7,14 @@ import RingbackStore
 
 /// Options every command takes.
 struct CommonOptions: ParsableArguments {
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output: table, json or csv.", valueName: "format"))
+    var format: OutputFormat = .table
+}
+
+/// Which configuration and store, and the evaluation time.
+struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file.", valueName: "path"))
     var config: String?
 
@@ -17,9 +25,6 @@ struct CommonOptions: ParsableArguments {
         "Answer as if now were TIME, e.g. \"2026-03-10 12:00\" (without an offset: the [calendar] time zone).",
         valueName: "time"))
     var at: String?
-
-    @Option(name: .long, help: ArgumentHelp("Output: table, json or csv.", valueName: "format"))
-    var format: OutputFormat = .table
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -48,6 +53,10 @@ struct CommandEnvironment {
     let storePath: String
 
     init(_ options: CommonOptions) throws {
+        try self.init(options.store, format: options.format)
+    }
+
+    init(_ options: StoreOptions, format: OutputFormat) throws {
         do {
             if let path = options.config {
                 configuration = try ConfigurationParser.load(path: path)
@@ -70,7 +79,7 @@ struct CommandEnvironment {
         } else {
             at = now
         }
-        renderer = OutputRenderer(format: options.format, zone: zone)
+        renderer = OutputRenderer(format: format, zone: zone)
         storePath = options.db ?? configuration.storePath
     }
 

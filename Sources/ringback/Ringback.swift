@@ -23,7 +23,7 @@ struct Ringback: ParsableCommand {
               ringback ingest /var/log/asterisk/cdr-csv/Master.csv.1
               ringback status                        sources, lag, errors (exit 3 when unhealthy)
             """,
-        subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Ingest.self,
+        subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Report.self, Ingest.self,
                       Import.self, Quarantine.self, Status.self]
     )
 
