@@ -45,10 +45,12 @@ let package = Package(
         ),
         // The head's missed-call report: figures from store rows, text/HTML/CSV/JSON renderers.
         .target(name: "RingbackReport", dependencies: ["RingbackCore", "RingbackStore"]),
+        // The exec hook: each new alert handed to a configured program, with retries.
+        .target(name: "RingbackHooks", dependencies: ["RingbackCore", "RingbackStore"]),
         .executableTarget(
             name: "ringbackd",
             dependencies: [
-                "RingbackIngest", "RingbackConfig", "RingbackStore", "CSystemd",
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackHooks", "CSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +68,7 @@ let package = Package(
         .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
         .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
-        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig"]),
+        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks"]),
         .testTarget(
             name: "RingbackEndToEndTests",
             dependencies: ["RingbackStore", "RingbackCore"]

@@ -38,6 +38,17 @@ public actor PipelineOwner {
                                                 pendingBytes: pendingBytes, now: now)
     }
 
+    /// Hook deliveries: new alerts queued (or skipped when older than `maxAge`), the due ones
+    /// claimed. Only bookkeeping runs here; the program runs outside the owner.
+    public func claimHookDeliveries(now: Int64, maxAge: Int64, limit: Int) throws -> [HookJob] {
+        try pipeline.store.enqueueHookDeliveries(now: now, maxAge: maxAge)
+        return try pipeline.store.claimHookDeliveries(now: now, limit: limit)
+    }
+
+    public func finishHookDelivery(alertID: Int64, delivered: Bool, error: String?, retryAt: Int64?, now: Int64) throws {
+        try pipeline.store.finishHookDelivery(alertID: alertID, delivered: delivered, error: error, retryAt: retryAt, now: now)
+    }
+
     public func importDirectoryFile(_ path: String, kind: DirectoryKind, now: Int64) throws -> ImportResult {
         try DirectoryImporter(configuration: configuration).importFile(path, kind: kind, into: pipeline.store, now: now)
     }

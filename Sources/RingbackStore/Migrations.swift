@@ -157,9 +157,20 @@ enum Migrations {
 
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
         """,
-        // v2: the report's dormant-client list asks for each client's last answered call.
+        // v2: the report's dormant-client list asks for each client's last answered call;
+        // the exec hook's delivery state survives restarts.
         """
         CREATE INDEX calls_client_answered ON calls(client_id, started_at) WHERE answered = 1;
+
+        CREATE TABLE hook_deliveries (
+            alert_id INTEGER PRIMARY KEY,
+            state TEXT NOT NULL,            -- pending, sending, delivered, failed, skipped
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            delivered_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX hook_deliveries_due ON hook_deliveries(next_attempt_at) WHERE state IN ('pending', 'sending');
         """,
     ]
 

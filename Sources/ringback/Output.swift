@@ -58,25 +58,9 @@ struct OutputRenderer {
         case .null: return "null"
         case .integer(let i): return String(i)
         case .bool(let b): return b ? "true" : "false"
-        case .text(let s): return Self.jsonString(s)
-        case .time(let t): return Self.jsonString(zone.iso8601(t))
+        case .text(let s): return JSONValue.quoted(s)
+        case .time(let t): return JSONValue.quoted(zone.iso8601(t))
         }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     private func csv(_ records: [OutputRecord], columns: [String]) -> String {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RingbackConfig
+import RingbackHooks
 import RingbackIngest
 import ServiceLifecycle
 
@@ -25,6 +26,8 @@ struct Ringbackd: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // A hook program that exits without reading its standard input must not kill us.
+        signal(SIGPIPE, SIG_IGN)
         var logger = Logger(label: "ringbackd")
         logger.logLevel = .info
         let configuration: RingbackConfiguration
@@ -68,6 +71,17 @@ struct Ringbackd: AsyncParsableCommand {
                 await owner.reportFailure(source: source.name, kind: source.kind.rawValue, error: message,
                                           now: Int64(Date().timeIntervalSince1970))
             }
+        }
+        if !configuration.hooks.onAlert.isEmpty {
+            guard let command = HookCommandLine.words(configuration.hooks.onAlert),
+                  FileManager.default.isExecutableFile(atPath: command[0]) else {
+                logger.critical("[hooks] on_alert: \"\(configuration.hooks.onAlert)\" does not start with an executable file (give its absolute path; there is no shell)")
+                throw ExitCode(1)
+            }
+            services.append(HookService(owner: owner,
+                                        hook: AlertHook(command: command, timeout: .seconds(configuration.hooks.timeout)),
+                                        maxAge: Int64(configuration.hooks.maxAge) * 60, zone: configuration.officeZone,
+                                        logger: logger))
         }
         if let directory = configuration.directoryPath {
             services.append(DirectoryService(watcher: DirectoryDropWatcher(path: directory, owner: owner, logger: logger)))

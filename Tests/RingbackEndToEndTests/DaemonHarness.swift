@@ -11,8 +11,9 @@ final class DaemonHarness {
     /// Where `[directory] path` points: managers/clients/contacts files dropped here are imported.
     let dropFolder: URL
 
-    /// `sourceSettings`: more lines of the spool `[[source]]`, e.g. a dialect and its mapping.
-    init(sourceSettings: String = "") throws {
+    /// `sourceSettings`: more lines of the spool `[[source]]`, e.g. a dialect and its mapping;
+    /// `sections`: more sections at the end, e.g. `[hooks]`.
+    init(sourceSettings: String = "", sections: String = "") throws {
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
         let scratch = try RingbackHarness()
         spool = scratch.directory.appendingPathComponent("cdr")
@@ -30,6 +31,7 @@ final class DaemonHarness {
 
             [directory]
             path = "\(dropFolder.path)"
+            \(sections)
 
             """).write(to: config, atomically: true, encoding: .utf8)
         harness = try RingbackHarness(config: config.path, sharing: scratch)
@@ -87,6 +89,23 @@ final class DaemonHarness {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(lines.map { $0 + "\n" }.joined().utf8))
         try handle.close()
+    }
+
+    /// A `cdr_csv` row of a call from `number` straight to extension 101, nobody answering,
+    /// that started `secondsAgo` before now (Moscow time, as the fixture office writes it).
+    static func missedCallRow(startedSecondsAgo secondsAgo: Double, number: String = "89035551010",
+                              uniqueID: String = "1773126999.1") -> (row: String, start: Date) {
+        let format = DateFormatter()
+        format.timeZone = TimeZone(identifier: "Europe/Moscow")!
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - secondsAgo).rounded())
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let row = ["", number, "74951112233", "from-trunk", "\"\" <\(number)>", "PJSIP/trunk-00000a01",
+                   "PJSIP/101-00000a02", "Dial", "PJSIP/101,20", format.string(from: start)].map(quoted)
+            + ["", quoted(format.string(from: start.addingTimeInterval(20))), "20", "0"]
+            + ["NO ANSWER", "DOCUMENTATION", uniqueID, "", "", uniqueID].map(quoted) + ["0"]
+        return (row.joined(separator: ","), start)
     }
 
     /// `count` rows of realistic CDRs from the generator.

@@ -143,19 +143,9 @@ final class DaemonTests: XCTestCase {
     func testSweepRaisesOverdueOnTimeWithoutNewCDRsAndImportsDroppedDirectory() throws {
         // A call from an unknown number missed 30 minutes minus 3 seconds ago: its callback
         // falls due 3 seconds from now, with no further CDR to wake the daemon.
-        let moscow = TimeZone(identifier: "Europe/Moscow")!
-        let format = DateFormatter()
-        format.timeZone = moscow
-        format.locale = Locale(identifier: "en_US_POSIX")
-        format.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 30 * 60 + 3).rounded())
-        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let row = ["", "89035551010", "74951112233", "from-trunk", "\"\" <89035551010>", "PJSIP/trunk-00000a01",
-                   "PJSIP/101-00000a02", "Dial", "PJSIP/101,20", format.string(from: start)].map(quoted)
-            + ["", quoted(format.string(from: start.addingTimeInterval(20))), "20", "0"]
-            + ["NO ANSWER", "DOCUMENTATION", "1773126999.1", "", "", "1773126999.1"].map(quoted) + ["0"]
+        let (row, start) = DaemonHarness.missedCallRow(startedSecondsAgo: 30 * 60 - 3)
         try daemon.start()
-        try daemon.append([row.joined(separator: ",")][...], to: daemon.masterCSV)
+        try daemon.append([row][...], to: daemon.masterCSV)
         try daemon.wait { try daemon.storedRows() == 1 }
         try FileManager.default.copyItem(at: RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv"),
                                          to: daemon.dropFolder.appendingPathComponent("managers-2026-03.csv"))

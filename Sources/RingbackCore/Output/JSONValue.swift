@@ -1,6 +1,6 @@
-/// A JSON document with keys in the order they were written: the report's field order is
-/// part of what a reader sees.
-enum JSONValue {
+/// A JSON document with keys in the order they were written: field order is part of what a
+/// reader sees (the report, the exec hook's alert, the CLI's listings).
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -9,9 +9,9 @@ enum JSONValue {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue { value.map(wrap) ?? .null }
+    public static func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue { value.map(wrap) ?? .null }
 
-    func serialized(indent: String = "") -> String {
+    public func serialized(indent: String = "") -> String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -33,7 +33,16 @@ enum JSONValue {
         }
     }
 
-    static func quoted(_ s: String) -> String {
+    /// The whole document on one line, e.g. one alert per line of a log.
+    public var compact: String {
+        switch self {
+        case .array(let items): return "[" + items.map(\.compact).joined(separator: ",") + "]"
+        case .object(let fields): return "{" + fields.map { Self.quoted($0.0) + ":" + $0.1.compact }.joined(separator: ",") + "}"
+        default: return serialized()
+        }
+    }
+
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// `ringback report` on a store built from the call fixtures of one day.
+final class ReportTests: XCTestCase {
+    var harness: RingbackHarness!
+    override func setUpWithError() throws {
+        harness = try RingbackHarness()
+        // Called back in time (20 min), called back late (60 min), a ring group missed three times.
+        try harness.load("callback-before-due", "callback-after-due", "three-misses")
+    }
+    override func tearDown() { harness.remove() }
+
+    private func report(_ arguments: [String]) throws -> [String: Any] {
+        let output = try harness.run(["report"] + arguments + ["--format", "json"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let parsed = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(parsed?.count, 1, "one report object in the top-level array")
+        return try XCTUnwrap(parsed?.first)
+    }
+
+    func testDayReportFigures() throws {
+        let day = try report(["--day", "2026-03-10", "--at", "2026-03-10 18:00"])
+        XCTAssertEqual(day.int("missed_calls"), 5)
+        XCTAssertEqual(day.int("callbacks_opened"), 3)
+        XCTAssertEqual(day.int("within_sla"), 1)
+        XCTAssertEqual((day["within_sla_percent"] as? NSNumber)?.doubleValue ?? 0, 33.3, accuracy: 0.05)
+        XCTAssertEqual(day.int("median_minutes_to_callback"), 20)
+        XCTAssertEqual(day.int("p90_minutes_to_callback"), 60)
+        let managers = try XCTUnwrap(day["managers"] as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: managers.map { ($0.text("manager_id") ?? "unassigned", $0) })
+        XCTAssertEqual(byID["m1"]?.int("late"), 1)
+        XCTAssertEqual(byID["m2"]?.int("called_back"), 1)
+        XCTAssertEqual(byID["m2"]?.int("late"), 0)
+        XCTAssertEqual(byID["unassigned"]?.int("missed"), 3)
+        XCTAssertEqual(byID["unassigned"]?.int("still_open"), 1)
+        let overdue = try XCTUnwrap(day["overdue"] as? [[String: Any]])
+        XCTAssertEqual(overdue.map { $0.text("state") }, ["called_back", "open"])
+        let hours = try XCTUnwrap(day["missed_by_hour"] as? [Int])
+        XCTAssertEqual(hours[10], 5)
+        // A-client c1 was never reached in this store.
+        let dormant = try XCTUnwrap(day["dormant_a_clients"] as? [[String: Any]])
+        XCTAssertEqual(dormant.map { $0.text("client_id") }, ["c1"])
+    }
+
+    /// Earlier in the day the same report counts only what had happened by then.
+    func testAtShowsTheReportAsItWas() throws {
+        let morning = try report(["--day", "2026-03-10", "--at", "2026-03-10 10:30"])
+        XCTAssertEqual(morning.int("within_sla"), 1)
+        XCTAssertEqual(morning.int("p90_minutes_to_callback"), 20, "the late callback came only at 11:00")
+        let managers = try XCTUnwrap(morning["managers"] as? [[String: Any]])
+        XCTAssertEqual(managers.first { $0.text("manager_id") == "m1" }?.int("still_open"), 1)
+    }
+
+    func testWeekContainsTheDayAndOtherDaysAreEmpty() throws {
+        XCTAssertEqual(try report(["--week", "2026-03-12", "--at", "2026-03-20"]).int("missed_calls"), 5)
+        XCTAssertEqual(try report(["--day", "2026-03-11", "--at", "2026-03-20"]).int("missed_calls"), 0)
+    }
+
+    func testFormatsAndUsageErrors() throws {
+        for format in ["text", "html", "csv"] {
+            let output = try harness.run(["report", "--day", "2026-03-10", "--format", format])
+            XCTAssertEqual(output.status, 0, "\(format): \(output.stderr)")
+            XCTAssertFalse(output.stdout.isEmpty)
+        }
+        XCTAssertEqual(try harness.run(["report", "--day", "2026-03-10", "--week", "2026-03-10"]).status, 1)
+        XCTAssertEqual(try harness.run(["report", "--day", "yesterday"]).status, 1)
+        XCTAssertEqual(try harness.run(["report", "--format", "pdf"]).status, 1)
+    }
+}
