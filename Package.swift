@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ringback",
             dependencies: [
-                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport",
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackHooks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

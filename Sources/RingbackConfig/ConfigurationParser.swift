@@ -23,7 +23,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -71,6 +71,18 @@ public enum ConfigurationParser {
         if let abc = try reader.table(root, "abc") {
             try reader.onlyKeys(abc, section: "abc", ["dormant_days"])
             config.dormantDays = try reader.int(abc, "dormant_days", "abc", min: 1) ?? config.dormantDays
+        }
+        if let report = try reader.table(root, "report") {
+            let s = "report"
+            try reader.onlyKeys(report, section: s, ["command", "mail_to", "format"])
+            config.report.command = try reader.string(report, "command", s) ?? ""
+            config.report.mailTo = try reader.string(report, "mail_to", s) ?? ""
+            if let format = try reader.string(report, "format", s) {
+                guard ["text", "html", "csv", "json"].contains(format) else {
+                    throw reader.failure(s, "format", "\"\(format)\" is not one of text, html, csv, json")
+                }
+                config.report.format = format
+            }
         }
         if let value = root["source"] {
             guard let array = value.array else {

@@ -13,6 +13,7 @@ public struct RingbackConfiguration: Sendable {
     public var hooks = HookSettings()
     /// `[abc] dormant_days`: an A-client nobody spoke to for longer is listed in the report.
     public var dormantDays = 30
+    public var report = ReportSettings()
     /// The file this came from, nil for built-in defaults.
     public var file: String?
 
@@ -35,6 +36,15 @@ public struct RingbackConfiguration: Sendable {
         public var grace = 120
         public var allExtensions = false
         public var ignore: [String] = []
+    }
+
+    /// `[report]`: where `ringback report --send` hands the report.
+    public struct ReportSettings: Sendable, Equatable {
+        /// Program and arguments (no shell), e.g. "/usr/sbin/sendmail -t".
+        public var command = ""
+        /// With a recipient, the report goes out as a mail message with headers for `sendmail -t`.
+        public var mailTo = ""
+        public var format = "html"
     }
 
     public struct HookSettings: Sendable, Equatable {

@@ -22,6 +22,18 @@ public struct ReportPeriod: Sendable, Equatable {
         return ReportPeriod(kind: .week, firstDay: monday, lastDay: adding(days: 6, to: monday), zone: zone)
     }
 
+    /// The last working day before the day of `instant` (Friday, seen on a Monday morning),
+    /// or nil when the calendar has none in the year before.
+    public static func previousWorkingDay(before instant: Int64, zone: ZoneConverter,
+                                          isWorkingDay: (CivilTime) -> Bool) -> ReportPeriod? {
+        var day = midnight(zone.civil(of: instant))
+        for _ in 0..<366 {
+            day = adding(days: -1, to: day)
+            if isWorkingDay(day) { return ReportPeriod(kind: .day, firstDay: day, lastDay: day, zone: zone) }
+        }
+        return nil
+    }
+
     private init(kind: Kind, firstDay: CivilTime, lastDay: CivilTime, zone: ZoneConverter) {
         self.kind = kind
         self.firstDay = firstDay

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import RingbackCore
+import RingbackHooks
 import RingbackReport
 import RingbackStore
 
@@ -14,6 +16,11 @@ struct Report: ParsableCommand {
             for more than [abc] dormant_days. Callbacks count as of now (or --at): one missed in the \
             evening and called back the next morning counts as called back.
 
+            --send hands the report to [report] command (e.g. "/usr/sbin/sendmail -t") in [report] \
+            format; with [report] mail_to it goes as a mail message with To, Subject and Content-Type \
+            headers. The shipped ringback-report.timer runs it every morning:
+              ringback report --previous-working-day --skip-non-working --send
+
             Examples:
               ringback report                              today, as text
               ringback report --day 2026-03-10 --format html > report.html
@@ -24,18 +31,37 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("The day to report (default: today).", valueName: "date")) var day: String?
     @Option(help: ArgumentHelp("The ISO week (Monday to Sunday) containing this date.", valueName: "date"))
     var week: String?
-    @Option(help: ArgumentHelp("text, html, csv or json.", valueName: "format")) var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("text, html, csv or json (with --send: [report] format).", valueName: "format"))
+    var format: ReportFormat?
+    @Flag(help: "Report the last working day before today (or --at) by the [calendar].")
+    var previousWorkingDay = false
+    @Flag(help: "Print and send nothing when today (or --at) is not a working day: weekends, holidays.")
+    var skipNonWorking = false
+    @Flag(help: "Hand the report to [report] command instead of printing it.")
+    var send = false
 
     func validate() throws {
-        if day != nil, week != nil { throw ValidationError("give --day or --week, not both") }
+        if [day != nil, week != nil, previousWorkingDay].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --day, --week, --previous-working-day")
+        }
     }
 
     func run() throws {
         let environment = try CommandEnvironment(options, format: .table)
         let zone = environment.zone
+        let days = environment.configuration.calendar
+        let calendar = WorkingCalendar(zone: zone, workingDays: Set(days.workingDays), workingHours: days.workingHours,
+                                       holidays: days.holidays)
+        if skipNonWorking, !calendar.isWorkingDay(zone.civil(of: environment.at)) { return }
         let period: ReportPeriod
         if let week {
             period = .week(containing: try environment.parseTime(week, option: "--week"), zone: zone)
+        } else if previousWorkingDay {
+            guard let previous = ReportPeriod.previousWorkingDay(before: environment.at, zone: zone,
+                                                                  isWorkingDay: calendar.isWorkingDay) else {
+                throw CommandFailure(message: "the [calendar] has no working day in the year before", status: ExitStatus.badInput)
+            }
+            period = previous
         } else {
             period = .day(containing: try day.map { try environment.parseTime($0, option: "--day") } ?? environment.at,
                           zone: zone)
@@ -50,7 +76,14 @@ struct Report: ParsableCommand {
             managers: try store.loadDirectory().managers,
             aClients: try store.clientActivity(abc: "A", at: at),
             dormantDays: environment.configuration.dormantDays)
-        FileHandle.standardOutput.write(Data(report.rendered(as: format, zone: zone).utf8))
+        guard send else {
+            FileHandle.standardOutput.write(Data(report.rendered(as: format ?? .text, zone: zone).utf8))
+            return
+        }
+        let settings = environment.configuration.report
+        let chosen = format ?? ReportFormat(rawValue: settings.format) ?? .html
+        try ReportDelivery(settings: settings).send(report.rendered(as: chosen, zone: zone), format: chosen,
+                                                    subject: "Missed calls, \(period.label)")
     }
 }
 

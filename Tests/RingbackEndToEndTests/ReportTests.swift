@@ -67,4 +67,56 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try harness.run(["report", "--day", "yesterday"]).status, 1)
         XCTAssertEqual(try harness.run(["report", "--format", "pdf"]).status, 1)
     }
+
+    /// A harness over the same store whose configuration adds `sections`.
+    private func configured(_ sections: String) throws -> RingbackHarness {
+        let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"),
+                              encoding: .utf8)
+        let config = harness.directory.appendingPathComponent("report.toml")
+        try (base.replacingOccurrences(of: "[calendar]\n", with: "[calendar]\nholidays = [\"2026-03-13\"]\n") + "\n" + sections)
+            .write(to: config, atomically: true, encoding: .utf8)
+        return try RingbackHarness(config: config.path, sharing: harness)
+    }
+
+    /// The timer's morning run: nothing on a weekend or holiday; on a Monday, the last working
+    /// day before it (Thursday here, Friday 2026-03-13 being a holiday).
+    func testMorningRunSkipsDaysOffAndReportsThePreviousWorkingDay() throws {
+        let office = try configured("")
+        let sunday = try office.run(["report", "--skip-non-working", "--previous-working-day", "--at", "2026-03-15 08:30"])
+        XCTAssertEqual(sunday.status, 0, sunday.stderr)
+        XCTAssertEqual(sunday.stdout, "")
+        let holiday = try office.run(["report", "--skip-non-working", "--at", "2026-03-13 08:30"])
+        XCTAssertEqual(holiday.stdout, "")
+        let monday = try office.run(["report", "--skip-non-working", "--previous-working-day", "--at", "2026-03-16 08:30",
+                                     "--format", "json"])
+        XCTAssertEqual(monday.status, 0, monday.stderr)
+        let parsed = try JSONSerialization.jsonObject(with: Data(monday.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(parsed?.first?.text("from"), "2026-03-12T00:00:00+03:00")
+        let tuesday = try office.run(["report", "--previous-working-day", "--at", "2026-03-11 08:30", "--format", "json"])
+        let wednesdayReport = try JSONSerialization.jsonObject(with: Data(tuesday.stdout.utf8)) as? [[String: Any]]
+        XCTAssertEqual(wednesdayReport?.first?.int("missed_calls"), 5, "the day before is the fixtures' day")
+    }
+
+    func testSendHandsAMailMessageToTheConfiguredCommand() throws {
+        let received = harness.directory.appendingPathComponent("mail.txt")
+        let script = harness.directory.appendingPathComponent("fake-sendmail")
+        try "#!/bin/sh\ncat > '\(received.path)'\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        let office = try configured("""
+            [report]
+            command = "\(script.path) -t"
+            mail_to = "head@office.example"
+            """)
+        let sent = try office.run(["report", "--previous-working-day", "--at", "2026-03-11 08:30", "--send"])
+        XCTAssertEqual(sent.status, 0, sent.stderr)
+        XCTAssertEqual(sent.stdout, "")
+        let mail = try String(contentsOf: received, encoding: .utf8)
+        XCTAssertTrue(mail.hasPrefix("To: head@office.example\nSubject: Missed calls, 2026-03-10 (Tue)\n"), mail)
+        XCTAssertTrue(mail.contains("Content-Type: text/html; charset=utf-8\n"))
+        XCTAssertTrue(mail.contains("\n\n<!DOCTYPE html>"))
+
+        let broken = try configured("[report]\ncommand = \"/bin/false\"\n")
+        XCTAssertEqual(try broken.run(["report", "--send"]).status, 1)
+        XCTAssertEqual(try harness.run(["report", "--send"]).status, 1, "no [report] command")
+    }
 }
