@@ -38,6 +38,46 @@ final class WorkingCalendarTests: XCTestCase {
         XCTAssertEqual(always.adding(minutes: 60, to: night), TimeParsing.instant("2026-03-29T03:30:00+02:00", zone: berlin))
     }
 
+    func testMissedAfterHoursOnAWeekdayIsDueNextMorning() {
+        XCTAssertEqual(calendar().adding(minutes: 15, to: at("2026-03-10 20:00")), at("2026-03-11 09:15"))
+        // Before opening the clock starts at opening time.
+        XCTAssertEqual(calendar().adding(minutes: 15, to: at("2026-03-10 07:30")), at("2026-03-10 09:15"))
+        // A C client (240 min) missed at 16:30: 90 minutes today, 150 tomorrow.
+        XCTAssertEqual(calendar().adding(minutes: 240, to: at("2026-03-10 16:30")), at("2026-03-11 11:30"))
+    }
+
+    func testMissedDuringLunchStartsAfterLunch() {
+        let withLunch = calendar(hours: [540..<780, 840..<1080])
+        XCTAssertEqual(withLunch.adding(minutes: 15, to: at("2026-03-10 13:20")), at("2026-03-10 14:15"))
+    }
+
+    func testWeekendFollowedByAHolidayMonday() {
+        let holiday = calendar(holidays: [CivilTime(year: 2026, month: 3, day: 16)])
+        XCTAssertEqual(holiday.adding(minutes: 15, to: at("2026-03-13 19:00")), at("2026-03-17 09:15"))
+        // Saturday itself, and a holiday morning, count nothing either.
+        XCTAssertEqual(holiday.adding(minutes: 60, to: at("2026-03-14 11:00")), at("2026-03-17 10:00"))
+        XCTAssertFalse(holiday.isWorkingDay(CivilTime(year: 2026, month: 3, day: 16)))
+        XCTAssertFalse(holiday.isWorkingDay(CivilTime(year: 2026, month: 3, day: 15)))
+        XCTAssertTrue(holiday.isWorkingDay(CivilTime(year: 2026, month: 3, day: 17)))
+    }
+
+    func testAcrossTheAutumnDSTChangeInBerlin() throws {
+        let berlin = try XCTUnwrap(ZoneConverter(identifier: "Europe/Berlin"))
+        let office = WorkingCalendar(zone: berlin, workingDays: [1, 2, 3, 4, 5], workingHours: [540..<1080], holidays: [])
+        // Friday 23 October 2026 17:55 CEST; the clocks go back on Sunday 25 October.
+        let missed = try XCTUnwrap(TimeParsing.instant("2026-10-23T17:55:00+02:00", zone: berlin))
+        XCTAssertEqual(office.adding(minutes: 15, to: missed), TimeParsing.instant("2026-10-26T09:10:00+01:00", zone: berlin))
+    }
+
+    func testAcrossTheUSDSTChangeInNewYork() throws {
+        let newYork = try XCTUnwrap(ZoneConverter(identifier: "America/New_York"))
+        let office = WorkingCalendar(zone: newYork, workingDays: [1, 2, 3, 4, 5], workingHours: [540..<1020], holidays: [])
+        // Friday 6 March 2026 16:30 EST; summer time begins Sunday 8 March: Monday opens at
+        // 09:00 EDT, one hour earlier in UTC than the Friday did.
+        let missed = try XCTUnwrap(TimeParsing.instant("2026-03-06T16:30:00-05:00", zone: newYork))
+        XCTAssertEqual(office.adding(minutes: 60, to: missed), TimeParsing.instant("2026-03-09T09:30:00-04:00", zone: newYork))
+    }
+
     func testWallClockWithoutCalendar() {
         XCTAssertEqual(WallClockTime().adding(minutes: 15, to: 1000), 1900)
     }

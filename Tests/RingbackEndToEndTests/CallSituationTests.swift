@@ -187,6 +187,11 @@ final class CallSituationTests: XCTestCase {
         XCTAssertEqual(open.first?.text("due_at"), "2026-03-16T09:15:00+03:00", "SPEC §4.1: an A client, missed Friday 19:00")
         XCTAssertEqual(open.first?.bool("overdue"), false)
         XCTAssertEqual(try office.json(["pending", "--at", "2026-03-16 09:20"]).first?.bool("overdue"), true)
+        // The overdue alert is raised at the working-time due instant, not 15 wall minutes
+        // after the miss, and `--at` sees it only from then.
+        let overdue = try office.json(["alerts", "--kind", "callback_overdue"])
+        XCTAssertEqual(overdue.map { $0.text("raised_at") }, ["2026-03-16T09:15:00+03:00"])
+        XCTAssertTrue(try office.json(["alerts", "--kind", "callback_overdue", "--at", "2026-03-16 09:14"]).isEmpty)
     }
 
     func testPendingOrderOverdueFirstThenABC() throws {
