@@ -44,6 +44,12 @@ struct Status: ParsableCommand {
             print("\nstore \(environment.storePath): \(counts["legs"] ?? 0) CDR rows, \(counts["calls"] ?? 0) calls, "
                   + "\(counts["open_callbacks"] ?? 0) open callbacks, \(counts["alerts"] ?? 0) alerts, "
                   + "\(counts["quarantine"] ?? 0) quarantined rows")
+            let hooks = try store.hookDeliveryCounts()
+            if !hooks.isEmpty {
+                print("alert hook: \(hooks["delivered"] ?? 0) delivered, "
+                      + "\((hooks["pending"] ?? 0) + (hooks["sending"] ?? 0)) waiting, \(hooks["failed"] ?? 0) given up, "
+                      + "\(hooks["skipped"] ?? 0) too old to send")
+            }
         }
         if unhealthy { throw ExitCode(ExitStatus.sourceUnhealthy) }
     }

@@ -44,6 +44,8 @@ final class HookTests: XCTestCase {
         XCTAssertEqual(got.first?["number"] as? String, "+79035551010")
         XCTAssertEqual(got.first?["manager_id"] as? String, "m1")
         XCTAssertEqual(got.first?["manager_name"] as? String, "Anna Petrova")
+        let status = try daemon.harness.run(["status"]).stdout
+        XCTAssertTrue(status.contains("alert hook: 1 delivered, 0 waiting, 0 given up, 2 too old to send"), status)
     }
 
     /// A failing hook is tried again with growing pauses; while it runs, CDRs keep flowing.
