@@ -115,7 +115,7 @@ public struct SpoolSource: Sendable {
         guard descriptor >= 0 else { throw IngestError.unreadable(path: file.path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var decoder = try context.makeDecoder()
-        if decoder.wantsHeader, file.offset > 0 { primeWithHeader(&decoder, descriptor: descriptor) }
+        if decoder.wantsHeader, file.offset > 0 { HeaderLine.prime(&decoder, descriptor: descriptor) }
         // Sized to what is new (a live append is a line or two), at most one chunk.
         let unread = Int(min(Int64(chunkSize), max(Int64(128 << 10), size - file.offset)))
         var buffer = [UInt8](repeating: 0, count: unread)
@@ -156,16 +156,6 @@ public struct SpoolSource: Sendable {
             logger.log(level: result.stored >= 1000 ? .info : .debug,
                        "read \(result.stored) new rows, \(result.calls) calls", metadata: metadata)
         }
-    }
-
-    /// Resuming in the middle of a file whose columns its header row names: the decoder
-    /// reads that first line before the new rows.
-    private func primeWithHeader(_ decoder: inout any CDRDecoder, descriptor: Int32) {
-        var head = [UInt8](repeating: 0, count: 64 << 10)
-        let count = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress!, $0.count, 0) }
-        guard count > 0, let end = head[0..<count].firstIndex(of: 10) else { return }
-        let length = end > 0 && head[end - 1] == 13 ? end - 1 : end
-        _ = head.withUnsafeBufferPointer { decoder.decode(UnsafeBufferPointer(rebasing: $0[0..<length])) }
     }
 
     /// The length up to and including the next line feed at or after `offset`, if any.

@@ -59,6 +59,7 @@ struct Quarantine: ParsableCommand {
             var batch = RecordBatch(source: context, file: record.file)
             do {
                 var decoder = try context.makeDecoder()
+                if decoder.wantsHeader { HeaderLine.prime(&decoder, path: record.file) }
                 _ = record.raw.withUnsafeBufferPointer {
                     batch.decode($0, firstLine: record.line, final: true, decoder: &decoder)
                 }

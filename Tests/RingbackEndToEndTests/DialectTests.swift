@@ -46,6 +46,15 @@ final class DialectTests: XCTestCase {
         let quarantined = try harness.json(["quarantine"])
         XCTAssertEqual(quarantined.count, 1)
         XCTAssertTrue(quarantined.first?.text("reason")?.contains("Transferred") == true)
+
+        // The admin teaches the source the word; the retry reads the file's header again.
+        let fixed = scratch.directory.appendingPathComponent("fixed.toml")
+        try String(contentsOf: config, encoding: .utf8)
+            .replacingOccurrences(of: "answered = [\"Answered\"]", with: "answered = [\"Answered\", \"Transferred\"]")
+            .write(to: fixed, atomically: true, encoding: .utf8)
+        let retried = try RingbackHarness(config: fixed.path, sharing: scratch).run(["quarantine", "--retry"])
+        XCTAssertEqual(retried.status, 0, retried.stderr)
+        XCTAssertTrue(retried.stdout.contains("1 rows stored, 0 still refused"), retried.stdout)
     }
 
     /// The daemon restarted in the middle of a header-mapped file reads the header again
