@@ -5,19 +5,7 @@ import XCTest
 final class AsteriskDecoderTests: XCTestCase {
     private func decodeAll(_ bytes: [UInt8], zone: ZoneConverter = .utc, columns: [AsteriskOptionalColumn]? = nil)
         -> (legs: [CallLeg], failures: [(Int, String)]) {
-        var decoder = AsteriskDecoder(columns: columns, zone: zone)
-        var legs: [CallLeg] = []
-        var failures: [(Int, String)] = []
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            LineSplitter.forEachRecord(in: buffer, firstLine: 1, final: true) { record in
-                switch decoder.decode(record.bytes) {
-                case .success(let leg?): legs.append(leg)
-                case .success(nil): break
-                case .failure(let failure): failures.append((record.line, failure.reason))
-                }
-            }
-        }
-        return (legs, failures)
+        RingbackCoreTests.decodeAll(bytes, AsteriskDecoder(columns: columns, zone: zone))
     }
 
     private func decodeOne(_ line: String, zone: ZoneConverter = .utc) -> Result<CallLeg?, DecodeFailure> {

@@ -10,22 +10,6 @@ final class MappedDialectTests: XCTestCase {
     let numbers = NumberPlan(countryCode: "7", trunkPrefix: "8", internationalPrefix: "810", areaCode: "495",
                              nationalLength: 10)
 
-    private func decodeAll(_ bytes: [UInt8], _ decoder: some CDRDecoder) -> (legs: [CallLeg], failures: [(Int, String)]) {
-        var decoder = decoder
-        var legs: [CallLeg] = []
-        var failures: [(Int, String)] = []
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            LineSplitter.forEachRecord(in: buffer, firstLine: 1, final: true) { record in
-                switch decoder.decode(record.bytes) {
-                case .success(let leg?): legs.append(leg)
-                case .success(nil): break
-                case .failure(let failure): failures.append((record.line, failure.reason))
-                }
-            }
-        }
-        return (legs, failures)
-    }
-
     private func classify(_ leg: CallLeg) throws -> Call {
         let classifier = CallClassifier(settings: CallSettings(), numbers: numbers,
                                         extensions: try ExtensionMatcher(pattern: "^[0-9]{2,5}$", listed: []))
