@@ -27,7 +27,7 @@ public struct RecordBatch: Sendable {
     @discardableResult
     public mutating func decode(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, final: Bool,
                                 decoder: inout any CDRDecoder) -> (consumed: Int, lines: Int) {
-        LineSplitter.forEachRecord(in: buffer, firstLine: firstLine, final: final) { record in
+        func handle(_ record: RecordSlice) {
             guard record.bytes.count <= LineSplitter.maximumRecordLength else {
                 rejected.append(RejectedRecord(file: file, line: record.line,
                                                reason: "record of \(record.bytes.count) bytes; the limit is 64 KiB",
@@ -42,6 +42,10 @@ public struct RecordBatch: Sendable {
             case .failure(let failure):
                 rejected.append(RejectedRecord(file: file, line: record.line, reason: failure.reason, raw: Array(record.bytes)))
             }
+        }
+        switch decoder.framing {
+        case .lines: return LineSplitter.forEachRecord(in: buffer, firstLine: firstLine, final: final, handle)
+        case .amiMessages: return AMIFramer.forEachMessage(in: buffer, firstLine: firstLine, final: final, handle)
         }
     }
 }

@@ -41,9 +41,7 @@ public struct SourceContext: Sendable {
                                               + "configured source with a [source.mapping] table")
             }
             return MappedDecoder(mapping: mapping, zone: zone)
-        case .ami:
-            throw IngestError.unsupported("dialect \"ami\" is not supported by this version yet; "
-                                          + "use asterisk, freeswitch or mapped")
+        case .ami: return AMIDecoder(zone: zone)
         }
     }
 }

@@ -91,4 +91,25 @@ final class DialectTests: XCTestCase {
         XCTAssertEqual(try daemon.harness.json(["quarantine"]).count, 0)
         XCTAssertEqual(try missed().compactMap { $0.text("number") }.sorted(), ["+74951234567", "+74957654321"])
     }
+
+    /// `ingest --dialect ami` replays a saved session; the same CDR read again from
+    /// Master.csv is stored once.
+    func testAMICaptureReplayAndTheSameCDRFromCSVStoredOnce() throws {
+        let harness = try RingbackHarness()
+        defer { harness.remove() }
+        try harness.load()
+        let ami = RingbackHarness.fixtures.appendingPathComponent("ami/callback-before-due.ami").path
+        let replay = try harness.run(["ingest", ami, "--dialect", "ami"])
+        XCTAssertEqual(replay.status, 0, replay.stderr)
+        XCTAssertTrue(replay.stdout.contains("2 rows stored, 0 already stored"), replay.stdout)
+        let csv = try harness.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/callback-before-due.csv").path])
+        XCTAssertTrue(csv.stdout.contains("0 rows stored, 2 already stored"), csv.stdout)
+        XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).first?.text("callback_state"), "called_back")
+
+        let session = RingbackHarness.samples.appendingPathComponent("ami-asterisk11-session.txt").path
+        let clean = try harness.run(["ingest", session, "--dialect", "ami"])
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertTrue(clean.stdout.contains("0 rows stored, 0 already stored"), clean.stdout)
+        XCTAssertEqual(try harness.json(["quarantine"]).count, 0)
+    }
 }

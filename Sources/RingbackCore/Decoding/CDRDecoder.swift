@@ -8,10 +8,20 @@ public protocol CDRDecoder {
     /// Columns are named by the file's header row: a reader that starts in the middle of a
     /// file hands the decoder the file's first line first.
     var wantsHeader: Bool { get }
+
+    /// How records are cut from the input.
+    var framing: RecordFraming { get }
 }
 
 extension CDRDecoder {
     public var wantsHeader: Bool { false }
+    public var framing: RecordFraming { .lines }
+}
+
+/// CSV dialects have one record a line; AMI has messages of several lines.
+public enum RecordFraming: Sendable {
+    case lines
+    case amiMessages
 }
 
 /// The input formats Ringback reads (SPEC §1).
