@@ -33,6 +33,10 @@ public actor PipelineOwner {
         try? pipeline.store.recordSourceFailure(name: source, kind: kind, error: error, now: now)
     }
 
+    public func reportState(source: String, kind: String, state: String, error: String?, now: Int64) {
+        try? pipeline.store.recordSourceState(name: source, kind: kind, state: state, error: error, now: now)
+    }
+
     public func reportProgress(source: String, kind: String, pendingBytes: Int64, now: Int64) throws {
         try pipeline.store.recordSourceProgress(name: source, kind: kind, rows: 0, rejected: 0, lastRowAt: nil,
                                                 pendingBytes: pendingBytes, now: now)

@@ -119,7 +119,8 @@ extension Store {
         try connection.prepare("""
             INSERT INTO sources (name, kind, state, last_row_at, last_read_at, rows, rejected, pending_bytes, updated_at)
             VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, state = 'ok', last_error = NULL,
+            ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,
+                state = CASE sources.state WHEN 'connected' THEN 'connected' ELSE 'ok' END, last_error = NULL,
                 last_row_at = coalesce(max(sources.last_row_at, excluded.last_row_at), sources.last_row_at, excluded.last_row_at),
                 last_read_at = excluded.last_read_at, rows = sources.rows + excluded.rows,
                 rejected = sources.rejected + excluded.rejected, pending_bytes = excluded.pending_bytes,
@@ -129,9 +130,14 @@ extension Store {
     }
 
     public func recordSourceFailure(name: String, kind: String, error: String, now: Int64) throws {
+        try recordSourceState(name: name, kind: kind, state: "failing", error: error, now: now)
+    }
+
+    /// A link's state as `status` shows it: `connected`, `login refused`, `retrying`, `failing`.
+    public func recordSourceState(name: String, kind: String, state: String, error: String?, now: Int64) throws {
         try connection.prepare("""
-            INSERT INTO sources (name, kind, state, last_error, updated_at) VALUES (?, ?, 'failing', ?, ?)
-            ON CONFLICT(name) DO UPDATE SET state = 'failing', last_error = excluded.last_error, updated_at = excluded.updated_at
-            """).run([.text(name), .text(kind), .text(error), .integer(now)])
+            INSERT INTO sources (name, kind, state, last_error, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT(name) DO UPDATE SET state = ?3, last_error = ?4, updated_at = ?5
+            """).run([.text(name), .text(kind), .text(state), SQLValue(error), .integer(now)])
     }
 }

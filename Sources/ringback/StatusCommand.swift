@@ -26,8 +26,8 @@ struct Status: ParsableCommand {
             // Only the daemon's sources lag; a one-shot `ingest` that stopped halfway does not.
             let daemonSource = ["spool", "ami", "socket"].contains(s.kind)
             let lagging = daemonSource && s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
-            let state = s.state == "failing" ? "failing" : lagging ? "lagging" : s.state
-            if state != "ok" { unhealthy = true }
+            let state = s.state == "ok" && lagging ? "lagging" : s.state
+            if !["ok", "connected"].contains(state) { unhealthy = true }
             let lag: OutputValue = s.lastRowAt.map { .integer(max(0, environment.now - $0)) } ?? .null
             return [("source", .text(s.name)), ("kind", .text(s.kind)), ("state", .text(state)),
                     ("last_row_at", s.lastRowAt.map(OutputValue.time) ?? .null),

@@ -1,0 +1,225 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import RingbackCore
+import Synchronization
+
+/// Why an AMI link ended; what `ringback status` and the log say.
+enum AMILinkError: Error, CustomStringConvertible {
+    case loginRefused(String)
+    case notAMI(String)
+    case closedByPeer
+    case silent(Duration)
+    case oversized
+
+    var description: String {
+        switch self {
+        case .loginRefused(let message): "login refused by the PBX: \(message)"
+        case .notAMI(let banner): "the peer is not an Asterisk Manager Interface (it said \"\(banner.prefix(80))\")"
+        case .closedByPeer: "the PBX closed the connection"
+        case .silent(let after): "nothing heard for \(after.components.seconds) s (not even a Pong): the link is dead"
+        case .oversized: "an AMI message longer than 1 MiB: not a PBX"
+        }
+    }
+}
+
+/// The Asterisk Manager Interface as a client (SPEC §1.2): log in, read `Event: Cdr`, ping,
+/// and connect again with a growing pause whenever the link ends. AMI keeps no backlog: a
+/// CDR written while the link is down is not sent again, which is why Master.csv stays the
+/// reference and the same CDR from both is stored once.
+public struct AMISource: Sendable {
+    let settings: AMISettings
+    let policy: ReconnectPolicy
+    let context: SourceContext
+    let owner: PipelineOwner
+    let logger: Logger
+
+    public init(settings: AMISettings, policy: ReconnectPolicy = ReconnectPolicy(), context: SourceContext,
+                owner: PipelineOwner, logger: Logger) {
+        self.settings = settings
+        self.policy = policy
+        self.context = context
+        self.owner = owner
+        self.logger = logger
+    }
+
+    private var metadata: Logger.Metadata { ["source": "\(context.name)"] }
+
+    public func run(shouldStop: @Sendable () -> Bool) async {
+        var failures = 0
+        var retryingSince: Int64?
+        while !shouldStop(), !Task.isCancelled {
+            var loggedIn = false
+            let reason: String
+            var refused = false
+            do {
+                try await session { loggedIn = true }
+                reason = AMILinkError.closedByPeer.description
+            } catch let error as AMILinkError {
+                if case .loginRefused = error { refused = true }
+                reason = error.description
+            } catch {
+                reason = "\(error)"
+            }
+            if shouldStop() || Task.isCancelled { return }
+            if loggedIn {
+                failures = 0
+                retryingSince = nil
+            }
+            failures += 1
+            let now = Int64(Date().timeIntervalSince1970)
+            let since = retryingSince ?? now
+            retryingSince = since
+            let pause = policy.delay(afterFailures: failures, loginRefused: refused)
+            let seconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
+            let detail = "\(reason); retrying since \(ZoneConverter.utc.iso8601(since)), next attempt in \(String(format: "%.1f", seconds)) s"
+            await owner.reportState(source: context.name, kind: context.kind, state: refused ? "login refused" : "retrying",
+                                    error: detail, now: now)
+            logger.warning("AMI link down: \(detail)", metadata: metadata)
+            try? await Task.sleep(for: pause)
+        }
+    }
+
+    /// One connection: banner, login, then CDR events until the link ends (always by an error).
+    private func session(loggedIn: () -> Void) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.nanoseconds(Int64(settings.connectTimeout.components.seconds) * 1_000_000_000))
+            .connect(host: settings.host, port: settings.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        try await channel.executeThenClose { inbound, outbound in
+            var stream = AMIStream(inbound.makeAsyncIterator(), context: context)
+            guard let banner = try await stream.nextMessage() else { throw AMILinkError.closedByPeer }
+            guard banner.fields.isEmpty, stream.lastText.hasPrefix("Asterisk Call Manager") else {
+                throw AMILinkError.notAMI(stream.lastText)
+            }
+            try await outbound.write(ByteBuffer(string: AMIMessage.action([
+                ("Action", "Login"), ("ActionID", "ringback-login"), ("Username", settings.username),
+                ("Secret", settings.secret), ("Events", "cdr"),
+            ])))
+            while true {
+                guard let reply = try await stream.nextMessage() else { throw AMILinkError.closedByPeer }
+                guard reply["ActionID"] == "ringback-login", let response = reply["Response"] else { continue }
+                guard response.lowercased() == "success" else {
+                    throw AMILinkError.loginRefused(reply["Message"] ?? response)
+                }
+                break
+            }
+            loggedIn()
+            let now = Int64(Date().timeIntervalSince1970)
+            await owner.reportState(source: context.name, kind: context.kind, state: "connected", error: nil, now: now)
+            logger.info("AMI connected to \(settings.host):\(settings.port)", metadata: metadata)
+
+            let watch = LinkWatch()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await keepAlive(outbound, channel: channel.channel, watch: watch) }
+                defer { group.cancelAll() }
+                while let batch = try await stream.nextBatch(heard: watch.heard) {
+                    if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await owner.commit(batch) }
+                }
+                if let silence = watch.deadAfter { throw AMILinkError.silent(silence) }
+                throw AMILinkError.closedByPeer
+            }
+        }
+    }
+
+    /// Pings on schedule; closes the channel when nothing was heard for `deadAfter`, which
+    /// ends the reader.
+    private func keepAlive(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: Channel,
+                           watch: LinkWatch) async throws {
+        let check = min(settings.pingInterval, settings.deadAfter) / 4
+        var lastPing = ContinuousClock.now
+        var number = 0
+        while !Task.isCancelled {
+            try await Task.sleep(for: check)
+            if watch.silence > settings.deadAfter {
+                watch.markDead(after: settings.deadAfter)
+                channel.close(promise: nil)
+                return
+            }
+            if ContinuousClock.now - lastPing >= settings.pingInterval {
+                number += 1
+                try await outbound.write(ByteBuffer(string: AMIMessage.action([("Action", "Ping"), ("ActionID", "ringback-ping-\(number)")])))
+                lastPing = ContinuousClock.now
+            }
+        }
+    }
+}
+
+/// When the link last carried anything, shared by the reader and the pinger.
+final class LinkWatch: Sendable {
+    private let state = Mutex<(heard: ContinuousClock.Instant, deadAfter: Duration?)>((ContinuousClock.now, nil))
+
+    func heard() { state.withLock { $0.heard = ContinuousClock.now } }
+    var silence: Duration { ContinuousClock.now - state.withLock { $0.heard } }
+    func markDead(after: Duration) { state.withLock { $0.deadAfter = after } }
+    var deadAfter: Duration? { state.withLock { $0.deadAfter } }
+}
+
+/// The bytes of one AMI connection cut into messages, however the packets split them.
+struct AMIStream {
+    var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    let context: SourceContext
+    var buffer: [UInt8] = []
+    var line = 1
+    var decoder: any CDRDecoder
+    /// The text of the last message `nextMessage` returned (the banner has no fields).
+    var lastText = ""
+    static let limit = 1 << 20
+
+    init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, context: SourceContext) {
+        self.iterator = iterator
+        self.context = context
+        decoder = (try? context.makeDecoder()) ?? AMIDecoder(zone: .utc)
+    }
+
+    /// The next whole message, nil when the peer closed. Only its own bytes are taken: what
+    /// follows stays for `nextBatch`.
+    mutating func nextMessage() async throws -> AMIMessage? {
+        struct Found: Error { var message: AMIMessage; var text: String; var end: Int }
+        while true {
+            do {
+                try buffer.withUnsafeBufferPointer { bytes in
+                    try AMIFramer.forEachMessage(in: bytes, firstLine: line, final: false) { slice in
+                        throw Found(message: AMIMessage(slice.bytes), text: String(decoding: slice.bytes, as: UTF8.self),
+                                    end: slice.endOffset)
+                    }
+                }
+            } catch let found as Found {
+                line += buffer[..<found.end].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+                buffer.removeFirst(found.end)
+                lastText = found.text
+                return found.message
+            }
+            guard try await read() else { return nil }
+        }
+    }
+
+    /// The CDRs of the messages complete so far, as a batch for the pipeline; it waits for
+    /// more bytes when none is complete, and returns nil when the link ended.
+    mutating func nextBatch(heard: () -> Void) async throws -> RecordBatch? {
+        while true {
+            var batch = RecordBatch(source: context, file: context.name)
+            let (consumed, lines) = buffer.withUnsafeBufferPointer {
+                batch.decode($0, firstLine: line, final: false, decoder: &decoder)
+            }
+            if consumed > 0 {
+                buffer.removeFirst(consumed)
+                line += lines
+                return batch
+            }
+            guard try await read() else { return nil }
+            heard()
+        }
+    }
+
+    private mutating func read() async throws -> Bool {
+        guard var chunk = try await iterator.next() else { return false }
+        buffer.append(contentsOf: chunk.readBytes(length: chunk.readableBytes) ?? [])
+        guard buffer.count <= Self.limit else { throw AMILinkError.oversized }
+        return true
+    }
+}
