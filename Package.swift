@@ -70,11 +70,13 @@ let package = Package(
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
         .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
+        // What several test targets share: a scripted AMI peer on real TCP.
+        .target(name: "RingbackTestSupport", path: "Tests/RingbackTestSupport"),
         .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
-        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks"]),
+        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks", "RingbackTestSupport"]),
         .testTarget(
             name: "RingbackEndToEndTests",
-            dependencies: ["RingbackStore", "RingbackCore"]
+            dependencies: ["RingbackStore", "RingbackCore", "RingbackTestSupport"]
         ),
     ]
 )

@@ -65,7 +65,17 @@ struct Ringbackd: AsyncParsableCommand {
                 }
                 services.append(SpoolService(source: SpoolSource(configuration: source, context: context, owner: owner,
                                                                  logger: logger)))
-            case .ami, .socket:
+            case .ami:
+                let settings: AMISettings
+                do {
+                    settings = try AMISettings(source)
+                } catch {
+                    logger.critical("\(error)")
+                    throw ExitCode(1)
+                }
+                let context = SourceContext(source, configuration: configuration)
+                services.append(AMIService(source: AMISource(settings: settings, context: context, owner: owner, logger: logger)))
+            case .socket:
                 let message = "source kind \"\(source.kind.rawValue)\" is not supported by this version yet; skipped"
                 logger.warning("\(message)", metadata: ["source": "\(source.name)"])
                 await owner.reportFailure(source: source.name, kind: source.kind.rawValue, error: message,

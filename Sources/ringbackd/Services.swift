@@ -15,6 +15,17 @@ struct SpoolService: Service {
     }
 }
 
+/// One AMI link as a service of the daemon's group.
+struct AMIService: Service {
+    let source: AMISource
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await source.run(shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
+        }
+    }
+}
+
 struct DirectoryService: Service {
     let watcher: DirectoryDropWatcher
 

@@ -7,6 +7,8 @@ final class DaemonHarness {
     let spool: URL
     private(set) var process: Process?
     var environment: [String: String] = ProcessInfo.processInfo.environment
+    /// Where the daemon's log goes; nil: nowhere.
+    var logFile: URL?
 
     /// Where `[directory] path` points: managers/clients/contacts files dropped here are imported.
     let dropFolder: URL
@@ -44,7 +46,14 @@ final class DaemonHarness {
         process.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
         process.arguments = ["--config", harness.config, "--db", harness.db]
         process.environment = environment
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        if let logFile {
+            if !FileManager.default.fileExists(atPath: logFile.path) { FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+            let handle = try FileHandle(forWritingTo: logFile)
+            try handle.seekToEnd()
+            process.standardError = handle
+        } else {
+            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        }
         try process.run()
         self.process = process
     }
@@ -91,19 +100,31 @@ final class DaemonHarness {
         try handle.close()
     }
 
-    /// A `cdr_csv` row of a call from `number` straight to extension 101, nobody answering,
-    /// that started `secondsAgo` before now (Moscow time, as the fixture office writes it).
-    static func missedCallRow(startedSecondsAgo secondsAgo: Double, number: String = "89035551010",
-                              uniqueID: String = "1773126999.1") -> (row: String, start: Date) {
+    /// The unique suffix of a channel name (hex digits) made from a uniqueid.
+    static func channelTag(_ uniqueID: String) -> String { String(uniqueID.filter(\.isNumber).suffix(8)) }
+
+    /// Moscow wall time, as the fixture office's PBX writes it.
+    static func moscowTime(_ date: Date) -> String {
         let format = DateFormatter()
         format.timeZone = TimeZone(identifier: "Europe/Moscow")!
         format.locale = Locale(identifier: "en_US_POSIX")
         format.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - secondsAgo).rounded())
+        return format.string(from: date)
+    }
+
+    /// A `cdr_csv` row of a call from `number` straight to extension 101, nobody answering,
+    /// that started `secondsAgo` before now (Moscow time, as the fixture office writes it).
+    static func missedCallRow(startedSecondsAgo secondsAgo: Double, number: String = "89035551010",
+                              uniqueID: String = "1773126999.1") -> (row: String, start: Date) {
+        missedCallRow(start: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - secondsAgo).rounded()),
+                      number: number, uniqueID: uniqueID)
+    }
+
+    static func missedCallRow(start: Date, number: String, uniqueID: String) -> (row: String, start: Date) {
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        let row = ["", number, "74951112233", "from-trunk", "\"\" <\(number)>", "PJSIP/trunk-00000a01",
-                   "PJSIP/101-00000a02", "Dial", "PJSIP/101,20", format.string(from: start)].map(quoted)
-            + ["", quoted(format.string(from: start.addingTimeInterval(20))), "20", "0"]
+        let row = ["", number, "74951112233", "from-trunk", "\"\" <\(number)>", "PJSIP/trunk-\(channelTag(uniqueID))",
+                   "PJSIP/101-\(channelTag(uniqueID))", "Dial", "PJSIP/101,30", moscowTime(start)].map(quoted)
+            + ["", quoted(moscowTime(start.addingTimeInterval(20))), "20", "0"]
             + ["NO ANSWER", "DOCUMENTATION", uniqueID, "", "", uniqueID].map(quoted) + ["0"]
         return (row.joined(separator: ","), start)
     }

@@ -4,6 +4,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import Synchronization
 import XCTest
 

@@ -4,16 +4,16 @@ import Synchronization
 /// A fake Asterisk Manager Interface on 127.0.0.1 and an ephemeral port: each accepted
 /// connection runs the script for its number, on the peer's own thread, with blocking
 /// sockets, so that a test says exactly which bytes go out in which packet.
-final class ScriptedAMIPeer: Sendable {
-    let port: Int
+public final class ScriptedAMIPeer: Sendable {
+    public let port: Int
     private let listener: Int32
     private let accepted = Mutex<[Date]>([])
     private let stopped = Mutex(false)
 
     /// The times connections were accepted.
-    var connections: [Date] { accepted.withLock { $0 } }
+    public var connections: [Date] { accepted.withLock { $0 } }
 
-    init(script: @escaping @Sendable (_ index: Int, _ connection: PeerConnection) -> Void) throws {
+    public init(script: @escaping @Sendable (_ index: Int, _ connection: PeerConnection) -> Void) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var reuse: Int32 = 1
@@ -45,7 +45,7 @@ final class ScriptedAMIPeer: Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         stopped.withLock { $0 = true }
         shutdown(listener, Int32(SHUT_RDWR))
         Foundation.close(listener)
@@ -53,12 +53,12 @@ final class ScriptedAMIPeer: Sendable {
 }
 
 /// One accepted connection, as the script sees it.
-final class PeerConnection: @unchecked Sendable {
+public final class PeerConnection: @unchecked Sendable {
     private let descriptor: Int32
     private var received: [UInt8] = []
     private var closed = false
 
-    init(descriptor: Int32) {
+    public init(descriptor: Int32) {
         self.descriptor = descriptor
         var timeout = timeval(tv_sec: 0, tv_usec: 50_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -66,14 +66,14 @@ final class PeerConnection: @unchecked Sendable {
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    func send(_ text: String) {
+    public func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 
     /// Sends `text` in pieces of `size` bytes with a pause between them, so that the client
     /// sees them in separate reads.
-    func send(_ text: String, inPiecesOf size: Int, pause: TimeInterval = 0.002) {
+    public func send(_ text: String, inPiecesOf size: Int, pause: TimeInterval = 0.002) {
         let bytes = Array(text.utf8)
         for start in stride(from: 0, to: bytes.count, by: size) {
             send(String(decoding: bytes[start..<min(start + size, bytes.count)], as: UTF8.self))
@@ -83,7 +83,7 @@ final class PeerConnection: @unchecked Sendable {
 
     /// The next message from the client (`Key: Value` lines up to an empty line), nil when
     /// nothing complete arrives within `timeout` or the client closed.
-    func readMessage(timeout: TimeInterval = 5) -> [String: String]? {
+    public func readMessage(timeout: TimeInterval = 5) -> [String: String]? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let end = messageEnd() {
@@ -113,9 +113,27 @@ final class PeerConnection: @unchecked Sendable {
         return nil
     }
 
-    func close() {
+    public func close() {
         guard !closed else { return }
         closed = true
         Foundation.close(descriptor)
+    }
+}
+
+/// AMI text the tests send.
+public enum AMIText {
+    public static let banner = "Asterisk Call Manager/5.0.1\r\n"
+    public static let loginAccepted = "Response: Success\r\nActionID: ringback-login\r\nMessage: Authentication accepted\r\n\r\n"
+
+    /// An `Event: Cdr` of a call from `number` to extension 101 that nobody answered.
+    /// Its channels end in the uniqueid's last 8 digits, as the end-to-end tests' CSV rows do.
+    public static func missedCall(uniqueID: String, number: String, start: String, end: String, lineEnd: String = "\r\n") -> String {
+        let tag = String(uniqueID.filter(\.isNumber).suffix(8))
+        return ["Event: Cdr", "Privilege: cdr,all", "AccountCode: ", "Source: \(number)", "Destination: 74951112233",
+         "DestinationContext: from-trunk", "CallerID: \"\" <\(number)>", "Channel: PJSIP/trunk-\(tag)",
+         "DestinationChannel: PJSIP/101-\(tag)", "LastApplication: Dial", "LastData: PJSIP/101,30",
+         "StartTime: \(start)", "AnswerTime: ", "EndTime: \(end)", "Duration: 20", "BillableSeconds: 0",
+         "Disposition: NO ANSWER", "AMAFlags: DOCUMENTATION", "UniqueID: \(uniqueID)", "UserField: ",
+         "LinkedID: \(uniqueID)", "Sequence: 0"].joined(separator: lineEnd) + lineEnd + lineEnd
     }
 }
