@@ -50,10 +50,15 @@ let package = Package(
         .target(name: "RingbackReport", dependencies: ["RingbackCore", "RingbackStore"]),
         // The exec hook: each new alert handed to a configured program, with retries.
         .target(name: "RingbackHooks", dependencies: ["RingbackCore", "RingbackStore"]),
+        // systemd: sd_notify, the watchdog, logging to the journal, sockets passed by systemd.
+        .target(
+            name: "RingbackSystemd",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "ringbackd",
             dependencies: [
-                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackHooks", "CSystemd",
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackHooks", "RingbackSystemd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,6 +77,7 @@ let package = Package(
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
         // What several test targets share: a scripted AMI peer on real TCP.
         .target(name: "RingbackTestSupport", path: "Tests/RingbackTestSupport"),
+        .testTarget(name: "RingbackSystemdTests", dependencies: ["RingbackSystemd"]),
         .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
         .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks", "RingbackTestSupport"]),
         .testTarget(

@@ -21,6 +21,10 @@ public actor PipelineOwner {
 
     public var hasWaitingLegs: Bool { pipeline.hasWaitingLegs }
 
+    public func summary(now: Int64) throws -> (lastCDRAt: Int64?, overdue: Int) {
+        try pipeline.store.daemonSummary(now: now)
+    }
+
     public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {
         try pipeline.store.checkpoint(source: source, fileKey: fileKey)
     }

@@ -270,6 +270,14 @@ extension Store {
     }
 
     /// Row counts for `status` and tests.
+    /// What the daemon's status line says: the newest CDR's time and the overdue callbacks.
+    public func daemonSummary(now: Int64) throws -> (lastCDRAt: Int64?, overdue: Int) {
+        let last = try connection.prepare("SELECT max(last_row_at) FROM sources").first { $0.optionalInt(0) } ?? nil
+        let overdue = try connection.prepare("SELECT count(*) FROM callbacks WHERE state = 'open' AND due_at <= ?")
+            .first([.integer(now)]) { Int($0.int(0)) } ?? 0
+        return (last, overdue)
+    }
+
     public func counts() throws -> [String: Int] {
         var result: [String: Int] = [:]
         for table in ["legs", "calls", "callbacks", "alerts", "quarantine", "contacts", "clients", "managers"] {

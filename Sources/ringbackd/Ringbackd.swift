@@ -4,6 +4,7 @@ import Logging
 import RingbackConfig
 import RingbackHooks
 import RingbackIngest
+import RingbackSystemd
 import ServiceLifecycle
 
 @main
@@ -25,7 +26,12 @@ struct Ringbackd: AsyncParsableCommand {
     var db: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        // Under systemd, stderr is the journal's stream: write entries with their fields
+        // (source, file, line) instead of plain lines.
+        let toJournal = JournalLogHandler.standardErrorIsJournal
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            toJournal ? JournalLogHandler(identifier: "ringbackd") : StreamLogHandler.standardError(label: label)
+        }
         // A hook program that exits without reading its standard input must not kill us.
         signal(SIGPIPE, SIG_IGN)
         var logger = Logger(label: "ringbackd")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RingbackConfig
 import RingbackIngest
+import RingbackSystemd
 import ServiceLifecycle
 
 /// One spool source as a service of the daemon's group.
@@ -37,7 +38,9 @@ struct DirectoryService: Service {
 }
 
 /// Completes settled calls, raises overdue and no-contact alerts on time, pings the
-/// watchdog and keeps systemd's status line current.
+/// watchdog and keeps systemd's status line current. The watchdog ping follows a completed
+/// pass through the pipeline's owner, so a pipeline that hangs stops the pings and systemd
+/// restarts the daemon.
 struct SweepService: Service {
     let owner: PipelineOwner
     let notifier: SystemdNotifier
@@ -47,6 +50,23 @@ struct SweepService: Service {
     /// How often alerts are checked when nothing else is happening: well under a minute.
     let sweepInterval: Duration = .seconds(5)
 
+    /// "3 sources, last CDR 12 s ago, 2 overdue", for `systemctl status`.
+    private func statusLine() async throws -> String {
+        let now = Int64(Date().timeIntervalSince1970)
+        let summary = try await owner.summary(now: now)
+        let last = summary.lastCDRAt.map { "last CDR \(Self.age(now - $0)) ago" } ?? "no CDR yet"
+        return "\(sourceCount) source\(sourceCount == 1 ? "" : "s"), \(last), \(summary.overdue) overdue"
+    }
+
+    static func age(_ seconds: Int64) -> String {
+        switch max(0, seconds) {
+        case ..<120: "\(max(0, seconds)) s"
+        case ..<7200: "\(seconds / 60) min"
+        case ..<172_800: "\(seconds / 3600) h"
+        default: "\(seconds / 86_400) days"
+        }
+    }
+
     func run() async throws {
         // Ready only now: the group is running and its SIGTERM handler is in place, so a stop
         // request right after READY=1 is a graceful one.
@@ -55,6 +75,7 @@ struct SweepService: Service {
         let clock = ContinuousClock()
         var lastSweep = clock.now - sweepInterval
         var lastPing = clock.now
+        var lastStatus = clock.now - sweepInterval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let waiting = await owner.hasWaitingLegs
             if waiting || clock.now - lastSweep >= sweepInterval {
@@ -62,7 +83,10 @@ struct SweepService: Service {
                     let result = try await owner.tick()
                     if result.alerts > 0 { logger.info("raised \(result.alerts) alerts") }
                     lastSweep = clock.now
-                    notifier.status("\(sourceCount) sources; last sweep \(Date().formatted(.iso8601))")
+                    if clock.now - lastStatus >= sweepInterval {
+                        notifier.status(try await statusLine())
+                        lastStatus = clock.now
+                    }
                 } catch {
                     logger.error("sweep failed: \(error)")
                 }
@@ -73,6 +97,7 @@ struct SweepService: Service {
             }
             try? await Task.sleep(for: settle)
         }
+        notifier.status("stopping")
         // Finish the calls still held: their legs are stored, and on the next start they
         // would be completed anyway; doing it now keeps the store current.
         _ = try? await owner.tick()

@@ -180,15 +180,23 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
     }
 
-    func testNotifiesReadyAndStopping() throws {
+    func testNotifiesReadyWatchdogStatusAndStopping() throws {
         let path = daemon.harness.directory.appendingPathComponent("notify.sock").path
         let socket = try NotifySocket(path: path)
         defer { socket.close() }
         daemon.environment["NOTIFY_SOCKET"] = path
+        // WatchdogSec=1: pings are due every half second.
+        daemon.environment["WATCHDOG_USEC"] = "1000000"
         try daemon.start()
         XCTAssertEqual(socket.receive(timeout: 20), "READY=1")
-        XCTAssertEqual(daemon.stop(), 0)
         var messages: [String] = []
+        let until = Date().addingTimeInterval(2.2)
+        while Date() < until, let message = socket.receive(timeout: 1) { messages.append(message) }
+        XCTAssertGreaterThanOrEqual(messages.filter { $0 == "WATCHDOG=1" }.count, 3, "\(messages)")
+        let status = messages.first { $0.hasPrefix("STATUS=") }
+        XCTAssertEqual(status, "STATUS=1 source, no CDR yet, 0 overdue")
+        XCTAssertEqual(daemon.stop(), 0)
+        messages = []
         while let message = socket.receive(timeout: 2) { messages.append(message) }
         XCTAssertTrue(messages.contains("STOPPING=1"), "\(messages)")
     }
@@ -223,7 +231,6 @@ final class NotifySocket {
             let count = recv(descriptor, &buffer, buffer.count, 0)
             guard count > 0 else { continue }
             let message = String(decoding: buffer[0..<count], as: UTF8.self)
-            if message.hasPrefix("STATUS=") || message.hasPrefix("WATCHDOG=") { continue }
             return message
         }
         return nil
