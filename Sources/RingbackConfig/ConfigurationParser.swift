@@ -218,6 +218,16 @@ public enum ConfigurationParser {
         case .socket:
             source.listen = try reader.string(table, "listen", s) ?? source.listen
             source.allowRemote = try reader.bool(table, "allow_remote", s) ?? false
+            guard let address = ListenAddress(source.listen) else {
+                throw reader.failure(s, "listen", "\"\(source.listen)\" is neither unix:/absolute/path nor host:port")
+            }
+            guard address.isLoopback || source.allowRemote else {
+                throw reader.failure(s, "listen", "\(address) can be reached from other machines; "
+                                     + "set allow_remote = true if that is meant (the socket has no authentication)")
+            }
+            guard [.asterisk, .ami].contains(source.dialect) else {
+                throw reader.failure(s, "dialect", "a socket source reads \"asterisk\" CSV lines or \"ami\" blocks")
+            }
             source.name = "socket:\(source.listen)"
         }
         if let value = table["columns"] {

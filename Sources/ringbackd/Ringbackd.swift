@@ -82,10 +82,15 @@ struct Ringbackd: AsyncParsableCommand {
                 let context = SourceContext(source, configuration: configuration)
                 services.append(AMIService(source: AMISource(settings: settings, context: context, owner: owner, logger: logger)))
             case .socket:
-                let message = "source kind \"\(source.kind.rawValue)\" is not supported by this version yet; skipped"
-                logger.warning("\(message)", metadata: ["source": "\(source.name)"])
-                await owner.reportFailure(source: source.name, kind: source.kind.rawValue, error: message,
-                                          now: Int64(Date().timeIntervalSince1970))
+                guard let address = ListenAddress(source.listen) else { throw ExitCode(1) }  // the parser checked it
+                let passed: Int32? = switch address {
+                case .unix(let path): SocketActivation.descriptor(unixPath: path)
+                case .tcp(_, let port): SocketActivation.descriptor(tcpPort: port)
+                }
+                let context = SourceContext(source, configuration: configuration)
+                services.append(SocketService(source: SocketSource(address: address, passedDescriptor: passed,
+                                                                   context: context, owner: owner, logger: logger),
+                                              owner: owner, context: context, logger: logger))
             }
         }
         if !configuration.hooks.onAlert.isEmpty {

@@ -27,6 +27,31 @@ struct AMIService: Service {
     }
 }
 
+/// A listening socket as a service of the daemon's group. A bind that fails (the path's
+/// directory is read-only, the port is taken) is reported and tried again every 5 s.
+struct SocketService: Service {
+    let source: SocketSource
+    let owner: PipelineOwner
+    let context: SourceContext
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                do {
+                    try await source.run()
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("socket source failed: \(error)", metadata: ["source": "\(context.name)"])
+                    await owner.reportState(source: context.name, kind: context.kind, state: "failing",
+                                            error: "\(error)", now: Int64(Date().timeIntervalSince1970))
+                }
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
+    }
+}
+
 struct DirectoryService: Service {
     let watcher: DirectoryDropWatcher
 
