@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs Ringback as a service: release binaries in $PREFIX/bin, the systemd units, the
+# example configuration in /etc/ringback (never overwriting one that exists), presets,
+# hooks and the README in $PREFIX/share, and the `ringback` system user and group.
+#   sudo scripts/install.sh                  # PREFIX=/usr/local
+#   DESTDIR=/tmp/stage scripts/install.sh    # stage into a directory (packaging, CI):
+#                                            # no user is created, systemd is not told
+# Then: put managers and head in the ringback group (usermod -aG ringback LOGIN), edit
+# /etc/ringback/ringback.toml, and `systemctl enable --now ringbackd ringback-report.timer`
+# (plus ringbackd.socket for a push socket).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PREFIX=${PREFIX:-/usr/local}
+DESTDIR=${DESTDIR:-}
+UNITDIR=${UNITDIR:-/etc/systemd/system}
+
+scripts/install-deps.sh
+swift build -c release --product ringbackd >&2
+swift build -c release --product ringback >&2
+bin=$(swift build -c release --show-bin-path)
+
+root="$DESTDIR"
+install -d "$root$PREFIX/bin" "$root$UNITDIR" "$root/etc/ringback" \
+    "$root$PREFIX/share/ringback/presets" "$root$PREFIX/share/ringback/hooks" "$root$PREFIX/share/doc/ringback"
+install -m 0755 "$bin/ringbackd" "$bin/ringback" "$root$PREFIX/bin/"
+for unit in systemd/*.service systemd/*.socket systemd/*.timer; do
+    sed "s|/usr/local/|$PREFIX/|g" "$unit" > "$root$UNITDIR/$(basename "$unit")"
+    chmod 0644 "$root$UNITDIR/$(basename "$unit")"
+done
+install -m 0644 Config/presets/*.toml "$root$PREFIX/share/ringback/presets/"
+install -m 0755 Config/hooks/* "$root$PREFIX/share/ringback/hooks/"
+install -m 0644 README.md Config/managers.csv Config/clients.csv Config/contacts.csv "$root$PREFIX/share/doc/ringback/"
+[ -e "$root/etc/ringback/ringback.toml" ] || install -m 0640 Config/ringback.toml "$root/etc/ringback/ringback.toml"
+# LoadCredential= needs the file even without an AMI source.
+[ -e "$root/etc/ringback/ami.secret" ] || install -m 0640 /dev/null "$root/etc/ringback/ami.secret"
+
+if [ -z "$DESTDIR" ]; then
+    getent group ringback >/dev/null || groupadd --system ringback
+    getent passwd ringback >/dev/null || useradd --system --gid ringback --home-dir /var/lib/ringback \
+        --shell /usr/sbin/nologin --comment "Ringback missed-call control" ringback
+    getent group asterisk >/dev/null || groupadd --system asterisk
+    chgrp ringback /etc/ringback/ringback.toml /etc/ringback/ami.secret
+    if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+fi
+echo "installed under ${DESTDIR:-/}: $PREFIX/bin/ringbackd, $PREFIX/bin/ringback, $UNITDIR/ringbackd.{service,socket}, ringback-report.{service,timer}"
