@@ -41,4 +41,18 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"fax\"\n", file: "x.toml"))
         XCTAssertNoThrow(try ConfigurationParser.parse("[[source]]\nkind = \"spool\"\npath = \"/x\"\ncolumns = [\"uniqueid\", \"userfield\"]\n", file: "x.toml"))
     }
+
+    func testSocketListenMustBeLocalUnlessAllowed() throws {
+        let remote = "[[source]]\nkind = \"socket\"\nlisten = \"0.0.0.0:5039\"\n"
+        XCTAssertThrowsError(try ConfigurationParser.parse(remote, file: "x.toml")) { error in
+            let error = error as! ConfigurationError
+            XCTAssertEqual(error.line, 3)
+            XCTAssertTrue(error.reason.contains("allow_remote"), error.reason)
+        }
+        let allowed = try ConfigurationParser.parse(remote + "allow_remote = true\n", file: "x.toml")
+        XCTAssertEqual(allowed.sources.first?.listen, "0.0.0.0:5039")
+        XCTAssertNoThrow(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\nlisten = \"127.0.0.1:5039\"\n", file: "x.toml"))
+        XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\nlisten = \"cdr.sock\"\n", file: "x.toml"))
+        XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\ndialect = \"freeswitch\"\n", file: "x.toml"))
+    }
 }

@@ -4,6 +4,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import XCTest
 
 /// The push socket: many writers at once, records split anywhere, an abusive writer.
@@ -28,32 +29,6 @@ final class SocketSourceTests: XCTestCase {
             + "\"PJSIP/trunk-\(tag)\",\"PJSIP/101-\(tag)\",\"Dial\",\"PJSIP/101,30\",\"2026-03-10 10:\(minute):\(second)\",,"
             + "\"2026-03-10 11:\(minute):\(second)\",3600,0,\"NO ANSWER\",\"DOCUMENTATION\",\"1773126000.\(id)\",\"\",\"\","
             + "\"1773126000.\(id)\",0\n"
-    }
-
-    /// A blocking client: connects, sends `data` in the given piece sizes, closes.
-    static func write(_ path: String, _ data: [UInt8], pieces: (Int) -> Int) -> (sent: Int, closedByServer: Bool) {
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            let bytes = Array(path.utf8)
-            raw.copyBytes(from: bytes.prefix(raw.count - 1))
-        }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else { return (0, true) }
-        var offset = 0
-        var step = 0
-        while offset < data.count {
-            let size = min(max(1, pieces(step)), data.count - offset)
-            let sent = data[offset..<(offset + size)].withUnsafeBytes { send(descriptor, $0.baseAddress, size, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return (offset, true) }
-            offset += sent
-            step += 1
-        }
-        return (offset, false)
     }
 
     private func withSource(_ body: (Store) async throws -> Void) async throws {
@@ -110,7 +85,7 @@ final class SocketSourceTests: XCTestCase {
                     let data = Array((0..<50).map { Self.row(writer, $0) }.joined().utf8)
                     // Writer 0 sends one byte at a time: every byte boundary is a packet boundary.
                     var generator = SystemRandomNumberGenerator()
-                    _ = Self.write(path, data) { _ in writer == 0 ? 1 : Int.random(in: 1...300, using: &generator) }
+                    _ = UnixSocketWriter.write(path, data) { _ in writer == 0 ? 1 : Int.random(in: 1...300, using: &generator) }
                 }
             })
             try await wait { (try store.counts()["legs"] ?? 0) == 1000 }
@@ -126,11 +101,11 @@ final class SocketSourceTests: XCTestCase {
         try await withSource { store in
             await runWriters([
                 { @Sendable in
-                    let result = Self.write(path, [UInt8](repeating: UInt8(ascii: "x"), count: 10 << 20)) { _ in 64 << 10 }
+                    let result = UnixSocketWriter.write(path, [UInt8](repeating: UInt8(ascii: "x"), count: 10 << 20)) { _ in 64 << 10 }
                     outcome.set(result)
                 },
-                { @Sendable in _ = Self.write(path, Array((0..<50).map { Self.row(1, $0) }.joined().utf8)) { _ in 100 } },
-                { @Sendable in _ = Self.write(path, Array((0..<50).map { Self.row(2, $0) }.joined().utf8)) { _ in 7 } },
+                { @Sendable in _ = UnixSocketWriter.write(path, Array((0..<50).map { Self.row(1, $0) }.joined().utf8)) { _ in 100 } },
+                { @Sendable in _ = UnixSocketWriter.write(path, Array((0..<50).map { Self.row(2, $0) }.joined().utf8)) { _ in 7 } },
             ])
             try await wait { (try store.counts()["legs"] ?? 0) == 100 }
             let quarantined = try store.quarantined()
