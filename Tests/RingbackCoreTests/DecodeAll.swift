@@ -5,7 +5,7 @@ func decodeAll(_ bytes: [UInt8], _ decoder: some CDRDecoder) -> (legs: [CallLeg]
     var decoder = decoder
     var legs: [CallLeg] = []
     var failures: [(Int, String)] = []
-    _ = bytes.withUnsafeBufferPointer { buffer in
+    bytes.withUnsafeBufferPointer { buffer in
         func handle(_ record: RecordSlice) {
             switch decoder.decode(record.bytes) {
             case .success(let leg?): legs.append(leg)

@@ -47,7 +47,7 @@ final class DaemonHarness {
         process.arguments = ["--config", harness.config, "--db", harness.db]
         process.environment = environment
         if let logFile {
-            if !FileManager.default.fileExists(atPath: logFile.path) { FileManager.default.createFile(atPath: logFile.path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
             let handle = try FileHandle(forWritingTo: logFile)
             try handle.seekToEnd()
             process.standardError = handle
@@ -93,7 +93,7 @@ final class DaemonHarness {
     }
 
     func append(_ lines: ArraySlice<String>, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(lines.map { $0 + "\n" }.joined().utf8))

@@ -33,7 +33,7 @@ final class HookTests: XCTestCase {
         try daemon.start()
         try daemon.wait { try daemon.harness.json(["alerts"]).count >= 2 }
         try daemon.append([DaemonHarness.missedCallRow(startedSecondsAgo: 60).row][...], to: daemon.masterCSV)
-        try daemon.wait(seconds: 20) { !lines(delivered).isEmpty }
+        daemon.wait(seconds: 20) { !lines(delivered).isEmpty }
         XCTAssertEqual(daemon.stop(), 0)
         try daemon.start()
         Thread.sleep(forTimeInterval: 2)
@@ -71,7 +71,7 @@ final class HookTests: XCTestCase {
         try daemon.start()
         try daemon.append([DaemonHarness.missedCallRow(startedSecondsAgo: 60).row][...], to: daemon.masterCSV)
         let started = Date()
-        try daemon.wait(seconds: 30) { lines(seen).count >= 3 }
+        daemon.wait(seconds: 30) { lines(seen).count >= 3 }
         // Attempts 1 and 2 fail; the third comes after 1 s + 2 s of pauses.
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 3)
         XCTAssertEqual(lines(seen).prefix(3).compactMap { $0["attempt"] as? Int }, [1, 2, 3])
@@ -84,7 +84,7 @@ final class HookTests: XCTestCase {
             try daemon.harness.json(["pending"]).contains { $0.text("number") == "+79035552020" }
         }
         XCTAssertLessThan(Date().timeIntervalSince(appended), 2.5, "ingestion waited for the hook")
-        try daemon.wait(seconds: 30) {
+        daemon.wait(seconds: 30) {
             Set(lines(seen).compactMap { $0["number"] as? String }) == ["+79035551010", "+79035552020"]
         }
         XCTAssertEqual(daemon.stop(), 0)

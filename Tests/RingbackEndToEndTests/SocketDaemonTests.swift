@@ -15,7 +15,7 @@ final class SocketDaemonTests: XCTestCase {
         defer { daemon.remove() }
         try daemon.harness.load()
         try daemon.start()
-        try daemon.wait(seconds: 20) { FileManager.default.fileExists(atPath: path) }
+        daemon.wait(seconds: 20) { FileManager.default.fileExists(atPath: path) }
         let row = DaemonHarness.missedCallRow(startedSecondsAgo: 90, number: "89035558888", uniqueID: "1773300001.3").row
         let outcome = UnixSocketWriter.write(path, Array((row + "\n").utf8)) { _ in 16 }
         XCTAssertFalse(outcome.closedByServer)
