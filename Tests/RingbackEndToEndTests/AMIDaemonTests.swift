@@ -6,7 +6,8 @@ import Synchronization
 import XCTest
 
 /// `ringbackd` with a `kind = "ami"` source against a scripted AMI peer.
-final class AMIDaemonTests: XCTestCase {
+/// A scripted AMI peer and a daemon connected to it, for the tests and the benchmark.
+enum AMIFixture {
     /// Events the test hands to the peer, which sends them on the live connection.
     final class Outbox: Sendable {
         private let queue = Mutex<[String]>([])
@@ -15,7 +16,7 @@ final class AMIDaemonTests: XCTestCase {
         func take() -> [String] { queue.withLock { let all = $0; $0.removeAll(); return all } }
     }
 
-    private func peer(_ outbox: Outbox, refuse: Bool = false) throws -> ScriptedAMIPeer {
+    static func peer(_ outbox: Outbox, refuse: Bool = false) throws -> ScriptedAMIPeer {
         try ScriptedAMIPeer { _, connection in
             connection.send(AMIText.banner)
             let login = connection.readMessage() ?? [:]
@@ -34,7 +35,7 @@ final class AMIDaemonTests: XCTestCase {
         }
     }
 
-    private func daemon(port: Int) throws -> DaemonHarness {
+    static func daemon(port: Int) throws -> DaemonHarness {
         let daemon = try DaemonHarness(sections: """
             [[source]]
             kind = "ami"
@@ -53,20 +54,22 @@ final class AMIDaemonTests: XCTestCase {
         return daemon
     }
 
-    private func event(_ uniqueID: String, number: String, startedSecondsAgo: Double) -> String {
-        event(uniqueID, number: number, start: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - startedSecondsAgo).rounded()))
+    static func event(_ uniqueID: String, number: String, startedSecondsAgo: Double) -> String {
+        Self.event(uniqueID, number: number, start: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - startedSecondsAgo).rounded()))
     }
 
-    private func event(_ uniqueID: String, number: String, start: Date) -> String {
+    static func event(_ uniqueID: String, number: String, start: Date) -> String {
         AMIText.missedCall(uniqueID: uniqueID, number: number, start: DaemonHarness.moscowTime(start),
                                   end: DaemonHarness.moscowTime(start.addingTimeInterval(20)))
     }
+}
 
+final class AMIDaemonTests: XCTestCase {
     func testLiveCdrEventBecomesACallbackAndTheSameCDRFromCSVIsStoredOnce() throws {
-        let outbox = Outbox()
-        let ami = try peer(outbox)
+        let outbox = AMIFixture.Outbox()
+        let ami = try AMIFixture.peer(outbox)
         defer { ami.stop() }
-        let daemon = try daemon(port: ami.port)
+        let daemon = try AMIFixture.daemon(port: ami.port)
         defer { daemon.remove() }
         try daemon.harness.load()
         try daemon.start()
@@ -74,7 +77,7 @@ final class AMIDaemonTests: XCTestCase {
             try daemon.harness.json(["status"]).contains { $0.text("state") == "connected" }
         }
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 60).rounded())
-        outbox.push(event("1773200001.7", number: "89035557777", start: start))
+        outbox.push(AMIFixture.event("1773200001.7", number: "89035557777", start: start))
         try daemon.wait(seconds: 20) {
             try daemon.harness.json(["pending"]).contains { $0.text("number") == "+79035557777" }
         }
@@ -93,10 +96,10 @@ final class AMIDaemonTests: XCTestCase {
     }
 
     func testRefusedLoginShowsInStatusWithoutTheSecret() throws {
-        let outbox = Outbox()
-        let ami = try peer(outbox, refuse: true)
+        let outbox = AMIFixture.Outbox()
+        let ami = try AMIFixture.peer(outbox, refuse: true)
         defer { ami.stop() }
-        let daemon = try daemon(port: ami.port)
+        let daemon = try AMIFixture.daemon(port: ami.port)
         defer { daemon.remove() }
         try daemon.start()
         try daemon.wait(seconds: 20) { try daemon.harness.run(["status"]).status == 3 }
@@ -109,45 +112,5 @@ final class AMIDaemonTests: XCTestCase {
         for text in [status.stdout, status.stderr, try String(contentsOf: daemon.logFile!, encoding: .utf8)] {
             XCTAssertFalse(text.contains("Sup3r-Secret"))
         }
-    }
-
-    /// Latency from a `Cdr` event sent by the peer to its callback in the store's pending
-    /// list, over many events: a benchmark, run by `scripts/bench-ami-latency.sh` (it sets
-    /// RINGBACK_BENCH_AMI to the number of events), skipped otherwise.
-    func testBenchmarkLatencyFromCdrEventToPending() throws {
-        guard let count = ProcessInfo.processInfo.environment["RINGBACK_BENCH_AMI"].flatMap(Int.init) else {
-            throw XCTSkip("benchmark: set RINGBACK_BENCH_AMI=1000")
-        }
-        let outbox = Outbox()
-        let ami = try peer(outbox)
-        defer { ami.stop() }
-        let daemon = try daemon(port: ami.port)
-        defer { daemon.remove() }
-        try daemon.harness.load()
-        try daemon.start()
-        try daemon.wait(seconds: 20) {
-            try daemon.harness.json(["status"]).contains { $0.text("state") == "connected" }
-        }
-        let store = try Store(path: daemon.harness.db)
-        var latencies: [Double] = []
-        for index in 0..<count {
-            let number = "8903\(String(format: "%07d", index))"
-            let normalized = "+7903\(String(format: "%07d", index))"
-            let sent = ContinuousClock.now
-            outbox.push(event("17733\(String(format: "%05d", index)).1", number: number, startedSecondsAgo: 30))
-            while true {
-                let now = Int64(Date().timeIntervalSince1970)
-                if try store.pending(at: now, managerID: nil, overdueOnly: false).contains(where: { $0.number == normalized }) { break }
-                guard ContinuousClock.now - sent < .seconds(10) else { XCTFail("event \(index) not seen"); return }
-                Thread.sleep(forTimeInterval: 0.001)
-            }
-            let elapsed = ContinuousClock.now - sent
-            latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-        }
-        XCTAssertEqual(daemon.stop(), 0)
-        let sorted = latencies.sorted()
-        func rank(_ p: Double) -> Double { sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
-        print(String(format: "AMI latency over %d events: p50 %.0f ms, p99 %.0f ms, max %.0f ms",
-                     count, rank(0.5), rank(0.99), sorted.last ?? 0))
     }
 }

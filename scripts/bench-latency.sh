@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Live latency through a release ringbackd, each sample measured alone: a row appended to
+# the watched Master.csv, and an AMI `Event: Cdr` sent by a scripted peer on real TCP, until
+# the callback is in the pending list (the query `ringback pending` runs). Prints p50, p99
+# and the worst over N samples each (default 1000).
+#   scripts/bench-latency.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+swift build -c release --build-tests >&2
+RINGBACK_BENCH=${1:-1000} swift test -c release --skip-build --filter LatencyBenchmarkTests 2>&1 \
+    | grep -E " to pending over |error:"
