@@ -69,8 +69,8 @@ struct Ringbackd: AsyncParsableCommand {
                     logger.critical("source \(source.name): \(error)")
                     throw ExitCode(1)
                 }
-                services.append(SpoolService(source: SpoolSource(configuration: source, context: context, owner: owner,
-                                                                 logger: logger)))
+                let spool = SpoolSource(configuration: source, context: context, owner: owner, logger: logger)
+                services.append(SourceService(body: spool.run))
             case .ami:
                 let settings: AMISettings
                 do {
@@ -80,7 +80,8 @@ struct Ringbackd: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let context = SourceContext(source, configuration: configuration)
-                services.append(AMIService(source: AMISource(settings: settings, context: context, owner: owner, logger: logger)))
+                let ami = AMISource(settings: settings, context: context, owner: owner, logger: logger)
+                services.append(SourceService(body: ami.run))
             case .socket:
                 guard let address = ListenAddress(source.listen) else { throw ExitCode(1) }  // the parser checked it
                 let passed: Int32? = switch address {
@@ -105,7 +106,8 @@ struct Ringbackd: AsyncParsableCommand {
                                         logger: logger))
         }
         if let directory = configuration.directoryPath {
-            services.append(DirectoryService(watcher: DirectoryDropWatcher(path: directory, owner: owner, logger: logger)))
+            let watcher = DirectoryDropWatcher(path: directory, owner: owner, logger: logger)
+            services.append(SourceService(body: watcher.run))
         }
         let notifier = SystemdNotifier()
         // A group stops its services in reverse order: the sweep, first here, stops last and

@@ -5,24 +5,14 @@ import RingbackIngest
 import RingbackSystemd
 import ServiceLifecycle
 
-/// One spool source as a service of the daemon's group.
-struct SpoolService: Service {
-    let source: SpoolSource
+/// A source (a spool directory, an AMI link, directory drops) as a service of the daemon's
+/// group: it runs until the group shuts down gracefully.
+struct SourceService: Service {
+    let body: @Sendable (_ shouldStop: @Sendable () -> Bool) async -> Void
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await source.run(shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
-        }
-    }
-}
-
-/// One AMI link as a service of the daemon's group.
-struct AMIService: Service {
-    let source: AMISource
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await source.run(shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
+            await body { Task.isCancelled || Task.isShuttingDownGracefully }
         }
     }
 }
@@ -48,16 +38,6 @@ struct SocketService: Service {
                 }
                 try? await Task.sleep(for: .seconds(5))
             }
-        }
-    }
-}
-
-struct DirectoryService: Service {
-    let watcher: DirectoryDropWatcher
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await watcher.run(shouldStop: { Task.isCancelled || Task.isShuttingDownGracefully })
         }
     }
 }
