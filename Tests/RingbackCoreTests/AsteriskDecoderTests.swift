@@ -43,7 +43,16 @@ final class AsteriskDecoderTests: XCTestCase {
     func testInvalidUTF8CallerNameIsKeptNotFatal() throws {
         let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv"))
         let (legs, _) = decodeAll(bytes)
-        XCTAssertTrue(legs.contains { $0.callerID.contains("\u{FFFD}") }, "the sample's broken caller names decode with replacement characters")
+        // Line 41's name holds the bytes A5 A5, not UTF-8: read as Windows-1251, nothing lost.
+        XCTAssertTrue(legs.contains { $0.callerID == "\"8106286439ҐҐb\" <81041683524485>" }, "\(legs.map(\.callerID))")
+        XCTAssertFalse(legs.contains { $0.callerID.contains("\u{FFFD}") })
+    }
+
+    func testWindows1251CallerNameIsDecoded() {
+        let bytes: [UInt8] = Array("\"\" <".utf8) + [0xC8, 0xE2, 0xE0, 0xED, 0x20, 0xA8, 0xE6, 0xE8, 0xEA] + Array(">".utf8)
+        let text = bytes.withUnsafeBufferPointer { TextDecoding.utf8OrCP1251($0) }
+        XCTAssertEqual(text, "\"\" <Иван Ёжик>")
+        XCTAssertEqual(Array("Привет".utf8).withUnsafeBufferPointer { TextDecoding.utf8OrCP1251($0) }, "Привет", "UTF-8 stays UTF-8")
     }
 
     func testCdrCustomFileIsRefusedWithAClearReason() throws {
