@@ -70,6 +70,34 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(try daemon.harness.json(["quarantine"]).count, 0)
     }
 
+    /// The file rewritten in place with fewer bytes, then deleted and created again: each
+    /// new content is read from its start, nothing lost, nothing doubled.
+    func testFileReplacedByAShorterOneAndDeletedAndRecreated() throws {
+        let rows = try DaemonHarness.generatedRows(1200, seed: 4)
+        let (a, b) = (callBoundary(rows, 800), callBoundary(rows, 1000))
+        try daemon.harness.load()
+        try daemon.append(rows[0..<a], to: daemon.masterCSV)
+        try daemon.start()
+        try daemon.wait { try daemon.storedRows() == a }
+
+        // Rewritten in place (same inode), shorter than what was read.
+        let handle = try FileHandle(forWritingTo: daemon.masterCSV)
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(rows[a..<b].map { $0 + "\n" }.joined().utf8))
+        try handle.close()
+        try daemon.wait { try daemon.storedRows() == b }
+
+        // Deleted, then created again.
+        try FileManager.default.removeItem(at: daemon.masterCSV)
+        Thread.sleep(forTimeInterval: 0.3)
+        try daemon.append(rows[b...], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() == rows.count }
+        XCTAssertEqual(daemon.stop(), 0)
+        let clean = try reference(rows)
+        defer { clean.remove() }
+        XCTAssertEqual(try missedCallIDs(daemon.harness), try missedCallIDs(clean))
+    }
+
     func testHugeAndBinaryLinesAreQuarantinedAndTheRowsAroundThemKept() throws {
         let rows = try DaemonHarness.generatedRows(40)
         let cut = callBoundary(rows, 20)
