@@ -7,3 +7,5 @@ scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build
 scripts/verify-units.sh
+# The short crash test: 10 × kill -9 during a 20 k-row ingest (scripts/crash-test.sh).
+BUILD=debug scripts/crash-test.sh 20000 10
