@@ -31,7 +31,7 @@ midway=0
 for ((kill = 1; kill <= kills; kill++)); do
     "$bin/ringbackd" --config "$work/ringback.toml" --db "$work/crash.db" 2>/dev/null &
     daemon=$!
-    sleep "$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.3f", 0.05 + rand() * 0.6 }')"
+    sleep "$(awk -v seed="$RANDOM" 'BEGIN { srand(seed); printf "%.3f", 0.02 + rand() * 0.2 }')"
     kill -9 "$daemon" 2>/dev/null || true
     wait "$daemon" 2>/dev/null || true
     [ "$(stored)" -lt "$rows" ] && midway=$((midway + 1))
