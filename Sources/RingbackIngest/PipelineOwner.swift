@@ -21,6 +21,8 @@ public actor PipelineOwner {
 
     public var hasWaitingLegs: Bool { pipeline.hasWaitingLegs }
 
+    public func checkStoreInPlace() throws { try pipeline.store.checkStillInPlace() }
+
     public func summary(now: Int64) throws -> (lastCDRAt: Int64?, overdue: Int) {
         try pipeline.store.daemonSummary(now: now)
     }

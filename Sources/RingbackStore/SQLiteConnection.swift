@@ -6,7 +6,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable { case cannotOpen, busy, full, constraint, corrupt, other }
     public var kind: Kind
     public var message: String
-    public var description: String { message }
+    public var description: String {
+        switch kind {
+        case .full: "the disk holding the store is full (\(message)): reading is paused and resumes when there is room"
+        case .busy: "the store is locked by another program (\(message)): this batch is read again when it is free"
+        default: message
+        }
+    }
 
     init(code: Int32, message: String) {
         switch code & 0xff {

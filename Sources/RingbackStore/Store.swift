@@ -20,6 +20,26 @@ public final class Store {
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
         try Migrations.apply(to: connection)
+        identity = Self.fileIdentity(path)
+    }
+
+    /// The store file's device and inode when it was opened.
+    private var identity: (dev: UInt64, ino: UInt64)?
+
+    private static func fileIdentity(_ path: String) -> (dev: UInt64, ino: UInt64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino))
+    }
+
+    /// Fails when the store file was deleted or replaced since it was opened: writes would
+    /// go on into a file nobody can read, which is silent loss.
+    public func checkStillInPlace() throws {
+        let now = Self.fileIdentity(connection.path)
+        guard let identity, let now, now.dev == identity.dev, now.ino == identity.ino else {
+            throw StoreError(.cannotOpen, "the store \(connection.path) was deleted or replaced while in use; "
+                             + "stopping so that nothing is written where nobody can read it")
+        }
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T { try connection.transaction(body) }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RingbackConfig
 import RingbackIngest
+import RingbackStore
 import RingbackSystemd
 import ServiceLifecycle
 
@@ -92,6 +93,12 @@ struct SweepService: Service {
                         notifier.status(try await statusLine())
                         lastStatus = clock.now
                     }
+                    try await owner.checkStoreInPlace()
+                } catch let error as StoreError where error.kind == .cannotOpen {
+                    // The store is gone: end the daemon with the reason (systemd restarts it
+                    // on a new store, which reads every file again) rather than write on.
+                    logger.critical("\(error)")
+                    throw error
                 } catch {
                     logger.error("sweep failed: \(error)")
                 }

@@ -15,7 +15,7 @@ final class DaemonHarness {
 
     /// `sourceSettings`: more lines of the spool `[[source]]`, e.g. a dialect and its mapping;
     /// `sections`: more sections at the end, e.g. `[hooks]`.
-    init(sourceSettings: String = "", sections: String = "") throws {
+    init(sourceSettings: String = "", sections: String = "", storePath: String? = nil) throws {
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
         let scratch = try RingbackHarness()
         spool = scratch.directory.appendingPathComponent("cdr")
@@ -36,7 +36,7 @@ final class DaemonHarness {
             \(sections)
 
             """).write(to: config, atomically: true, encoding: .utf8)
-        harness = try RingbackHarness(config: config.path, sharing: scratch)
+        harness = try RingbackHarness(config: config.path, sharing: scratch, db: storePath)
     }
 
     var masterCSV: URL { spool.appendingPathComponent("Master.csv") }
@@ -63,6 +63,16 @@ final class DaemonHarness {
         guard let process else { return -1 }
         process.terminate()
         process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    /// The exit status once the daemon ended by itself, nil if it still runs after `seconds`.
+    func exitStatus(within seconds: Double) -> Int32? {
+        guard let process else { return nil }
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        guard !process.isRunning else { return nil }
         self.process = nil
         return process.terminationStatus
     }

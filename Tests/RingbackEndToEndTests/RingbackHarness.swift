@@ -19,15 +19,17 @@ struct RingbackHarness {
 
     let directory: URL
     let config: String
-    var db: String { directory.appendingPathComponent("ringback.db").path }
+    let db: String
 
-    /// A fresh scratch directory, or `sharing` another harness's directory and store.
+    /// A fresh scratch directory, or `sharing` another harness's directory and store; `db`
+    /// puts the store elsewhere (e.g. on a small file system).
     init(config: String = fixtures.appendingPathComponent("directory/ringback.toml").path,
-         sharing other: RingbackHarness? = nil) throws {
+         sharing other: RingbackHarness? = nil, db: String? = nil) throws {
         directory = other?.directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringback-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.config = config
+        self.db = db ?? other?.db ?? directory.appendingPathComponent("ringback.db").path
     }
 
     struct Output {
