@@ -17,6 +17,13 @@ public final class Store {
         if !FileManager.default.isReadableFile(atPath: path), FileManager.default.fileExists(atPath: path) {
             throw StoreError(.cannotOpen, "no access to the store \(path): ask for membership of the ringback group")
         }
+        if !FileManager.default.fileExists(atPath: path) {
+            // SQLite would create the file 0644; the group (managers, the head) needs to write
+            // too. Its -wal and -shm files take the mode of the database file. The umask
+            // (0007 in both programs) keeps others out.
+            let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o660)
+            if descriptor >= 0 { close(descriptor) }
+        }
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
         try Migrations.apply(to: connection)

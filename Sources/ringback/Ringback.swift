@@ -29,6 +29,9 @@ struct Ringback: ParsableCommand {
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).
     static func main() {
+        // A store the CLI creates (`ingest`, `import`) is for the ringback group only, like the
+        // daemon's: 0660 files in a 0770 directory.
+        umask(0o007)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -103,6 +103,12 @@ final class AMIDaemonTests: XCTestCase {
         defer { daemon.remove() }
         try daemon.start()
         try daemon.wait(seconds: 20) { try daemon.harness.run(["status"]).status == 3 }
+        // Not in the daemon's arguments or environment (what `ps e` would show) either.
+        let pid = try XCTUnwrap(daemon.process?.processIdentifier)
+        for part in ["cmdline", "environ"] {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/\(part)"))
+            XCTAssertFalse(String(decoding: bytes, as: UTF8.self).contains("Sup3r-Secret"), part)
+        }
         let status = try daemon.harness.run(["status", "--format", "json"])
         XCTAssertTrue(status.stdout.contains("\"state\": \"login refused\""), status.stdout)
         XCTAssertTrue(status.stdout.contains("Authentication failed"), status.stdout)
