@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "ringbackd", targets: ["ringbackd"]),
         .executable(name: "ringback", targets: ["ringback"]),
         .executable(name: "ringback-cdrgen", targets: ["ringback-cdrgen"]),
+        // For the fuzz targets in Fuzz/, a package of its own (built with -sanitize=fuzzer).
+        .library(name: "RingbackCore", targets: ["RingbackCore"]),
+        .library(name: "RingbackConfig", targets: ["RingbackConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# libFuzzer on every decoder (asterisk, freeswitch/mapped, AMI) and on the configuration
+# parser, with AddressSanitizer; seed corpora from Tests/Fixtures and shared/samples.
+#   scripts/fuzz.sh [RUNS]          default 1000000 inputs per target
+# A crash leaves its input in .build-fuzz/findings/<target>/ and fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-1000000}
+scripts/install-deps.sh
+scratch="$PWD/.build-fuzz"
+# lld: gold trips over the sanitizer runtime's symbols.
+(cd Fuzz && swift build -c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >&2)
+samples=../shared/samples
+seed() {  # target, files…
+    local dir="$scratch/corpus/$1"; shift
+    mkdir -p "$dir"
+    for file in "$@"; do [ -f "$file" ] && cp "$file" "$dir/"; done
+}
+seed FuzzAsterisk Tests/Fixtures/calls/*.csv Config/sample-cdr/Master.csv "$samples"/*.csv
+seed FuzzMapped Tests/Fixtures/mapped/* "$samples"/freeswitch-*.csv "$samples"/asterisk-cdr_custom-*.csv
+seed FuzzAMI Tests/Fixtures/ami/* "$samples"/ami-*.txt
+seed FuzzConfig Config/ringback.toml Config/presets/*.toml Tests/Fixtures/directory/ringback.toml
+status=0
+printf '%-14s %12s %9s  %s\n' target inputs seconds result
+for target in FuzzAsterisk FuzzMapped FuzzAMI FuzzConfig; do
+    findings="$scratch/findings/$target"
+    mkdir -p "$findings"
+    start=$(date +%s)
+    if "$scratch/release/$target" "$scratch/corpus/$target" -runs="$runs" -max_len=8192 -rss_limit_mb=2048 \
+        -artifact_prefix="$findings/" > "$scratch/$target.log" 2>&1; then result="no crash"; else result="CRASH: see $findings"; status=1; fi
+    done_runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$scratch/$target.log" | tail -1)
+    printf '%-14s %12s %9s  %s\n' "$target" "${done_runs:-?}" "$(( $(date +%s) - start ))" "$result"
+done
+exit $status
