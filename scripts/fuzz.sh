@@ -2,7 +2,10 @@
 # libFuzzer on every decoder (asterisk, freeswitch/mapped, AMI) and on the configuration
 # parser, with AddressSanitizer; seed corpora from Tests/Fixtures and shared/samples.
 #   scripts/fuzz.sh [RUNS]          default 1000000 inputs per target
+#   TARGETS=FuzzAMI scripts/fuzz.sh  only some targets
 # A crash leaves its input in .build-fuzz/findings/<target>/ and fails the script.
+# TOMLKit leaks a few bytes per parse (its C++ table and key lists): the configuration is
+# parsed once per start, so the config target runs with leak detection off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1000000}
@@ -22,12 +25,14 @@ seed FuzzAMI Tests/Fixtures/ami/* "$samples"/ami-*.txt
 seed FuzzConfig Config/ringback.toml Config/presets/*.toml Tests/Fixtures/directory/ringback.toml
 status=0
 printf '%-14s %12s %9s  %s\n' target inputs seconds result
-for target in FuzzAsterisk FuzzMapped FuzzAMI FuzzConfig; do
+for target in ${TARGETS:-FuzzAsterisk FuzzMapped FuzzAMI FuzzConfig}; do
     findings="$scratch/findings/$target"
+    extra=()
+    [ "$target" = FuzzConfig ] && extra=(-detect_leaks=0)
     mkdir -p "$findings"
     start=$(date +%s)
     if "$scratch/release/$target" "$scratch/corpus/$target" -runs="$runs" -max_len=8192 -rss_limit_mb=2048 \
-        -artifact_prefix="$findings/" > "$scratch/$target.log" 2>&1; then result="no crash"; else result="CRASH: see $findings"; status=1; fi
+        -artifact_prefix="$findings/" "${extra[@]}" > "$scratch/$target.log" 2>&1; then result="no crash"; else result="CRASH: see $findings"; status=1; fi
     done_runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$scratch/$target.log" | tail -1)
     printf '%-14s %12s %9s  %s\n' "$target" "${done_runs:-?}" "$(( $(date +%s) - start ))" "$result"
 done

@@ -9,10 +9,18 @@ public enum ConfigurationParser {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigurationError(file: path, line: nil, reason: "cannot read the file")
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            let valid = data.prefix { $0 < 0x80 }
+            throw ConfigurationError(file: path, line: valid.filter { $0 == 10 }.count + 1,
+                                     reason: "not UTF-8 text (TOML files are UTF-8)")
+        }
+        return try parse(text, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws -> RingbackConfiguration {
+        if let problem = TOMLPrecheck.firstProblem(in: text) {
+            throw ConfigurationError(file: file, line: problem.line, reason: problem.reason)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

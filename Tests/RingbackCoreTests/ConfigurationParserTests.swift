@@ -55,4 +55,24 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\nlisten = \"cdr.sock\"\n", file: "x.toml"))
         XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\ndialect = \"freeswitch\"\n", file: "x.toml"))
     }
+
+    /// Found by fuzzing: toml++ aborted the process on a non-ASCII byte in a section name.
+    func testNonASCIIOutsideStringsIsRefusedNotAnAbort() throws {
+        for text in ["# Moscow office\n[\u{FFFD}umbers]\ncountry_code = \"7\"\n", "[numbers]\nстрана = \"7\"\n"] {
+            XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml")) { error in
+                let error = error as! ConfigurationError
+                XCTAssertEqual(error.line, 2)
+                XCTAssertTrue(error.reason.contains("outside a quoted string or a comment"), error.reason)
+            }
+        }
+        // Inside strings and comments anything goes.
+        let fine = "# Офис в Москве\n[calendar]\ntimezone = \"Europe/Moscow\" # время\n[contacts]\nignore = ['+7 (495) 000-00-00 — склад']\n"
+        XCTAssertNoThrow(try ConfigurationParser.parse(fine, file: "x.toml"))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cp1251-\(UUID().uuidString).toml")
+        try Data([0x23, 0x20, 0xCE, 0xF4, 0xE8, 0xF1, 0x0A]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        XCTAssertThrowsError(try ConfigurationParser.load(path: file.path)) { error in
+            XCTAssertTrue((error as! ConfigurationError).reason.contains("not UTF-8"))
+        }
+    }
 }
