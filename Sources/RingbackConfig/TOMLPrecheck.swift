@@ -108,11 +108,13 @@ enum TOMLPrecheck {
                     if let issue = value() { return issue }
                 }
             }
+            let start = index
             while let c = current, c != 10, c != 44, c != 93, c != 125, c != 35 {
                 if c >= 0x80 { return problem("a value outside quotes cannot hold non-ASCII characters") }
                 index += 1
             }
-            return nil
+            // Every value takes at least one character: this is what keeps the scan moving.
+            return index > start ? nil : problem("a value is missing")
         }
 
         mutating func skipSpacesCommentsAndNewlines() {

@@ -66,6 +66,10 @@ final class ConfigurationParserTests: XCTestCase {
                 XCTAssertTrue(error.reason.contains("cannot start with"), error.reason)
             }
         }
+        // A stray closing brace in an array once sent the scan round in circles.
+        XCTAssertThrowsError(try ConfigurationParser.parse("[sla]\nA = [1, }]\n", file: "x.toml")) { error in
+            XCTAssertEqual((error as! ConfigurationError).line, 2)
+        }
         // Inside strings and comments anything goes.
         let fine = "# Офис в Москве\n[calendar]\ntimezone = \"Europe/Moscow\" # время\n[contacts]\nignore = ['+7 (495) 000-00-00 — склад']\n"
         XCTAssertNoThrow(try ConfigurationParser.parse(fine, file: "x.toml"))
