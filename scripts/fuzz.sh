@@ -28,10 +28,11 @@ printf '%-14s %12s %9s  %s\n' target inputs seconds result
 for target in ${TARGETS:-FuzzAsterisk FuzzMapped FuzzAMI FuzzConfig}; do
     findings="$scratch/findings/$target"
     extra=()
-    [ "$target" = FuzzConfig ] && extra=(-detect_leaks=0)
+    leaks=1
+    [ "$target" = FuzzConfig ] && extra=(-detect_leaks=0) && leaks=0
     mkdir -p "$findings"
     start=$(date +%s)
-    if "$scratch/release/$target" "$scratch/corpus/$target" -runs="$runs" -max_len=8192 -rss_limit_mb=2048 \
+    if ASAN_OPTIONS="detect_leaks=$leaks" "$scratch/release/$target" "$scratch/corpus/$target" -runs="$runs" -max_len=8192 -rss_limit_mb=2048 \
         -artifact_prefix="$findings/" "${extra[@]}" > "$scratch/$target.log" 2>&1; then result="no crash"; else result="CRASH: see $findings"; status=1; fi
     done_runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$scratch/$target.log" | tail -1)
     printf '%-14s %12s %9s  %s\n' "$target" "${done_runs:-?}" "$(( $(date +%s) - start ))" "$result"
