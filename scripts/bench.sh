@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The benchmark, one table, every figure measured in this run next to its reference
+# (release build):
+#   backfill   `ringback ingest` of ROWS generated rows (calls, callbacks, alerts computed)
+#              against the sqlite3 shell's `.import` of the same file (the floor) and
+#              bench/python_loader.py (csv + sqlite3, what an admin would script)
+#   queries    `ringback pending --manager m1` and `ringback missed` for a day, whole
+#              commands, on a store grown to CALLS calls
+#   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
+#   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
+# Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
+#        defaults 1000000 10000000 1024 1000; CI runs `scripts/bench.sh 2000 20000 2 0`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}; calls=${2:-10000000}; file_mb=${3:-1024}; samples=${4:-1000}
+scripts/install-deps.sh
+for product in ringback ringbackd ringback-cdrgen; do swift build -c release --product "$product" >&2; done
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d)
+trap 'kill "${daemon:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+config=Tests/Fixtures/directory/ringback.toml
+measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+
+# Backfill.
+"$bin/ringback-cdrgen" --rows "$rows" --seed 5 > "$work/Master.csv"
+lines=$(wc -l < "$work/Master.csv")
+read -r ringback_s ringback_kb < <(measure "$bin/ringback" ingest "$work/Master.csv" --config "$config" --db "$work/ringback.db")
+printf 'CREATE TABLE cdr(accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,"end",duration,billsec,disposition,amaflags,uniqueid,userfield,peeraccount,linkedid,sequence);\n.mode csv\n.import %s cdr\n' \
+    "$work/Master.csv" > "$work/import.sql"
+read -r import_s _ < <(measure sqlite3 "$work/import.db" ".read $work/import.sql")
+read -r python_s _ < <(measure python3 bench/python_loader.py "$work/Master.csv" "$work/python.db")
+
+# Queries on a large store: the backfilled calls copied day after day until there are CALLS.
+for kind in managers clients; do "$bin/ringback" import "$kind" "Tests/Fixtures/directory/$kind.csv" --config "$config" --db "$work/ringback.db" >/dev/null; done
+sqlite3 "$work/ringback.db" <<SQL
+CREATE TEMP TABLE base AS SELECT * FROM calls;
+CREATE TEMP TABLE copies(n INTEGER PRIMARY KEY);
+WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ($calls / max(1, (SELECT count(*) FROM base))))
+INSERT INTO copies SELECT n FROM k;
+INSERT INTO calls SELECT call_id || '-' || n, started_at - n * 86400, ended_at - n * 86400, direction, number, raw_number,
+    answered, extension, rang, voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored
+    FROM base, copies;
+ANALYZE;
+SQL
+store_calls=$(sqlite3 "$work/ringback.db" "SELECT count(*) FROM calls")
+day=$(sqlite3 "$work/ringback.db" "SELECT date(max(started_at), 'unixepoch') FROM calls")
+read -r pending_s _ < <(measure "$bin/ringback" pending --manager m1 --config "$config" --db "$work/ringback.db")
+next=$(sqlite3 "$work/ringback.db" "SELECT date('$day', '+1 day')")
+read -r missed_s _ < <(measure "$bin/ringback" missed --since "$day" --until "$next" --config "$config" --db "$work/ringback.db")
+
+# Memory while the daemon ingests a large file.
+mkdir -p "$work/spool"
+target_bytes=$((file_mb * 1024 * 1024))
+"$bin/ringback-cdrgen" --rows $((target_bytes / 270 + 1)) --seed 7 > "$work/spool/Master.csv"
+big_rows=$(wc -l < "$work/spool/Master.csv")
+big_mb=$(( $(stat -c %s "$work/spool/Master.csv") / 1024 / 1024 ))
+{ cat "$config"; printf '\n[[source]]\nkind = "spool"\npath = "%s"\n' "$work/spool"; } > "$work/daemon.toml"
+/usr/bin/time -f "%M" -o "$work/daemon.rss" "$bin/ringbackd" --config "$work/daemon.toml" --db "$work/daemon.db" 2>/dev/null &
+daemon=$!
+until [ "$(sqlite3 "$work/daemon.db" 'SELECT count(*) FROM legs' 2>/dev/null || echo 0)" -ge "$big_rows" ]; do sleep 1; done
+pkill -TERM -P "$daemon" ringbackd 2>/dev/null || kill -TERM "$daemon"
+wait "$daemon" 2>/dev/null || true
+daemon_kb=$(tail -1 "$work/daemon.rss")
+
+awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v p="$python_s" \
+    -v calls="$store_calls" -v pq="$pending_s" -v mq="$missed_s" -v mb="$big_mb" -v drss="$daemon_kb" 'BEGIN {
+    printf "%-44s %12s %14s\n", "measure", "value", "vs reference"
+    printf "%-44s %10.1f s %14s\n", "backfill " rows " rows: ringback ingest", r, sprintf("%.2f x .import", r / i)
+    printf "%-44s %10.1f s %14s\n", "  sqlite3 .import (floor)", i, ""
+    printf "%-44s %10.1f s %14s\n", "  python csv + sqlite3 loader", p, sprintf("%.2f x ringback", p / r)
+    printf "%-44s %8.0f MiB %14s\n", "  ringback ingest peak RSS", kb / 1024, ""
+    printf "%-44s %9.0f ms %14s\n", "pending --manager m1, " calls " calls", pq * 1000, ""
+    printf "%-44s %9.0f ms %14s\n", "missed for a day, " calls " calls", mq * 1000, ""
+    printf "%-44s %8.0f MiB %14s\n", "ringbackd peak RSS, " mb " MB file", drss / 1024, ""
+}'
+if [ "$samples" -gt 0 ]; then scripts/bench-latency.sh "$samples"; fi
