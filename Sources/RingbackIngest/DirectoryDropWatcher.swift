@@ -16,35 +16,45 @@ public struct DirectoryDropWatcher: Sendable {
         self.logger = logger
     }
 
-    public func run(shouldStop: @Sendable () -> Bool) async {
+    /// What was imported, by file: its inode, size and modification time.
+    public typealias Seen = [String: String]
+
+    /// Imports every file new or changed since `seen`. The daemon calls it once before its
+    /// sources start, so the first CDRs already meet the directory.
+    public func importChanged(_ seen: inout Seen) async {
+        guard let listing = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in listing.sorted() {
+            guard let kind = DirectoryKind(fileName: name) else { continue }
+            let file = path + "/" + name
+            var info = stat()
+            guard stat(file, &info) == 0 else { continue }
+            let signature = "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"
+            guard seen[file] != signature else { continue }
+            seen[file] = signature
+            do {
+                let result = try await owner.importDirectoryFile(file, kind: kind, now: Int64(Date().timeIntervalSince1970))
+                logger.info("imported \(result.imported) \(kind.rawValue)", metadata: ["file": "\(file)"])
+                for error in result.errors {
+                    logger.warning("row skipped: \(error.reason)", metadata: ["file": "\(file)", "line": "\(error.line)"])
+                }
+            } catch {
+                logger.error("import failed: \(error)", metadata: ["file": "\(file)"])
+            }
+        }
+    }
+
+    /// Watches for new or changed files until `shouldStop`, after those in `seen`.
+    public func run(after seen: Seen = [:], shouldStop: @Sendable () -> Bool) async {
         let events = DirectoryEvents(path: path)
-        var seen: [String: String] = [:]
+        var seen = seen
         var warned = false
         while !shouldStop() {
-            let listing = try? FileManager.default.contentsOfDirectory(atPath: path)
-            if listing == nil, !warned {
+            let exists = FileManager.default.fileExists(atPath: path)
+            if !exists, !warned {
                 logger.warning("cannot list the directory; nothing is imported from it until it exists", metadata: ["file": "\(path)"])
             }
-            warned = listing == nil
-            let names = (listing ?? []).sorted()
-            for name in names {
-                guard let kind = DirectoryKind(fileName: name) else { continue }
-                let file = path + "/" + name
-                var info = stat()
-                guard stat(file, &info) == 0 else { continue }
-                let signature = "\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"
-                guard seen[file] != signature else { continue }
-                seen[file] = signature
-                do {
-                    let result = try await owner.importDirectoryFile(file, kind: kind, now: Int64(Date().timeIntervalSince1970))
-                    logger.info("imported \(result.imported) \(kind.rawValue)", metadata: ["file": "\(file)"])
-                    for error in result.errors {
-                        logger.warning("row skipped: \(error.reason)", metadata: ["file": "\(file)", "line": "\(error.line)"])
-                    }
-                } catch {
-                    logger.error("import failed: \(error)", metadata: ["file": "\(file)"])
-                }
-            }
+            warned = !exists
+            await importChanged(&seen)
             await events.wait(timeoutMilliseconds: 2000)
         }
     }

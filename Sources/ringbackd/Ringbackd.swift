@@ -107,7 +107,12 @@ struct Ringbackd: AsyncParsableCommand {
         }
         if let directory = configuration.directoryPath {
             let watcher = DirectoryDropWatcher(path: directory, owner: owner, logger: logger)
-            services.append(SourceService(body: watcher.run))
+            // The directory first: CDRs read before the managers and clients would meet an
+            // empty directory and open unassigned callbacks.
+            var seen = DirectoryDropWatcher.Seen()
+            await watcher.importChanged(&seen)
+            let imported = seen
+            services.append(SourceService { stop in await watcher.run(after: imported, shouldStop: stop) })
         }
         let notifier = SystemdNotifier()
         // A group stops its services in reverse order: the sweep, first here, stops last and

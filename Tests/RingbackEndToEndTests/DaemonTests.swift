@@ -98,6 +98,24 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(try missedCallIDs(daemon.harness), try missedCallIDs(clean))
     }
 
+    /// Directory files waiting in the drop folder are imported before the first CDR is read,
+    /// so a backfill at start meets the clients and managers.
+    func testDirectoryDroppedBeforeStartMeetsTheFirstCDRs() throws {
+        for kind in ["managers", "clients"] {
+            try FileManager.default.copyItem(at: RingbackHarness.fixtures.appendingPathComponent("directory/\(kind).csv"),
+                                             to: daemon.dropFolder.appendingPathComponent("\(kind).csv"))
+        }
+        let rows = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("calls/callback-before-due.csv"),
+                              encoding: .utf8).split(separator: "\n").map(String.init)
+        try daemon.append(rows[...], to: daemon.masterCSV)
+        try daemon.start()
+        try daemon.wait { try daemon.harness.json(["missed", "--since", "2026-03-10"]).count == 1 }
+        let missed = try XCTUnwrap(try daemon.harness.json(["missed", "--since", "2026-03-10"]).first)
+        XCTAssertEqual(missed.text("client_id"), "c2")
+        XCTAssertEqual(missed.text("manager_id"), "m2")
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testHugeAndBinaryLinesAreQuarantinedAndTheRowsAroundThemKept() throws {
         let rows = try DaemonHarness.generatedRows(40)
         let cut = callBoundary(rows, 20)
