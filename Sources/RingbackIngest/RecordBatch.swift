@@ -50,6 +50,21 @@ public struct RecordBatch: Sendable {
     }
 }
 
+extension RecordBatch {
+    /// Decodes the complete records at the front of a connection's `buffer` and removes
+    /// them, moving `line` on; returns the bytes taken.
+    @discardableResult
+    public mutating func take(from buffer: inout [UInt8], line: inout Int, final: Bool,
+                              decoder: inout any CDRDecoder) -> Int {
+        let (consumed, lines) = buffer.withUnsafeBufferPointer {
+            decode($0, firstLine: line, final: final, decoder: &decoder)
+        }
+        buffer.removeFirst(consumed)
+        line += lines
+        return consumed
+    }
+}
+
 /// What one committed batch did.
 public struct BatchResult: Sendable, Equatable {
     public var stored = 0

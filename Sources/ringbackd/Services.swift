@@ -90,10 +90,10 @@ struct SweepService: Service {
                     if result.alerts > 0 { logger.info("raised \(result.alerts) alerts") }
                     lastSweep = clock.now
                     if clock.now - lastStatus >= sweepInterval {
+                        try await owner.checkStoreInPlace()
                         notifier.status(try await statusLine())
                         lastStatus = clock.now
                     }
-                    try await owner.checkStoreInPlace()
                 } catch let error as StoreError where error.kind == .cannotOpen {
                     // The store is gone: end the daemon with the reason (systemd restarts it
                     // on a new store, which reads every file again) rather than write on.

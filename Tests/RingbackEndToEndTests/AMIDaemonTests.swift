@@ -58,6 +58,19 @@ enum AMIFixture {
         Self.event(uniqueID, number: number, start: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - startedSecondsAgo).rounded()))
     }
 
+    /// A peer and a daemon with the directory loaded, once the daemon says it is connected.
+    /// The caller stops the peer and removes the daemon.
+    static func connected(_ outbox: Outbox) throws -> (ScriptedAMIPeer, DaemonHarness) {
+        let peer = try peer(outbox)
+        let daemon = try daemon(port: peer.port)
+        try daemon.harness.load()
+        try daemon.start()
+        try daemon.wait(seconds: 20) {
+            try daemon.harness.json(["status"]).contains { $0.text("state") == "connected" }
+        }
+        return (peer, daemon)
+    }
+
     static func event(_ uniqueID: String, number: String, start: Date) -> String {
         AMIText.missedCall(uniqueID: uniqueID, number: number, start: DaemonHarness.moscowTime(start),
                                   end: DaemonHarness.moscowTime(start.addingTimeInterval(20)))
@@ -67,15 +80,8 @@ enum AMIFixture {
 final class AMIDaemonTests: XCTestCase {
     func testLiveCdrEventBecomesACallbackAndTheSameCDRFromCSVIsStoredOnce() throws {
         let outbox = AMIFixture.Outbox()
-        let ami = try AMIFixture.peer(outbox)
-        defer { ami.stop() }
-        let daemon = try AMIFixture.daemon(port: ami.port)
-        defer { daemon.remove() }
-        try daemon.harness.load()
-        try daemon.start()
-        try daemon.wait(seconds: 20) {
-            try daemon.harness.json(["status"]).contains { $0.text("state") == "connected" }
-        }
+        let (ami, daemon) = try AMIFixture.connected(outbox)
+        defer { ami.stop(); daemon.remove() }
         let start = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 - 60).rounded())
         outbox.push(AMIFixture.event("1773200001.7", number: "89035557777", start: start))
         try daemon.wait(seconds: 20) {

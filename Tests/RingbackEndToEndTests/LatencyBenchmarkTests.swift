@@ -57,15 +57,8 @@ final class LatencyBenchmarkTests: XCTestCase {
     func testAMIEventToPending() throws {
         guard let count = samples else { throw XCTSkip("benchmark: set RINGBACK_BENCH=1000") }
         let outbox = AMIFixture.Outbox()
-        let peer = try AMIFixture.peer(outbox)
-        defer { peer.stop() }
-        let daemon = try AMIFixture.daemon(port: peer.port)
-        defer { daemon.remove() }
-        try daemon.harness.load()
-        try daemon.start()
-        try daemon.wait(seconds: 20) {
-            try daemon.harness.json(["status"]).contains { $0.text("state") == "connected" }
-        }
+        let (peer, daemon) = try AMIFixture.connected(outbox)
+        defer { peer.stop(); daemon.remove() }
         let store = try Store(path: daemon.harness.db)
         var latencies: [Double] = []
         for index in 0..<count {

@@ -8,15 +8,15 @@ public struct MappedDecoder: CDRDecoder {
     public let mapping: ColumnMapping
     public let zone: ZoneConverter
     private var fields: [FieldSpan] = []
-    /// 0-based column of each field (by `Field.allCases` order), -1 when unmapped or unresolved.
-    private var indexes: [Int]
+    /// 0-based column of each mapped field; a header-named one once its header row was read.
+    private var indexes: [ColumnMapping.Field: Int]
     private var headerSeen = false
 
     public init(mapping: ColumnMapping, zone: ZoneConverter) {
         self.mapping = mapping
         self.zone = zone
-        indexes = ColumnMapping.Field.allCases.map { field in
-            if case .position(let position)? = mapping.columns[field] { position - 1 } else { -1 }
+        indexes = mapping.columns.compactMapValues { column in
+            if case .position(let position) = column { position - 1 } else { nil }
         }
         fields.reserveCapacity(32)
     }
@@ -44,7 +44,7 @@ public struct MappedDecoder: CDRDecoder {
         } else if isPositionalHeader(record) {
             return .success(nil)
         }
-        let needed = (indexes.max() ?? 0) + 1
+        let needed = (indexes.values.max() ?? 0) + 1
         guard fields.count >= needed else {
             return .failure(DecodeFailure("\(fields.count) columns; the mapping reads column \(needed)"))
         }
@@ -62,15 +62,16 @@ public struct MappedDecoder: CDRDecoder {
         var resolved = indexes
         var missing: [String] = []
         var found = 0
-        for (offset, field) in ColumnMapping.Field.allCases.enumerated() {
-            guard case .header(let name)? = mapping.columns[field] else { continue }
+        for (field, column) in mapping.columns {
+            guard case .header(let name) = column else { continue }
             if let index = names.firstIndex(of: name.lowercased()) {
-                resolved[offset] = index
+                resolved[field] = index
                 found += 1
             } else {
                 missing.append("\"\(name)\"")
             }
         }
+        missing.sort()
         if missing.isEmpty {
             indexes = resolved
             headerSeen = true
@@ -91,12 +92,9 @@ public struct MappedDecoder: CDRDecoder {
     }
 
     private func span(_ field: ColumnMapping.Field) -> FieldSpan? {
-        let index = indexes[Self.ordinal[field]!]
-        return index >= 0 && index < fields.count ? fields[index] : nil
+        guard let index = indexes[field], index < fields.count else { return nil }
+        return fields[index]
     }
-
-    private static let ordinal: [ColumnMapping.Field: Int] = Dictionary(
-        uniqueKeysWithValues: ColumnMapping.Field.allCases.enumerated().map { ($0.element, $0.offset) })
 
     private func decodeRow(_ record: UnsafeBufferPointer<UInt8>) -> Result<CallLeg, DecodeFailure> {
         func text(_ field: ColumnMapping.Field) -> String {

@@ -203,14 +203,7 @@ struct AMIStream {
     mutating func nextBatch(heard: () -> Void) async throws -> RecordBatch? {
         while true {
             var batch = RecordBatch(source: context, file: context.name)
-            let (consumed, lines) = buffer.withUnsafeBufferPointer {
-                batch.decode($0, firstLine: line, final: false, decoder: &decoder)
-            }
-            if consumed > 0 {
-                buffer.removeFirst(consumed)
-                line += lines
-                return batch
-            }
+            if batch.take(from: &buffer, line: &line, final: false, decoder: &decoder) > 0 { return batch }
             guard try await read() else { return nil }
             heard()
         }

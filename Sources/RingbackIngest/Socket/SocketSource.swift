@@ -105,11 +105,7 @@ public struct SocketSource: Sendable {
     private func commit(_ buffer: inout [UInt8], line: inout Int, file: String, final: Bool,
                         decoder: inout any CDRDecoder) async throws -> Int {
         var batch = RecordBatch(source: context, file: file)
-        let (consumed, lines) = buffer.withUnsafeBufferPointer {
-            batch.decode($0, firstLine: line, final: final, decoder: &decoder)
-        }
-        buffer.removeFirst(consumed)
-        line += lines
+        let consumed = batch.take(from: &buffer, line: &line, final: final, decoder: &decoder)
         if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await owner.commit(batch) }
         return consumed
     }
