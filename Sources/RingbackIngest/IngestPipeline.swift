@@ -68,10 +68,12 @@ public final class IngestPipeline {
         do {
             return try store.transaction {
                 var result = BatchResult()
-                if let batch { try write(batch, now: now, arrival: arrival, into: &result) }
+                var fresh = FreshLegs(firstID: 0)
+                if let batch { fresh = try admit(batch, arrival: arrival, into: &result) }
                 let complete = flush
                     ? assembler.takeAll() : assembler.takeComplete(now: arrival, holdTail: !unreadSourceHorizon.isEmpty)
-                result.calls = try record(complete)
+                result.calls = try record(complete, fresh: &fresh)
+                if let batch { try write(batch, fresh: fresh, now: now, into: &result) }
                 result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
                 if let batch {
                     try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
@@ -87,14 +89,40 @@ public final class IngestPipeline {
         }
     }
 
-    private func write(_ batch: RecordBatch, now: Int64, arrival: Int64, into result: inout BatchResult) throws {
+    /// The legs of a batch that are new to the store, numbered from `firstID` in order, with
+    /// the call each one turned out to belong to in this same batch.
+    struct FreshLegs {
+        var firstID: Int64
+        var legs: [(leg: CallLeg, line: Int, digest: LegDigest)] = []
+        var callIDs: [String?] = []
+
+        func contains(_ id: Int64) -> Bool { id >= firstID && id < firstID + Int64(legs.count) }
+    }
+
+    /// Hands the batch's new legs to the assembler. A leg already stored, or met earlier in
+    /// the batch, is a duplicate (SPEC §5.1). The new legs are written after the calls are
+    /// assembled, so that most are stored once, already linked to their call.
+    private func admit(_ batch: RecordBatch, arrival: Int64, into result: inout BatchResult) throws -> FreshLegs {
+        var fresh = FreshLegs(firstID: try store.nextLegID())
+        var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
         for (leg, line) in batch.legs {
-            if let id = try store.insertLeg(leg, source: batch.source.name, file: batch.file, line: line) {
-                assembler.add(PendingLeg(id: id, leg: leg), now: arrival)
-                result.stored += 1
-            } else {
+            let digest = leg.digest
+            guard seen.insert(digest).inserted, try !store.legExists(start: leg.start, digest: digest) else {
                 result.duplicates += 1
+                continue
             }
+            assembler.add(PendingLeg(id: fresh.firstID + Int64(fresh.legs.count), leg: leg), now: arrival)
+            fresh.legs.append((leg, line, digest))
+        }
+        fresh.callIDs = Array(repeating: nil, count: fresh.legs.count)
+        result.stored = fresh.legs.count
+        return fresh
+    }
+
+    private func write(_ batch: RecordBatch, fresh: FreshLegs, now: Int64, into result: inout BatchResult) throws {
+        for (offset, new) in fresh.legs.enumerated() {
+            try store.insertLeg(new.leg, id: fresh.firstID + Int64(offset), digest: new.digest, callID: fresh.callIDs[offset],
+                                source: batch.source.name, file: batch.file, line: new.line)
         }
         for record in batch.rejected {
             try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
@@ -135,21 +163,25 @@ public final class IngestPipeline {
         return horizon
     }
 
-    private func record(_ calls: [AssembledCall]) throws -> Int {
+    private func record(_ calls: [AssembledCall], fresh: inout FreshLegs) throws -> Int {
         var recorded = 0
         for assembled in calls {
-            let ids = assembled.legs.map(\.id)
+            var stored: [Int64] = []
+            for pending in assembled.legs {
+                if fresh.contains(pending.id) {
+                    fresh.callIDs[Int(pending.id - fresh.firstID)] = assembled.callID
+                } else {
+                    stored.append(pending.id)
+                }
+            }
+            if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
             // A leg that arrives after its call was completed joins it without re-running the
             // rules: the call's outcome was already acted on.
-            if try store.callExists(assembled.callID) {
-                try store.assignLegs(ids, toCall: assembled.callID)
-                continue
-            }
+            if try store.callExists(assembled.callID) { continue }
             let call = context.classifier.classify(callID: assembled.callID, legs: assembled.legs.map(\.leg))
             let open = try call.number.flatMap { try store.openCallback(number: $0) }
             let decision = context.rules.decide(call, directory: context.directory, openCallback: open)
             try store.record(call, decision: decision, headID: context.headID)
-            try store.assignLegs(ids, toCall: assembled.callID)
             recorded += 1
         }
         return recorded

@@ -127,6 +127,10 @@ public enum SQLValue: Sendable, Equatable {
 public final class Statement {
     let raw: OpaquePointer
     unowned let connection: SQLiteConnection
+    /// The bound texts and blobs of the current execution, side by side. They are bound
+    /// SQLITE_STATIC, so SQLite neither allocates nor copies per value; the buffer is only
+    /// rewritten by the next `bind`, after the statement has been reset.
+    private var boundBytes: [UInt8] = []
 
     init(_ raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
@@ -142,17 +146,35 @@ public final class Statement {
 
     @discardableResult
     public func bind(_ values: [SQLValue]) -> Statement {
-        for (offset, value) in values.enumerated() { bind(value, at: Int32(offset + 1)) }
-        return self
-    }
-
-    public func bind(_ value: SQLValue, at index: Int32) {
-        switch value {
-        case .null: sqlite3_bind_null(raw, index)
-        case .integer(let v): sqlite3_bind_int64(raw, index, v)
-        case .text(let v): sqlite3_bind_text(raw, index, v, -1, ringback_sqlite_transient())
-        case .blob(let v): v.withUnsafeBytes { _ = sqlite3_bind_blob(raw, index, $0.baseAddress, Int32($0.count), ringback_sqlite_transient()) }
+        boundBytes.removeAll(keepingCapacity: true)
+        for value in values {
+            switch value {
+            case .text(let text): boundBytes.append(contentsOf: text.utf8)
+            case .blob(let bytes): boundBytes.append(contentsOf: bytes)
+            case .null, .integer: break
+            }
         }
+        boundBytes.withUnsafeBufferPointer { bytes in
+            // A zero-length text still needs a non-null pointer, or SQLite binds NULL.
+            var cursor = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for (offset, value) in values.enumerated() {
+                let index = Int32(offset + 1)
+                switch value {
+                case .null: sqlite3_bind_null(raw, index)
+                case .integer(let v): sqlite3_bind_int64(raw, index, v)
+                case .text(let text):
+                    let count = text.utf8.count
+                    cursor.withMemoryRebound(to: CChar.self, capacity: count) {
+                        _ = sqlite3_bind_text64(raw, index, $0, UInt64(count), ringback_sqlite_static(), UInt8(SQLITE_UTF8))
+                    }
+                    cursor += count
+                case .blob(let blob):
+                    sqlite3_bind_blob64(raw, index, cursor, UInt64(blob.count), ringback_sqlite_static())
+                    cursor += blob.count
+                }
+            }
+        }
+        return self
     }
 
     /// Steps once; true while a row is available.

@@ -15,18 +15,28 @@ public struct Checkpoint: Sendable, Equatable {
 }
 
 extension Store {
-    /// Stores a leg unless a leg with the same digest exists; returns its new id, or nil for
-    /// a duplicate (SPEC §5.1).
-    public func insertLeg(_ leg: CallLeg, source: String, file: String, line: Int) throws -> Int64? {
-        let statement = try connection.prepare("""
-            INSERT INTO legs (digest, source, file, line, accountcode, src, dst, dcontext, clid, channel, dstchannel,
-                lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid, userfield,
-                peeraccount, linkedid, sequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(digest) DO NOTHING
-            """)
-        try statement.run([
-            .blob(leg.digest.bytes), .text(source), .text(file), .integer(Int64(line)),
+    /// The id the next stored leg gets. The pipeline numbers a batch's new legs itself, in
+    /// its transaction, so it can store each one once, already linked to its call.
+    public func nextLegID() throws -> Int64 {
+        try connection.prepare("SELECT coalesce(max(leg_id), 0) + 1 FROM legs").first { $0.int(0) } ?? 1
+    }
+
+    /// Whether a leg with this identity is stored (SPEC §5.1).
+    public func legExists(start: Int64, digest: LegDigest) throws -> Bool {
+        try connection.prepare("SELECT 1 FROM legs WHERE start = ? AND digest = ?")
+            .first([.integer(start), .blob(digest.bytes)]) { _ in true } ?? false
+    }
+
+    /// Stores a leg the caller has checked is new, with its call when that is already known.
+    public func insertLeg(_ leg: CallLeg, id: Int64, digest: LegDigest, callID: String?, source: String, file: String,
+                          line: Int) throws {
+        try connection.prepare("""
+            INSERT INTO legs (leg_id, digest, call_id, source, file, line, accountcode, src, dst, dcontext, clid, channel,
+                dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid,
+                userfield, peeraccount, linkedid, sequence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([
+            .integer(id), .blob(digest.bytes), SQLValue(callID), .text(source), .text(file), .integer(Int64(line)),
             .text(leg.accountCode), .text(leg.source), .text(leg.destination), .text(leg.destinationContext),
             .text(leg.callerID), .text(leg.channel), .text(leg.destinationChannel), .text(leg.lastApplication),
             .text(leg.lastData), .integer(leg.start), SQLValue(leg.answer), .integer(leg.end),
@@ -34,9 +44,9 @@ extension Store {
             .text(leg.amaFlags), SQLValue(leg.uniqueID), SQLValue(leg.userField), SQLValue(leg.peerAccount),
             SQLValue(leg.linkedID), SQLValue(leg.sequence),
         ])
-        return connection.changes == 1 ? connection.lastInsertRowID : nil
     }
 
+    /// Links legs stored in an earlier batch to the call they turned out to belong to.
     public func assignLegs(_ ids: [Int64], toCall callID: String) throws {
         let statement = try connection.prepare("UPDATE legs SET call_id = ? WHERE leg_id = ?")
         for id in ids { try statement.run([.text(callID), .integer(id)]) }

@@ -12,9 +12,9 @@ public struct LegDigest: Hashable, Sendable, CustomStringConvertible {
         self.low = low
     }
 
+    /// Big-endian, high lane first.
     public var bytes: [UInt8] {
-        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64($0))) }
-            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64($0))) }
+        withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { Array($0) }
     }
 
     public var description: String {

@@ -24,33 +24,36 @@ public struct NumberPlan: Sendable, Equatable {
 
     /// Caller ids that cannot be called back.
     public static func isUncallable(_ raw: String) -> Bool {
-        switch raw.lowercased() {
-        case "", "anonymous", "unknown", "<unknown>", "restricted", "private", "unavailable": return true
-        default: return !raw.contains(where: \.isNumber)
-        }
+        // Every word of the list is letters only, so a caller id with a digit is callable.
+        if raw.utf8.contains(where: isDigit) { return false }
+        return true
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
     /// The E.164 form of an external number, or its bare digits when no rule fits, or nil
     /// when it holds no digits at all.
     public func normalize(_ raw: String) -> String? {
-        let explicitPlus = raw.trimmingCharacters(in: .whitespaces).hasPrefix("+")
-        let digits = String(raw.unicodeScalars.filter { $0.value >= 48 && $0.value <= 57 }.map(Character.init))
+        // Byte-level: this runs for every call, and Foundation's trimming and Character
+        // filtering showed up in the ingest profile.
+        let explicitPlus = raw.utf8.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") } == UInt8(ascii: "+")
+        let digits = String(decoding: raw.utf8.filter(Self.isDigit), as: UTF8.self)
         guard !digits.isEmpty else { return nil }
         if explicitPlus { return "+" + digits }
         guard !countryCode.isEmpty else { return digits }
         if !internationalPrefix.isEmpty, digits.hasPrefix(internationalPrefix),
-           digits.count > internationalPrefix.count + 6 {
+           digits.utf8.count > internationalPrefix.utf8.count + 6 {
             return "+" + digits.dropFirst(internationalPrefix.count)
         }
         if !trunkPrefix.isEmpty, digits.hasPrefix(trunkPrefix),
-           digits.count == trunkPrefix.count + nationalLength {
+           digits.utf8.count == trunkPrefix.utf8.count + nationalLength {
             return "+" + countryCode + digits.dropFirst(trunkPrefix.count)
         }
-        if digits.hasPrefix(countryCode), digits.count == countryCode.count + nationalLength {
+        if digits.hasPrefix(countryCode), digits.utf8.count == countryCode.utf8.count + nationalLength {
             return "+" + digits
         }
-        if digits.count == nationalLength { return "+" + countryCode + digits }
-        if !areaCode.isEmpty, digits.count == nationalLength - areaCode.count {
+        if digits.utf8.count == nationalLength { return "+" + countryCode + digits }
+        if !areaCode.isEmpty, digits.utf8.count == nationalLength - areaCode.utf8.count {
             return "+" + countryCode + areaCode + digits
         }
         return digits
