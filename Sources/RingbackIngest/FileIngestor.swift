@@ -4,7 +4,7 @@ import RingbackCore
 /// Reads whole files through the pipeline: `ringback ingest` and quarantine retries.
 public struct FileIngestor {
     public let pipeline: IngestPipeline
-    public var chunkSize = 8 << 20
+    public var chunkSize = 1 << 20
 
     public init(pipeline: IngestPipeline) { self.pipeline = pipeline }
 

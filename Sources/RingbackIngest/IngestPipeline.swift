@@ -105,6 +105,7 @@ public final class IngestPipeline {
     private func admit(_ batch: RecordBatch, arrival: Int64, into result: inout BatchResult) throws -> FreshLegs {
         var fresh = FreshLegs(firstID: try store.nextLegID())
         var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
+        fresh.legs.reserveCapacity(batch.legs.count)
         for (leg, line) in batch.legs {
             let digest = leg.digest
             guard seen.insert(digest).inserted, try !store.legExists(start: leg.start, digest: digest) else {

@@ -98,6 +98,7 @@ extension Store {
         else { return }
         try raiseAlert(.callbackOverdue, at: row.4, managerID: row.0 ?? headID, clientID: row.1, number: row.2,
                        callID: row.3, callbackID: callbackID)
+        try connection.prepare("UPDATE callbacks SET overdue_alerted = 1 WHERE callback_id = ?").run([.integer(callbackID)])
     }
 
     /// Raises every time-based alert whose moment has come (SPEC §4.3, §4.4): callbacks past
@@ -107,9 +108,7 @@ extension Store {
     public func raiseDueAlerts(now: Int64, headID: String?) throws -> Int {
         var raised = 0
         let overdue = try connection.prepare("""
-            SELECT c.callback_id FROM callbacks c
-            WHERE c.state = 'open' AND c.due_at <= ?
-              AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.kind = 'callback_overdue' AND a.call_id = c.first_call_id)
+            SELECT callback_id FROM callbacks WHERE state = 'open' AND overdue_alerted = 0 AND due_at <= ?
             """).rows([.integer(now)]) { $0.int(0) }
         for id in overdue {
             try raiseOverdue(callbackID: id, headID: headID)

@@ -171,6 +171,9 @@ public struct AsteriskDecoder: CDRDecoder {
     /// `cdr_custom`'s stock template puts `clid` first and a channel fifth; naming it beats
     /// reporting whichever column happens to fail first.
     static func foreignLayoutHint(_ record: UnsafeBufferPointer<UInt8>, _ fields: [FieldSpan]) -> String? {
+        // Cheap test first: this runs for every row, and a cdr_csv row's accountcode rarely
+        // ends in `>`.
+        guard !fields[0].isEmpty, record[fields[0].end - 1] == UInt8(ascii: ">") else { return nil }
         let first = CSVFieldScanner.string(record, fields[0])
         let fifth = CSVFieldScanner.string(record, fields[4])
         let sixth = CSVFieldScanner.string(record, fields[5])
