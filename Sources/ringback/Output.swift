@@ -40,9 +40,12 @@ struct OutputRenderer {
         }
     }
 
+    // Plain string building, not `String(format:)`/`padding(toLength:)`: Foundation's
+    // formatting took half the time of `pending` on a manager's long list.
     private func tableTime(_ instant: Int64) -> String {
         let c = zone.civil(of: instant)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year, c.month, c.day, c.hour, c.minute)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
     }
 
     private func json(_ records: [OutputRecord]) -> String {
@@ -85,8 +88,14 @@ struct OutputRenderer {
             max(columns[index].count, rows.map { $0[index].count }.max() ?? 0)
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            var text = ""
+            for (index, cell) in cells.enumerated() {
+                if index > 0 { text += "  " }
+                text += cell
+                if index < cells.count - 1 { text += String(repeating: " ", count: max(0, widths[index] - cell.count)) }
+            }
+            while text.last == " " { text.removeLast() }
+            return text
         }
         return ([line(columns)] + rows.map(line)).joined(separator: "\n") + "\n"
     }

@@ -43,6 +43,10 @@ public enum JSONValue: Sendable {
     }
 
     public static func quoted(_ s: String) -> String {
+        // Most values need no escape: one append instead of one per scalar.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
