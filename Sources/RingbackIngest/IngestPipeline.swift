@@ -93,10 +93,11 @@ public final class IngestPipeline {
     /// the call each one turned out to belong to in this same batch.
     struct FreshLegs {
         var firstID: Int64
-        var legs: [(leg: CallLeg, line: Int, digest: LegDigest)] = []
+        /// Positions in the batch's legs.
+        var positions: [Int] = []
         var callIDs: [String?] = []
 
-        func contains(_ id: Int64) -> Bool { id >= firstID && id < firstID + Int64(legs.count) }
+        func contains(_ id: Int64) -> Bool { id >= firstID && id < firstID + Int64(positions.count) }
     }
 
     /// Hands the batch's new legs to the assembler. A leg already stored, or met earlier in
@@ -105,23 +106,23 @@ public final class IngestPipeline {
     private func admit(_ batch: RecordBatch, arrival: Int64, into result: inout BatchResult) throws -> FreshLegs {
         var fresh = FreshLegs(firstID: try store.nextLegID())
         var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
-        fresh.legs.reserveCapacity(batch.legs.count)
-        for (leg, line) in batch.legs {
-            let digest = leg.digest
+        fresh.positions.reserveCapacity(batch.legs.count)
+        for (position, (leg, _, digest)) in batch.legs.enumerated() {
             guard seen.insert(digest).inserted, try !store.legExists(start: leg.start, digest: digest) else {
                 result.duplicates += 1
                 continue
             }
-            assembler.add(PendingLeg(id: fresh.firstID + Int64(fresh.legs.count), leg: leg), now: arrival)
-            fresh.legs.append((leg, line, digest))
+            assembler.add(PendingLeg(id: fresh.firstID + Int64(fresh.positions.count), leg: leg), now: arrival)
+            fresh.positions.append(position)
         }
-        fresh.callIDs = Array(repeating: nil, count: fresh.legs.count)
-        result.stored = fresh.legs.count
+        fresh.callIDs = Array(repeating: nil, count: fresh.positions.count)
+        result.stored = fresh.positions.count
         return fresh
     }
 
     private func write(_ batch: RecordBatch, fresh: FreshLegs, now: Int64, into result: inout BatchResult) throws {
-        for (offset, new) in fresh.legs.enumerated() {
+        for (offset, position) in fresh.positions.enumerated() {
+            let new = batch.legs[position]
             try store.insertLeg(new.leg, id: fresh.firstID + Int64(offset), digest: new.digest, callID: fresh.callIDs[offset],
                                 source: batch.source.name, file: batch.file, line: new.line)
         }

@@ -5,7 +5,9 @@ import RingbackStore
 public struct RecordBatch: Sendable {
     public var source: SourceContext
     public var file: String
-    public var legs: [(leg: CallLeg, line: Int)] = []
+    /// The decoded legs with their identity (computed here, off the pipeline's thread when
+    /// a file is decoded ahead).
+    public var legs: [(leg: CallLeg, line: Int, digest: LegDigest)] = []
     /// The latest CDR end among the legs: how far the data of this read reaches.
     public private(set) var latestEnd: Int64?
     public var rejected: [RejectedRecord] = []
@@ -36,7 +38,7 @@ public struct RecordBatch: Sendable {
             }
             switch decoder.decode(record.bytes) {
             case .success(let leg?):
-                legs.append((leg, record.line))
+                legs.append((leg, record.line, leg.digest))
                 latestEnd = max(latestEnd ?? .min, leg.end)
             case .success(nil): break
             case .failure(let failure):
