@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build needs, when they are missing:
 # libsqlite3-dev and libsystemd-dev (the two system libraries), pkg-config (to find
-# them), tzdata (IANA zones), sqlite3 and time (the benchmark's reference and clock),
-# systemd (systemd-analyze, to verify the units in CI).
+# them), tzdata (IANA zones), sqlite3, python3, time and procps (the benchmark's references,
+# clock and process control), systemd (systemd-analyze, to verify the units in CI).
 set -euo pipefail
-packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 time systemd)
+packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 python3 time procps systemd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

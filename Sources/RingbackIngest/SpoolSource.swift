@@ -16,7 +16,7 @@ public struct SpoolSource: Sendable {
     public let context: SourceContext
     public let owner: PipelineOwner
     public let logger: Logger
-    public var chunkSize = 4 << 20
+    public var chunkSize = 1 << 20
     public var pollMilliseconds: Int32 = 1000
 
     static let fingerprintLength = 64
