@@ -177,14 +177,12 @@ public final class IngestPipeline {
                 }
             }
             if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
-            // A leg that arrives after its call was completed joins it without re-running the
-            // rules: the call's outcome was already acted on.
-            if try store.callExists(assembled.callID) { continue }
             let call = context.classifier.classify(callID: assembled.callID, legs: assembled.legs.map(\.leg))
             let open = try call.number.flatMap { try store.openCallback(number: $0) }
             let decision = context.rules.decide(call, directory: context.directory, openCallback: open)
-            try store.record(call, decision: decision, headID: context.headID)
-            recorded += 1
+            // False for a leg that arrived after its call was completed: it joins the call
+            // without the rules acting again.
+            if try store.record(call, decision: decision, headID: context.headID) { recorded += 1 }
         }
         return recorded
     }

@@ -86,10 +86,6 @@ extension Store {
         }
     }
 
-    public func callExists(_ callID: String) throws -> Bool {
-        try connection.prepare("SELECT 1 FROM calls WHERE call_id = ?").first([.text(callID)]) { _ in true } ?? false
-    }
-
     // MARK: Checkpoints
 
     public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {

@@ -14,33 +14,14 @@ extension Store {
     }
 
     /// Stores a classified call and applies what the rules decided, in the caller's
-    /// transaction. `headID` owns the alerts of unassigned callbacks.
-    public func record(_ call: Call, decision: CallDecision, headID: String?) throws {
+    /// transaction. `headID` owns the alerts of unassigned callbacks. A call already stored
+    /// (a leg that arrived after its call was completed joins it) is left as it was: its
+    /// outcome was acted on. Returns whether the call was new.
+    @discardableResult
+    public func record(_ call: Call, decision: CallDecision, headID: String?) throws -> Bool {
+        // The call row first: its insert is also the test for a call already stored.
         var callbackID: Int64?
-        switch decision.callbackAction {
-        case .open(let new)?:
-            try connection.prepare("""
-                INSERT INTO callbacks (number, client_id, manager_id, first_call_id, first_missed_at, due_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, 'open')
-                """).run([.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .text(call.callID),
-                          .integer(new.missedAt), .integer(new.dueAt)])
-            let id = connection.lastInsertRowID
-            callbackID = id
-            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
-            try raiseAlert(.missedCall, at: call.startedAt, managerID: new.ownerID ?? headID, clientID: new.clientID,
-                           number: new.number, callID: call.callID, callbackID: id)
-        case .countMissed(let id)?:
-            callbackID = id
-            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
-        case .countAttempt(let id)?:
-            try linkCall(callbackID: id, callID: call.callID, role: "attempt", at: call.startedAt)
-        case .resolve(let id, let resolution, let creditedTo, let late, let dueAt)?:
-            try linkCall(callbackID: id, callID: call.callID, role: "resolution", at: call.startedAt)
-            try resolveCallback(id, resolution: resolution, at: call.startedAt, by: creditedTo, callID: call.callID,
-                                reason: nil, late: late, dueAt: dueAt, headID: headID)
-        case nil:
-            break
-        }
+        if case .countMissed(let id)? = decision.callbackAction { callbackID = id }
         try connection.prepare("""
             INSERT INTO calls (call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang,
                 voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored)
@@ -51,6 +32,30 @@ extension Store {
                       .text(call.rangExtensions.joined(separator: ";")), SQLValue(call.voicemail),
                       .integer(Int64(call.talkSeconds)), .integer(Int64(call.legCount)), SQLValue(decision.clientID),
                       SQLValue(decision.managerID), SQLValue(callbackID), SQLValue(decision.ignored)])
+        guard connection.changes == 1 else { return false }
+        switch decision.callbackAction {
+        case .open(let new)?:
+            try connection.prepare("""
+                INSERT INTO callbacks (number, client_id, manager_id, first_call_id, first_missed_at, due_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, 'open')
+                """).run([.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .text(call.callID),
+                          .integer(new.missedAt), .integer(new.dueAt)])
+            let id = connection.lastInsertRowID
+            try connection.prepare("UPDATE calls SET callback_id = ? WHERE call_id = ?").run([.integer(id), .text(call.callID)])
+            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
+            try raiseAlert(.missedCall, at: call.startedAt, managerID: new.ownerID ?? headID, clientID: new.clientID,
+                           number: new.number, callID: call.callID, callbackID: id)
+        case .countMissed(let id)?:
+            try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
+        case .countAttempt(let id)?:
+            try linkCall(callbackID: id, callID: call.callID, role: "attempt", at: call.startedAt)
+        case .resolve(let id, let resolution, let creditedTo, let late, let dueAt)?:
+            try linkCall(callbackID: id, callID: call.callID, role: "resolution", at: call.startedAt)
+            try resolveCallback(id, resolution: resolution, at: call.startedAt, by: creditedTo, callID: call.callID,
+                                reason: nil, late: late, dueAt: dueAt, headID: headID)
+        case nil:
+            break
+        }
         if let check = decision.contactCheck {
             try connection.prepare("""
                 INSERT INTO contact_checks (call_id, manager_id, client_id, number, started_at, deadline)
@@ -58,6 +63,7 @@ extension Store {
                 """).run([.text(check.callID), SQLValue(check.managerID), SQLValue(check.clientID), .text(check.number),
                           .integer(check.startedAt), .integer(check.deadline)])
         }
+        return true
     }
 
     private func linkCall(callbackID: Int64, callID: String, role: String, at: Int64) throws {
@@ -91,14 +97,38 @@ extension Store {
         return connection.changes == 1
     }
 
+    /// What an overdue alert is raised from.
+    private struct OverdueCallback {
+        var id: Int64
+        var managerID: String?
+        var clientID: String?
+        var number: String
+        var firstCallID: String
+        var dueAt: Int64
+
+        init(_ row: Row) {
+            id = row.int(0)
+            managerID = row.optionalString(1)
+            clientID = row.optionalString(2)
+            number = row.string(3)
+            firstCallID = row.string(4)
+            dueAt = row.int(5)
+        }
+    }
+
     private func raiseOverdue(callbackID: Int64, headID: String?) throws {
-        guard let row = try connection.prepare("""
-            SELECT manager_id, client_id, number, first_call_id, due_at FROM callbacks WHERE callback_id = ?
-            """).first([.integer(callbackID)], { ($0.optionalString(0), $0.optionalString(1), $0.string(2), $0.string(3), $0.int(4)) })
+        guard let callback = try connection.prepare("""
+            SELECT callback_id, manager_id, client_id, number, first_call_id, due_at FROM callbacks WHERE callback_id = ?
+            """).first([.integer(callbackID)], OverdueCallback.init)
         else { return }
-        try raiseAlert(.callbackOverdue, at: row.4, managerID: row.0 ?? headID, clientID: row.1, number: row.2,
-                       callID: row.3, callbackID: callbackID)
-        try connection.prepare("UPDATE callbacks SET overdue_alerted = 1 WHERE callback_id = ?").run([.integer(callbackID)])
+        try raiseOverdue(callback, headID: headID)
+    }
+
+    private func raiseOverdue(_ callback: OverdueCallback, headID: String?) throws {
+        try raiseAlert(.callbackOverdue, at: callback.dueAt, managerID: callback.managerID ?? headID,
+                       clientID: callback.clientID, number: callback.number, callID: callback.firstCallID,
+                       callbackID: callback.id)
+        try connection.prepare("UPDATE callbacks SET overdue_alerted = 1 WHERE callback_id = ?").run([.integer(callback.id)])
     }
 
     /// Raises every time-based alert whose moment has come (SPEC §4.3, §4.4): callbacks past
@@ -110,11 +140,12 @@ extension Store {
         // Named index: on a fresh store (no ANALYZE) the planner takes callbacks_state and
         // walks every open overdue callback, which grows all through a backfill.
         let overdue = try connection.prepare("""
-            SELECT callback_id FROM callbacks INDEXED BY callbacks_overdue_unalerted
+            SELECT callback_id, manager_id, client_id, number, first_call_id, due_at
+            FROM callbacks INDEXED BY callbacks_overdue_unalerted
             WHERE state = 'open' AND overdue_alerted = 0 AND due_at <= ?
-            """).rows([.integer(now)]) { $0.int(0) }
-        for id in overdue {
-            try raiseOverdue(callbackID: id, headID: headID)
+            """).rows([.integer(now)], OverdueCallback.init)
+        for callback in overdue {
+            try raiseOverdue(callback, headID: headID)
             raised += 1
         }
         let checks = try connection.prepare("""
