@@ -60,7 +60,7 @@ final class ResourceTests: XCTestCase {
         let mountPoint = URL(fileURLWithPath: "/tmp/rb-full-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: mountPoint) }
-        guard Self.shell("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint.path) == 0 else {
+        guard Self.shell("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint.path) == 0 else {
             throw XCTSkip("cannot mount a tmpfs here (needs root)")
         }
         defer { Self.shell("umount", "-l", mountPoint.path) }
