@@ -39,7 +39,11 @@ public final class SQLiteConnection {
     public let path: String
     private var statements: [Int: Statement] = [:]
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = { _ = ringback_sqlite_disable_memory_statistics() }()
+
     public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws {
+        Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &db, flags, nil)

@@ -182,7 +182,7 @@ struct AMIStream {
         struct Found: Error { var message: AMIMessage; var text: String; var end: Int }
         while true {
             do {
-                try buffer.withUnsafeBufferPointer { bytes in
+                _ = try buffer.withUnsafeBufferPointer { bytes in
                     try AMIFramer.forEachMessage(in: bytes, firstLine: line, final: false) { slice in
                         throw Found(message: AMIMessage(slice.bytes), text: String(decoding: slice.bytes, as: UTF8.self),
                                     end: slice.endOffset)
