@@ -33,6 +33,10 @@ final class IngestPipelineTests: XCTestCase {
             wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }))
     }
 
+    private func batch(_ lines: [Substring], pendingBytes: Int64) throws -> RecordBatch {
+        try batch(lines[...], pendingBytes: pendingBytes)
+    }
+
     private func batch(_ lines: ArraySlice<Substring>, pendingBytes: Int64) throws -> RecordBatch {
         let source = SourceContext(name: "pbx", kind: "spool", dialect: .asterisk, columns: nil, timeZone: "Europe/Moscow")
         var batch = RecordBatch(source: source, file: fixture.path)
@@ -79,5 +83,39 @@ final class IngestPipelineTests: XCTestCase {
         XCTAssertTrue(restarted.hasWaitingLegs)
         XCTAssertEqual(try restarted.finish().calls, 1)
         XCTAssertFalse(restarted.hasWaitingLegs)
+    }
+
+    /// A row repeated inside one read (a file concatenated with itself) is one CDR.
+    func testTheSameRowTwiceInOneReadIsStoredOnce() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        let pipeline = try pipeline()
+        let result = try pipeline.commit(try batch([lines[0], lines[1], lines[0]], pendingBytes: 0), flush: true)
+        XCTAssertEqual(result.stored, 2)
+        XCTAssertEqual(result.duplicates, 1)
+        XCTAssertEqual(result.calls, 1)
+        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
+    }
+
+    /// Legs of a call completed in the same read are stored linked to it; a leg that arrives
+    /// after its call was completed joins the call, and the rules do not act a second time.
+    func testLegArrivingAfterItsCallWasCompletedJoinsIt() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        let pipeline = try pipeline()
+        XCTAssertEqual(try pipeline.commit(try batch(lines[0..<1], pendingBytes: 0), flush: true).calls, 1)
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 1)
+        let late = try pipeline.commit(try batch(lines[1...], pendingBytes: 0), flush: true)
+        XCTAssertEqual(late.stored, 1)
+        XCTAssertEqual(late.calls, 0, "the call was already recorded")
+        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
+        XCTAssertEqual(try legCount(pipeline.store, call: nil), 0)
+        XCTAssertEqual(try pipeline.store.counts()["callbacks"], 1, "no second callback for the same call")
+    }
+
+    /// Legs linked to `callID`, or not linked to any call when it is nil.
+    private func legCount(_ store: Store, call callID: String?) throws -> Int {
+        let statement = try callID == nil
+            ? store.connection.prepare("SELECT count(*) FROM legs WHERE call_id IS NULL")
+            : store.connection.prepare("SELECT count(*) FROM legs WHERE call_id = ?")
+        return Int(try statement.first(callID.map { [.text($0)] } ?? []) { $0.int(0) } ?? -1)
     }
 }

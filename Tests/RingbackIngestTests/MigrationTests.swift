@@ -1,0 +1,48 @@
+import Foundation
+import RingbackCore
+@testable import RingbackStore
+import XCTest
+
+/// A store written by an earlier version opens with its rows intact under the current schema.
+final class MigrationTests: XCTestCase {
+    private var path: String!
+
+    override func setUpWithError() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-migration-\(UUID().uuidString).db").path
+    }
+
+    override func tearDown() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    /// Version 2 keyed legs by digest alone and had no overdue flag: after migration, the
+    /// legs keep their ids and links, a stored row is still recognised by its identity, and
+    /// only the callback whose overdue alert exists counts as alerted.
+    func testVersion2StoreKeepsItsLegsAndKnowsWhichOverdueAlertsWereRaised() throws {
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.execute(Migrations.all[0])
+            try old.execute(Migrations.all[1])
+            try old.execute("""
+                INSERT INTO legs (leg_id, digest, call_id, source, file, line, start, end, duration, billsec, disposition)
+                VALUES (7, x'00112233445566778899aabbccddeeff', 'c1', 'pbx', 'Master.csv', 3, 1000, 1060, 60, 50, 'ANSWERED'),
+                       (8, x'ffeeddccbbaa99887766554433221100', NULL, 'pbx', 'Master.csv', 4, 1100, 1110, 10, 0, 'NO ANSWER');
+                INSERT INTO callbacks (callback_id, number, first_call_id, first_missed_at, due_at, state)
+                VALUES (1, '+79160000001', 'c1', 1000, 2800, 'open'), (2, '+79160000002', 'c2', 1000, 2800, 'open');
+                INSERT INTO alerts (kind, raised_at, call_id, callback_id) VALUES ('callback_overdue', 2800, 'c1', 1);
+                PRAGMA user_version = 2;
+                """)
+        }
+        let store = try Store(path: path)
+        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(Migrations.all.count))
+        let digest = LegDigest(high: 0x0011_2233_4455_6677, low: 0x8899_aabb_ccdd_eeff).bytes
+        XCTAssertEqual(try store.connection.prepare("SELECT leg_id, call_id, line FROM legs WHERE start = ? AND digest = ?")
+            .first([.integer(1000), .blob(digest)]) { "\($0.int(0)) \($0.string(1)) \($0.int(2))" }, "7 c1 3")
+        XCTAssertEqual(try store.nextLegID(), 9)
+        XCTAssertEqual(try store.waitingLegs().map(\.id), [8])
+        let alerted = try store.connection.prepare("SELECT callback_id, overdue_alerted FROM callbacks ORDER BY callback_id")
+            .rows { [$0.int(0), $0.int(1)] }
+        XCTAssertEqual(alerted, [[1, 1], [2, 0]])
+        XCTAssertEqual(try store.raiseDueAlerts(now: 5000, headID: nil), 1, "only callback 2 still needs its overdue alert")
+    }
+}
