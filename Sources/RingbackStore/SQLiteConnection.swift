@@ -162,10 +162,12 @@ public final class Statement {
             case .null, .integer: break
             }
         }
+        // Never empty, so every value points into it: a zero-length text still needs a valid
+        // non-null pointer, or SQLite binds NULL.
+        buffer.append(0)
         defer { boundBytes = buffer }
         buffer.withUnsafeBufferPointer { bytes in
-            // A zero-length text still needs a non-null pointer, or SQLite binds NULL.
-            var cursor = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            var cursor = bytes.baseAddress!
             for (offset, value) in values.enumerated() {
                 let index = Int32(offset + 1)
                 switch value {
