@@ -41,10 +41,13 @@ public enum ConfigurationParser {
         }
         if let calls = try reader.table(root, "calls") {
             let s = "calls"
-            try reader.onlyKeys(calls, section: s, ["min_talk", "merge_window", "settle_ms", "inbound_contexts"])
+            try reader.onlyKeys(calls, section: s, ["min_talk", "merge_window", "settle_ms", "max_hold", "mobile_min_talk",
+                                                      "inbound_contexts"])
             config.calls.minTalk = try reader.int(calls, "min_talk", s, min: 0) ?? config.calls.minTalk
             config.calls.mergeWindow = try reader.int(calls, "merge_window", s, min: 0) ?? config.calls.mergeWindow
             config.calls.settleMilliseconds = try reader.int(calls, "settle_ms", s, min: 0) ?? config.calls.settleMilliseconds
+            config.calls.maxHoldMinutes = try reader.int(calls, "max_hold", s, min: 1) ?? config.calls.maxHoldMinutes
+            config.calls.mobileMinTalk = try reader.int(calls, "mobile_min_talk", s, min: 0) ?? config.calls.mobileMinTalk
             if let contexts = try reader.strings(calls, "inbound_contexts", s) { config.calls.inboundContexts = Set(contexts) }
         }
         if let sla = try reader.table(root, "sla") {

@@ -38,7 +38,7 @@ public struct DirectoryImporter {
         return try store.transaction {
             switch kind {
             case .managers:
-                let parsed = try DirectoryCSV.managers(text)
+                let parsed = try DirectoryCSV.managers(text, numbers: configuration.numbers)
                 try store.upsertManagers(parsed.records)
                 try recompute(store)
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
@@ -57,8 +57,8 @@ public struct DirectoryImporter {
 
     private func recompute(_ store: Store) throws {
         let context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
-        try store.recomputeOpenCallbacks { number, first, rang in
-            context.rules.ownerAndDue(number: number, firstMissedAt: first, rangExtensions: rang, directory: context.directory)
+        try store.recomputeOpenCallbacks { number, first, ext in
+            context.rules.ownerAndDue(number: number, firstMissedAt: first, extension: ext, directory: context.directory)
         }
     }
 }

@@ -8,6 +8,11 @@ import RingbackStore
 /// rejected records, the source's read position, the calls that became complete and the
 /// callbacks and alerts they caused. Legs of calls not yet complete are stored at once
 /// (with `call_id` NULL) and reloaded after a restart, so a crash loses nothing.
+///
+/// The answers do not depend on how the rows were spread over time (SPEC §3): a call is
+/// judged only once complete, and when rows arrive after their call was judged, or a call
+/// completes after a later call of the same number was judged, that number's calls are
+/// judged again in order of their start (`Rejudging`).
 public final class IngestPipeline {
     public let store: Store
     public let configuration: RingbackConfiguration
@@ -15,27 +20,42 @@ public final class IngestPipeline {
     private var directoryVersion: Int
     private var assembler: CallAssembler
     private let clock: PipelineClock
+    /// The sources whose held rows this pipeline takes up after a restart.
+    private let resumedSources: [String]
     /// For each source with more input to read at once: the latest CDR end read from it so far.
     private var unreadSourceHorizon: [String: Int64] = [:]
 
-    public init(store: Store, configuration: RingbackConfiguration, clock: PipelineClock = .system) throws {
+    /// `resuming`: the sources whose held rows (stored, not yet part of a judged call) this
+    /// pipeline completes; the daemon names its sources, a one-shot run none.
+    public init(store: Store, configuration: RingbackConfiguration, clock: PipelineClock = .system,
+                resuming sources: [String] = []) throws {
         self.store = store
         self.configuration = configuration
         self.clock = clock
+        resumedSources = sources
         directoryVersion = try store.directoryVersion()
         context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
-        assembler = CallAssembler(settleMilliseconds: configuration.calls.settleMilliseconds,
-                                  mergeWindowSeconds: configuration.calls.mergeWindow)
+        assembler = CallAssembler(timing: configuration.calls.assemblyTiming)
         try reloadWaitingLegs()
     }
 
+    /// Some held call may complete by time alone soon (settling, waiting for an answering
+    /// `Local/` half): the daemon then ticks often.
+    public var hasSettlingCalls: Bool { assembler.hasSettlingCalls }
+
+    /// Rows are held for calls not judged yet.
     public var hasWaitingLegs: Bool { !assembler.isEmpty }
 
     private func reloadWaitingLegs() throws {
-        assembler = CallAssembler(settleMilliseconds: configuration.calls.settleMilliseconds,
-                                  mergeWindowSeconds: configuration.calls.mergeWindow)
+        assembler = CallAssembler(timing: configuration.calls.assemblyTiming)
+        if let latest = try store.latestLegStart() { assembler.observe(dataReachingTo: latest) }
+        guard !resumedSources.isEmpty else { return }
         let now = clock.monotonicMilliseconds()
-        for pending in try store.waitingLegs() { assembler.add(pending, now: now) }
+        let wall = clock.wallSeconds()
+        for var pending in try store.waitingLegs(sources: resumedSources) {
+            if pending.receivedAt == 0 { pending.receivedAt = wall }
+            assembler.add(pending, now: now)
+        }
     }
 
     private func refreshDirectoryIfChanged() throws {
@@ -69,12 +89,19 @@ public final class IngestPipeline {
             return try store.transaction {
                 var result = BatchResult()
                 var fresh = FreshLegs(firstID: 0)
-                if let batch { fresh = try admit(batch, arrival: arrival, into: &result) }
+                if let batch { fresh = try admit(batch, arrival: arrival, now: now, into: &result) }
+                try joinRecordedCalls()
                 let complete = flush
-                    ? assembler.takeAll() : assembler.takeComplete(now: arrival, holdTail: !unreadSourceHorizon.isEmpty)
-                result.calls = try record(complete, fresh: &fresh)
+                    ? assembler.takeAll()
+                    : assembler.takeComplete(now: arrival, wallNow: now, holdTail: !unreadSourceHorizon.isEmpty)
+                var rejudging = Rejudging()
+                result.calls = try record(complete, fresh: &fresh, rejudging: &rejudging, into: &result)
                 if let batch { try write(batch, fresh: fresh, now: now, into: &result) }
-                result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID)
+                try rejudging.replay(in: store, context: context)
+                result.rejudgedNumbers = rejudging.numbers.count
+                result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID,
+                                                         heldBack: heldNumbers())
+                if !rejudging.isEmpty { try store.finishRejudging() }
                 if let batch {
                     try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
                                                    rejected: result.rejected, lastRowAt: batch.latestEnd,
@@ -103,7 +130,7 @@ public final class IngestPipeline {
     /// Hands the batch's new legs to the assembler. A leg already stored, or met earlier in
     /// the batch, is a duplicate (SPEC §5.1). The new legs are written after the calls are
     /// assembled, so that most are stored once, already linked to their call.
-    private func admit(_ batch: RecordBatch, arrival: Int64, into result: inout BatchResult) throws -> FreshLegs {
+    private func admit(_ batch: RecordBatch, arrival: Int64, now: Int64, into result: inout BatchResult) throws -> FreshLegs {
         var fresh = FreshLegs(firstID: try store.nextLegID())
         var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
         fresh.positions.reserveCapacity(batch.legs.count)
@@ -112,7 +139,8 @@ public final class IngestPipeline {
                 result.duplicates += 1
                 continue
             }
-            assembler.add(PendingLeg(id: fresh.firstID + Int64(fresh.positions.count), leg: leg), now: arrival)
+            assembler.add(PendingLeg(id: fresh.firstID + Int64(fresh.positions.count), leg: leg, receivedAt: now),
+                          now: arrival)
             fresh.positions.append(position)
         }
         fresh.callIDs = Array(repeating: nil, count: fresh.positions.count)
@@ -120,11 +148,21 @@ public final class IngestPipeline {
         return fresh
     }
 
+    /// Held rows that belong to a call already judged (they came after it, or after
+    /// `max_hold`) join it at once instead of waiting for a starting row that was read long ago.
+    private func joinRecordedCalls() throws {
+        for (key, legs) in assembler.uncheckedHeldCalls() {
+            if let callID = try store.recordedCall(joining: legs, maxHoldSeconds: assembler.timing.maxHoldSeconds) {
+                assembler.join(key, toRecordedCall: callID)
+            }
+        }
+    }
+
     private func write(_ batch: RecordBatch, fresh: FreshLegs, now: Int64, into result: inout BatchResult) throws {
         for (offset, position) in fresh.positions.enumerated() {
             let new = batch.legs[position]
             try store.insertLeg(new.leg, id: fresh.firstID + Int64(offset), digest: new.digest, callID: fresh.callIDs[offset],
-                                source: batch.source.name, file: batch.file, line: new.line)
+                                source: batch.source.name, file: batch.file, line: new.line, receivedAt: now)
         }
         for record in batch.rejected {
             try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
@@ -154,18 +192,28 @@ public final class IngestPipeline {
     }
 
     /// The moment up to which time-based alerts may be raised. An alert's time is when its
-    /// condition became true (SPEC §4.5), so it can only be raised once every call that
-    /// could have prevented it has been read: not past a call still held, and not past the
-    /// data of a source that is still catching up. Otherwise a backfill would raise an
-    /// overdue alert for a callback that a later row of the same file resolves in time.
+    /// condition became true (SPEC §4.5), so it can only be raised once every row that could
+    /// have prevented it has been read: not past the data of a source that is still catching
+    /// up. Otherwise a backfill would raise an overdue alert for a callback that a later row
+    /// of the same file resolves in time. Calls held for their starting row hold back only
+    /// their own number's alerts (`heldNumbers`).
     func alertHorizon(now: Int64) -> Int64 {
-        var horizon = now
-        if let held = assembler.earliestHeldStart { horizon = min(horizon, held) }
-        if let unread = unreadSourceHorizon.values.min() { horizon = min(horizon, unread) }
-        return horizon
+        min(now, unreadSourceHorizon.values.min() ?? now)
     }
 
-    private func record(_ calls: [AssembledCall], fresh: inout FreshLegs) throws -> Int {
+    /// Each number taking part in a held call → the earliest start of such a call.
+    private func heldNumbers() -> [String: Int64] {
+        var held: [String: Int64] = [:]
+        for (party, start) in assembler.heldParties() where !context.classifier.extensions.isExtension(party) {
+            guard let number = context.classifier.numbers.normalize(context.classifier.numbers.strippingOutsidePrefix(party))
+            else { continue }
+            held[number] = min(held[number] ?? .max, start)
+        }
+        return held
+    }
+
+    private func record(_ calls: [AssembledCall], fresh: inout FreshLegs, rejudging: inout Rejudging,
+                        into result: inout BatchResult) throws -> Int {
         var recorded = 0
         for assembled in calls {
             var stored: [Int64] = []
@@ -177,13 +225,30 @@ public final class IngestPipeline {
                 }
             }
             if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
+            if let judged = try store.recordedCall(assembled.callID) {
+                // Rows that came after their call was judged: judge it again with all its rows
+                // when they change what it was.
+                let call = context.classifier.classify(
+                    callID: assembled.callID, legs: try store.legs(of: judged) + assembled.legs.map(\.leg))
+                if call.judgement != judged.judgement {
+                    rejudging.replace(judged, with: call)
+                } else if call != judged {
+                    try store.updateDetails(of: call)
+                }
+                continue
+            }
             let call = context.classifier.classify(callID: assembled.callID, legs: assembled.legs.map(\.leg))
+            if assembled.incomplete { result.incompleteCalls.append(call.callID) }
+            // A call judged after a later call of its number: judge the number's calls in order.
+            let outOfOrder = try call.number.map { try rejudging.includes($0) || store.hasCallAfter(number: $0, start: call.startedAt) }
+            if outOfOrder == true {
+                rejudging.add(call)
+                continue
+            }
             let open = try call.number.flatMap { try store.openCallback(number: $0) }
             let decision = context.rules.decide(call, directory: context.directory, openCallback: open)
-            // False for a leg that arrived after its call was completed: it joins the call
-            // without the rules acting again.
             if try store.record(call, decision: decision, headID: context.headID) { recorded += 1 }
         }
-        return recorded
+        return recorded + rejudging.added
     }
 }

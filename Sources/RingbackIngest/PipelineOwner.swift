@@ -1,3 +1,4 @@
+import Logging
 import RingbackConfig
 import RingbackCore
 import RingbackStore
@@ -7,19 +8,38 @@ import RingbackStore
 public actor PipelineOwner {
     private let pipeline: IngestPipeline
     private let configuration: RingbackConfiguration
+    private let logger: Logger
 
-    public init(storePath: String, configuration: RingbackConfiguration, clock: PipelineClock = .system) throws {
+    public init(storePath: String, configuration: RingbackConfiguration, clock: PipelineClock = .system,
+                logger: Logger = Logger(label: "ringback.pipeline")) throws {
+        self.logger = logger
         let store = try Store(path: storePath)
-        pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock)
+        pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock,
+                                      resuming: configuration.sources.map(\.name))
         self.configuration = configuration
     }
 
-    public func commit(_ batch: RecordBatch) throws -> BatchResult { try pipeline.commit(batch) }
+    public func commit(_ batch: RecordBatch) throws -> BatchResult { log(try pipeline.commit(batch)) }
 
     /// Completes settled calls and raises alerts whose time has come.
-    public func tick() throws -> BatchResult { try pipeline.tick() }
+    public func tick() throws -> BatchResult { log(try pipeline.tick()) }
 
-    public var hasWaitingLegs: Bool { pipeline.hasWaitingLegs }
+    /// What a person reading the journal must know of a batch: calls judged without their
+    /// starting row, numbers judged again.
+    private func log(_ result: BatchResult) -> BatchResult {
+        for callID in result.incompleteCalls {
+            logger.warning("""
+                call judged without the row of the channel that started it: [calls] max_hold ran out; \
+                it is judged again if that row still comes
+                """, metadata: ["callID": "\(callID)"])
+        }
+        if result.rejudgedNumbers > 0 {
+            logger.info("judged the calls of \(result.rejudgedNumbers) number(s) again: rows arrived after their calls were judged")
+        }
+        return result
+    }
+
+    public var hasSettlingCalls: Bool { pipeline.hasSettlingCalls }
 
     public func checkStoreInPlace() throws { try pipeline.store.checkStillInPlace() }
 

@@ -74,5 +74,10 @@ public struct BatchResult: Sendable, Equatable {
     public var rejected = 0
     public var calls = 0
     public var alerts = 0
+    /// Calls judged without the row of the channel that started them (`max_hold` ran out).
+    public var incompleteCalls: [String] = []
+    /// Numbers whose calls were judged again (a late row, rows in another order than the
+    /// calls started).
+    public var rejudgedNumbers = 0
     public init() {}
 }

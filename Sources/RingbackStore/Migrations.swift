@@ -206,6 +206,19 @@ enum Migrations {
             (SELECT 1 FROM alerts a WHERE a.kind = 'callback_overdue' AND a.call_id = callbacks.first_call_id);
         CREATE INDEX callbacks_overdue_unalerted ON callbacks(due_at) WHERE state = 'open' AND overdue_alerted = 0;
         """,
+        // v4: calls judged only once their starting channel's row is in (SPEC §3). A held
+        // leg's arrival survives restarts, since `max_hold` counts from it on a quiet PBX; a
+        // number's calls are found again to judge them again (a late row, `rejudge`); a
+        // manager's mobiles answer for them.
+        """
+        ALTER TABLE legs ADD COLUMN received_at INTEGER;
+        ALTER TABLE calls ADD COLUMN credited_manager TEXT;
+        CREATE INDEX calls_number ON calls(number, started_at);
+        CREATE INDEX callbacks_rejudging ON callbacks(first_call_id) WHERE state = 'rejudging';
+        CREATE TABLE manager_mobiles (
+            number TEXT PRIMARY KEY, manager_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static func apply(to connection: SQLiteConnection) throws {

@@ -6,10 +6,15 @@ extension Store {
         try connection.prepare("SELECT extension, manager_id FROM manager_extensions ORDER BY extension").rows {
             extensions[$0.string(1), default: []].append($0.string(0))
         }
+        var mobiles: [String: [String]] = [:]
+        try connection.prepare("SELECT number, manager_id FROM manager_mobiles ORDER BY number").rows {
+            mobiles[$0.string(1), default: []].append($0.string(0))
+        }
         let managers = try connection.prepare("SELECT manager_id, name, login, email, role FROM managers ORDER BY manager_id")
             .rows { row in
                 Manager(id: row.string(0), name: row.string(1), extensions: extensions[row.string(0)] ?? [],
-                        login: row.string(2), email: row.string(3), role: Manager.Role(rawValue: row.string(4)) ?? .manager)
+                        login: row.string(2), email: row.string(3), role: Manager.Role(rawValue: row.string(4)) ?? .manager,
+                        mobiles: mobiles[row.string(0)] ?? [])
             }
         var phones: [String: [String]] = [:]
         try connection.prepare("SELECT number, client_id FROM client_phones").rows { phones[$0.string(1), default: []].append($0.string(0)) }
@@ -20,7 +25,7 @@ extension Store {
         return Directory(managers: managers, clients: clients)
     }
 
-    /// Adds or updates managers (by `manager_id`); their extension lists are replaced.
+    /// Adds or updates managers (by `manager_id`); their extension and mobile lists are replaced.
     public func upsertManagers(_ managers: [Manager]) throws {
         let upsert = try connection.prepare("""
             INSERT INTO managers (manager_id, name, login, email, role) VALUES (?, ?, ?, ?, ?)
@@ -36,6 +41,13 @@ extension Store {
                     INSERT INTO manager_extensions (extension, manager_id) VALUES (?, ?)
                     ON CONFLICT(extension) DO UPDATE SET manager_id = excluded.manager_id
                     """).run([.text(ext), .text(manager.id)])
+            }
+            try connection.prepare("DELETE FROM manager_mobiles WHERE manager_id = ?").run([.text(manager.id)])
+            for mobile in manager.mobiles {
+                try connection.prepare("""
+                    INSERT INTO manager_mobiles (number, manager_id) VALUES (?, ?)
+                    ON CONFLICT(number) DO UPDATE SET manager_id = excluded.manager_id
+                    """).run([.text(mobile), .text(manager.id)])
             }
         }
         try bumpDirectoryVersion()
@@ -85,15 +97,16 @@ extension Store {
     /// Recomputes owner, client and due time of open callbacks after a directory import
     /// (SPEC §4.1: closed callbacks keep what they had).
     public func recomputeOpenCallbacks(
-        _ compute: (_ number: String, _ firstMissedAt: Int64, _ rang: [String]) -> (owner: String?, clientID: String?, dueAt: Int64)
+        _ compute: (_ number: String, _ firstMissedAt: Int64, _ extension: String?) -> (owner: String?, clientID: String?, dueAt: Int64)
     ) throws {
+        // The first missed call's extension is the one whose ringing decides the owner.
         let open = try connection.prepare("""
-            SELECT cb.callback_id, cb.number, cb.first_missed_at, coalesce(c.rang, '') FROM callbacks cb
+            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension FROM callbacks cb
             LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
-            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.string(3)) }
+            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3)) }
         let update = try connection.prepare("UPDATE callbacks SET manager_id = ?, client_id = ?, due_at = ? WHERE callback_id = ?")
-        for (id, number, first, rang) in open {
-            let result = compute(number, first, rang.split(separator: ";").map(String.init))
+        for (id, number, first, ext) in open {
+            let result = compute(number, first, ext)
             try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])
         }
     }

@@ -29,12 +29,12 @@ extension Store {
 
     /// Stores a leg the caller has checked is new, with its call when that is already known.
     public func insertLeg(_ leg: CallLeg, id: Int64, digest: LegDigest, callID: String?, source: String, file: String,
-                          line: Int) throws {
+                          line: Int, receivedAt: Int64) throws {
         try connection.prepare("""
             INSERT INTO legs (leg_id, digest, call_id, source, file, line, accountcode, src, dst, dcontext, clid, channel,
                 dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid,
-                userfield, peeraccount, linkedid, sequence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                userfield, peeraccount, linkedid, sequence, received_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run([
             .integer(id), .blob(digest.bytes), SQLValue(callID), .text(source), .text(file), .integer(Int64(line)),
             .text(leg.accountCode), .text(leg.source), .text(leg.destination), .text(leg.destinationContext),
@@ -42,7 +42,7 @@ extension Store {
             .text(leg.lastData), .integer(leg.start), SQLValue(leg.answer), .integer(leg.end),
             .integer(Int64(leg.duration)), .integer(Int64(leg.billableSeconds)), .text(leg.disposition.rawValue),
             .text(leg.amaFlags), SQLValue(leg.uniqueID), SQLValue(leg.userField), SQLValue(leg.peerAccount),
-            SQLValue(leg.linkedID), SQLValue(leg.sequence),
+            SQLValue(leg.linkedID), SQLValue(leg.sequence), .integer(receivedAt),
         ])
     }
 
@@ -53,37 +53,47 @@ extension Store {
     }
 
     /// Legs stored but not yet part of a finished call: after a restart they go back into
-    /// the assembler.
-    public func waitingLegs() throws -> [PendingLeg] {
-        try connection.prepare("""
+    /// the assembler. `sources` limits them to the legs those sources read (held rows belong
+    /// to their source: a one-shot `ingest` never completes the daemon's held calls).
+    public func waitingLegs(sources: [String]) throws -> [PendingLeg] {
+        let sources = Set(sources)
+        return try connection.prepare("""
             SELECT leg_id, accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer,
-                end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence
+                end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence,
+                received_at, source
             FROM legs WHERE call_id IS NULL ORDER BY leg_id
-            """).rows { row in
-            var leg = CallLeg()
-            leg.accountCode = row.string(1)
-            leg.source = row.string(2)
-            leg.destination = row.string(3)
-            leg.destinationContext = row.string(4)
-            leg.callerID = row.string(5)
-            leg.channel = row.string(6)
-            leg.destinationChannel = row.string(7)
-            leg.lastApplication = row.string(8)
-            leg.lastData = row.string(9)
-            leg.start = row.int(10)
-            leg.answer = row.optionalInt(11)
-            leg.end = row.int(12)
-            leg.duration = Int(row.int(13))
-            leg.billableSeconds = Int(row.int(14))
-            leg.disposition = Disposition(asteriskWord: row.string(15)) ?? .unknown
-            leg.amaFlags = row.string(16)
-            leg.uniqueID = row.optionalString(17)
-            leg.userField = row.optionalString(18)
-            leg.peerAccount = row.optionalString(19)
-            leg.linkedID = row.optionalString(20)
-            leg.sequence = row.optionalInt(21).map(Int.init)
-            return PendingLeg(id: row.int(0), leg: leg)
-        }
+            """).rows { row in sources.contains(row.string(23)) ? Self.pendingLeg(row) : nil }.compactMap { $0 }
+    }
+
+    /// The latest start of a stored leg: how far the data read so far reaches.
+    public func latestLegStart() throws -> Int64? {
+        try connection.prepare("SELECT max(start) FROM legs").first { $0.optionalInt(0) } ?? nil
+    }
+
+    static func pendingLeg(_ row: Row) -> PendingLeg {
+        var leg = CallLeg()
+        leg.accountCode = row.string(1)
+        leg.source = row.string(2)
+        leg.destination = row.string(3)
+        leg.destinationContext = row.string(4)
+        leg.callerID = row.string(5)
+        leg.channel = row.string(6)
+        leg.destinationChannel = row.string(7)
+        leg.lastApplication = row.string(8)
+        leg.lastData = row.string(9)
+        leg.start = row.int(10)
+        leg.answer = row.optionalInt(11)
+        leg.end = row.int(12)
+        leg.duration = Int(row.int(13))
+        leg.billableSeconds = Int(row.int(14))
+        leg.disposition = Disposition(asteriskWord: row.string(15)) ?? .unknown
+        leg.amaFlags = row.string(16)
+        leg.uniqueID = row.optionalString(17)
+        leg.userField = row.optionalString(18)
+        leg.peerAccount = row.optionalString(19)
+        leg.linkedID = row.optionalString(20)
+        leg.sequence = row.optionalInt(21).map(Int.init)
+        return PendingLeg(id: row.int(0), leg: leg, receivedAt: row.optionalInt(22) ?? 0)
     }
 
     // MARK: Checkpoints

@@ -24,23 +24,19 @@ extension Store {
         if case .countMissed(let id)? = decision.callbackAction { callbackID = id }
         try connection.prepare("""
             INSERT INTO calls (call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang,
-                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored, credited_manager)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(call_id) DO NOTHING
             """).run([.text(call.callID), .integer(call.startedAt), .integer(call.endedAt), .text(call.direction.rawValue),
                       SQLValue(call.number), .text(call.rawNumber), SQLValue(call.answered), SQLValue(call.extensionNumber),
                       .text(call.rangExtensions.joined(separator: ";")), SQLValue(call.voicemail),
                       .integer(Int64(call.talkSeconds)), .integer(Int64(call.legCount)), SQLValue(decision.clientID),
-                      SQLValue(decision.managerID), SQLValue(callbackID), SQLValue(decision.ignored)])
+                      SQLValue(decision.managerID), SQLValue(callbackID), SQLValue(decision.ignored),
+                      SQLValue(call.creditedManagerID)])
         guard connection.changes == 1 else { return false }
         switch decision.callbackAction {
         case .open(let new)?:
-            try connection.prepare("""
-                INSERT INTO callbacks (number, client_id, manager_id, first_call_id, first_missed_at, due_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, 'open')
-                """).run([.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .text(call.callID),
-                          .integer(new.missedAt), .integer(new.dueAt)])
-            let id = connection.lastInsertRowID
+            let id = try openCallback(new, firstCallID: call.callID)
             try connection.prepare("UPDATE calls SET callback_id = ? WHERE call_id = ?").run([.integer(id), .text(call.callID)])
             try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
             try raiseAlert(.missedCall, at: call.startedAt, managerID: new.ownerID ?? headID, clientID: new.clientID,
@@ -66,6 +62,29 @@ extension Store {
         return true
     }
 
+    /// Inserts a callback, or revives the one set aside for the same first call while its
+    /// number is judged again, under its old id.
+    private func openCallback(_ new: NewCallback, firstCallID: String) throws -> Int64 {
+        let values: [SQLValue] = [.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .integer(new.missedAt),
+                                  .integer(new.dueAt), .text(firstCallID)]
+        if let id = try connection.prepare("""
+            SELECT callback_id FROM callbacks INDEXED BY callbacks_rejudging WHERE first_call_id = ? AND state = 'rejudging'
+            """).first([.text(firstCallID)], { $0.int(0) }) {
+            try connection.prepare("""
+                UPDATE callbacks SET number = ?, client_id = ?, manager_id = ?, first_missed_at = ?, due_at = ?,
+                    first_call_id = ?, state = 'open', resolved_at = NULL, resolved_by = NULL, resolution_call_id = NULL,
+                    reason = NULL, overdue_alerted = 0
+                WHERE callback_id = ?
+                """).run(values + [.integer(id)])
+            return id
+        }
+        try connection.prepare("""
+            INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, state)
+            VALUES (?, ?, ?, ?, ?, ?, 'open')
+            """).run(values)
+        return connection.lastInsertRowID
+    }
+
     private func linkCall(callbackID: Int64, callID: String, role: String, at: Int64) throws {
         try connection.prepare("INSERT INTO callback_calls (callback_id, call_id, role, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .run([.integer(callbackID), .text(callID), .text(role), .integer(at)])
@@ -86,12 +105,18 @@ extension Store {
             """).run([.integer(at), .text(resolution.rawValue), .integer(id)])
     }
 
+    /// Raises an alert once (SPEC §4.5); one set aside while its number is judged again is
+    /// revived under its id.
     @discardableResult
     func raiseAlert(_ kind: AlertKind, at: Int64, managerID: String?, clientID: String?, number: String?,
                     callID: String, callbackID: Int64?) throws -> Bool {
         try connection.prepare("""
             INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, call_id) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(kind, call_id) DO UPDATE SET raised_at = excluded.raised_at, manager_id = excluded.manager_id,
+                client_id = excluded.client_id, number = excluded.number, callback_id = excluded.callback_id,
+                resolved_at = NULL, resolution = NULL
+            WHERE alerts.resolution = 'rejudging'
             """).run([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
                       .text(callID), SQLValue(callbackID)])
         return connection.changes == 1
@@ -132,10 +157,11 @@ extension Store {
     }
 
     /// Raises every time-based alert whose moment has come (SPEC §4.3, §4.4): callbacks past
-    /// their due time, answered calls whose grace ran out without a contact. Returns how
-    /// many alerts were raised.
+    /// their due time, answered calls whose grace ran out without a contact. A number in
+    /// `heldBack` takes part in a call still held since the time given: its alerts wait
+    /// for that call if their moment comes after its start. Returns how many alerts were raised.
     @discardableResult
-    public func raiseDueAlerts(now: Int64, headID: String?) throws -> Int {
+    public func raiseDueAlerts(now: Int64, headID: String?, heldBack: [String: Int64] = [:]) throws -> Int {
         var raised = 0
         // Named index: on a fresh store (no ANALYZE) the planner takes callbacks_state and
         // walks every open overdue callback, which grows all through a backfill.
@@ -144,7 +170,7 @@ extension Store {
             FROM callbacks INDEXED BY callbacks_overdue_unalerted
             WHERE state = 'open' AND overdue_alerted = 0 AND due_at <= ?
             """).rows([.integer(now)], OverdueCallback.init)
-        for callback in overdue {
+        for callback in overdue where (heldBack[callback.number] ?? .max) >= callback.dueAt {
             try raiseOverdue(callback, headID: headID)
             raised += 1
         }
@@ -155,7 +181,7 @@ extension Store {
                 ContactCheck(callID: $0.string(0), managerID: $0.optionalString(1), clientID: $0.optionalString(2),
                              number: $0.string(3), startedAt: $0.int(4), deadline: $0.int(5))
             }
-        for check in checks {
+        for check in checks where (heldBack[check.number] ?? .max) >= check.deadline {
             if try !contactExists(for: check) {
                 if try raiseAlert(.noContact, at: check.deadline, managerID: check.managerID, clientID: check.clientID,
                                   number: check.number, callID: check.callID, callbackID: nil) { raised += 1 }

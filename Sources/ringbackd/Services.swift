@@ -83,7 +83,7 @@ struct SweepService: Service {
         var lastPing = clock.now
         var lastStatus = clock.now - sweepInterval
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let waiting = await owner.hasWaitingLegs
+            let waiting = await owner.hasSettlingCalls
             if waiting || clock.now - lastSweep >= sweepInterval {
                 do {
                     let result = try await owner.tick()

@@ -7,7 +7,7 @@ final class DirectoryCSVTests: XCTestCase {
 
     func testManagersWithSeveralExtensionsAndABOM() throws {
         let text = "\u{FEFF}manager_id,name,extensions,login,email,role\nm1,\"Petrova, Anna\",101;anna-laptop,anna,a@x,manager\nh1,Head,100,,,\n"
-        let parsed = try DirectoryCSV.managers(text)
+        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan())
         XCTAssertEqual(parsed.errors, [])
         XCTAssertEqual(parsed.records.map(\.id), ["m1", "h1"])
         XCTAssertEqual(parsed.records[0].name, "Petrova, Anna")
@@ -29,7 +29,7 @@ final class DirectoryCSVTests: XCTestCase {
         XCTAssertThrowsError(try DirectoryCSV.clients("client_id,name\nc1,Alfa\n", numbers: numbers)) { error in
             XCTAssertTrue("\(error)".contains("phones"), "\(error)")
         }
-        XCTAssertThrowsError(try DirectoryCSV.managers(""))
+        XCTAssertThrowsError(try DirectoryCSV.managers("", numbers: NumberPlan()))
     }
 
     func testContactsNeedATimeAndAParty() throws {

@@ -30,7 +30,8 @@ final class IngestPipelineTests: XCTestCase {
         let store = try Store(path: directory.appendingPathComponent("ringback.db").path)
         let clock = self.clock
         return try IngestPipeline(store: store, configuration: configuration, clock: PipelineClock(
-            wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }))
+            wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }),
+            resuming: ["pbx"])
     }
 
     private func batch(_ lines: [Substring], pendingBytes: Int64) throws -> RecordBatch {
@@ -97,18 +98,33 @@ final class IngestPipelineTests: XCTestCase {
     }
 
     /// Legs of a call completed in the same read are stored linked to it; a leg that arrives
-    /// after its call was completed joins the call, and the rules do not act a second time.
-    func testLegArrivingAfterItsCallWasCompletedJoinsIt() throws {
+    /// after its call was judged joins the call, and the call is judged again with it: the
+    /// answer in the late row takes back the callback and the missed-call alert.
+    func testLegArrivingAfterItsCallWasCompletedJoinsItAndJudgesItAgain() throws {
         let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
         let pipeline = try pipeline()
         XCTAssertEqual(try pipeline.commit(try batch(lines[0..<1], pendingBytes: 0), flush: true).calls, 1)
         XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 1)
+        XCTAssertEqual(try pipeline.store.counts()["alerts"], 2, "missed, and overdue by now")
         let late = try pipeline.commit(try batch(lines[1...], pendingBytes: 0), flush: true)
         XCTAssertEqual(late.stored, 1)
-        XCTAssertEqual(late.calls, 0, "the call was already recorded")
+        XCTAssertEqual(late.rejudgedNumbers, 1)
         XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
         XCTAssertEqual(try legCount(pipeline.store, call: nil), 0)
-        XCTAssertEqual(try pipeline.store.counts()["callbacks"], 1, "no second callback for the same call")
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 0)
+        XCTAssertEqual(try pipeline.store.counts()["callbacks"], 0, "answered: no callback")
+        XCTAssertEqual(try pipeline.store.counts()["alerts"], 0, "the missed-call alert is taken back")
+    }
+
+    /// The same late row again changes nothing: the call is not judged a third time.
+    func testALateRowThatChangesNothingDoesNotJudgeAgain() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        let pipeline = try pipeline()
+        try pipeline.commit(try batch(lines[1...], pendingBytes: 0), flush: true)
+        let late = try pipeline.commit(try batch(lines[0..<1], pendingBytes: 0), flush: true)
+        XCTAssertEqual(late.stored, 1)
+        XCTAssertEqual(late.rejudgedNumbers, 0, "102 answered either way")
+        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
     }
 
     /// Legs linked to `callID`, or not linked to any call when it is nil.

@@ -39,7 +39,7 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try store.connection.prepare("SELECT leg_id, call_id, line FROM legs WHERE start = ? AND digest = ?")
             .first([.integer(1000), .blob(digest)]) { "\($0.int(0)) \($0.string(1)) \($0.int(2))" }, "7 c1 3")
         XCTAssertEqual(try store.nextLegID(), 9)
-        XCTAssertEqual(try store.waitingLegs().map(\.id), [8])
+        XCTAssertEqual(try store.waitingLegs(sources: ["pbx"]).map(\.id), [8])
         let alerted = try store.connection.prepare("SELECT callback_id, overdue_alerted FROM callbacks ORDER BY callback_id")
             .rows { [$0.int(0), $0.int(1)] }
         XCTAssertEqual(alerted, [[1, 1], [2, 0]])

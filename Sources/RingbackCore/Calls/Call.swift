@@ -15,8 +15,13 @@ public struct Call: Sendable, Equatable {
     public var rawNumber: String
     /// Inbound: a person answered. Outbound: the far end answered with enough talk.
     public var answered: Bool
-    /// Inbound: the extension credited with the answer. Outbound: the calling extension.
+    /// Inbound: the extension credited with the answer, or for a missed call the one that
+    /// rang (the one that last rang, for a call put through to sales). Outbound: the calling
+    /// extension.
     public var extensionNumber: String?
+    /// The manager credited when the call itself names them rather than an extension: an
+    /// answer on one of their mobiles.
+    public var creditedManagerID: String?
     /// Internal extensions that rang, in the order they appear.
     public var rangExtensions: [String]
     public var voicemail: Bool
@@ -25,7 +30,8 @@ public struct Call: Sendable, Equatable {
 
     public init(callID: String, startedAt: Int64, endedAt: Int64, direction: CallDirection, number: String?,
                 rawNumber: String, answered: Bool, extensionNumber: String?, rangExtensions: [String],
-                voicemail: Bool, talkSeconds: Int, legCount: Int) {
+                voicemail: Bool, talkSeconds: Int, legCount: Int, creditedManagerID: String? = nil) {
+        self.creditedManagerID = creditedManagerID
         self.callID = callID
         self.startedAt = startedAt
         self.endedAt = endedAt
@@ -38,5 +44,17 @@ public struct Call: Sendable, Equatable {
         self.voicemail = voicemail
         self.talkSeconds = talkSeconds
         self.legCount = legCount
+    }
+}
+
+extension Call {
+    /// What the rules see of the call: everything but the count of its rows and the list of
+    /// extensions that rang (the one that decides an owner is `extensionNumber`), so a row
+    /// that changes nothing (a late `NO ANSWER` half) does not make its number judged again.
+    public var judgement: Call {
+        var call = self
+        call.legCount = 0
+        call.rangExtensions = []
+        return call
     }
 }

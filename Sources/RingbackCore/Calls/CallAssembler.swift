@@ -2,9 +2,13 @@
 public struct PendingLeg: Sendable {
     public var id: Int64
     public var leg: CallLeg
-    public init(id: Int64, leg: CallLeg) {
+    /// When the leg reached Ringback (wall seconds): `max_hold` counts from it too, so a
+    /// call on a quiet PBX is not held past `max_hold`, across restarts as well.
+    public var receivedAt: Int64
+    public init(id: Int64, leg: CallLeg, receivedAt: Int64 = 0) {
         self.id = id
         self.leg = leg
+        self.receivedAt = receivedAt
     }
 }
 
@@ -12,118 +16,208 @@ public struct PendingLeg: Sendable {
 public struct AssembledCall: Sendable {
     public var callID: String
     public var legs: [PendingLeg]
+    /// Judged without the row of the channel that started it: `max_hold` ran out (or the
+    /// input ended). If that row comes later, the call is judged again.
+    public var incomplete: Bool
+}
+
+/// Timing of call assembly (`[calls]`).
+public struct AssemblyTiming: Sendable, Equatable {
+    /// How long the call whose rows end the data read so far waits for more (monotonic ms).
+    public var settleMilliseconds: Int64
+    /// Rows without linkedid or uniqueid: same caller within this many seconds is one call.
+    public var mergeWindowSeconds: Int64
+    /// How long a call waits for its starting channel's row, from the call's start in the
+    /// data and from the arrival of its first row on the wall clock (seconds).
+    public var maxHoldSeconds: Int64
+    /// After the starting row, how long an answered `Local/…;1` waits for the row of its
+    /// `;2` half, which says who answered: the `;2` half writes its row when it hangs up,
+    /// usually just after the caller's (monotonic ms, or that far in the data).
+    public var halfWaitMilliseconds: Int64
+
+    public init(settleMilliseconds: Int = 100, mergeWindowSeconds: Int = 5, maxHoldMinutes: Int = 240,
+                halfWaitSeconds: Int = 60) {
+        self.settleMilliseconds = Int64(settleMilliseconds)
+        self.mergeWindowSeconds = Int64(mergeWindowSeconds)
+        maxHoldSeconds = Int64(maxHoldMinutes) * 60
+        halfWaitMilliseconds = Int64(halfWaitSeconds) * 1000
+    }
 }
 
 /// Groups legs into calls as they arrive (SPEC §3): by linkedid, else uniqueid, else the
 /// same caller within `mergeWindow` seconds.
 ///
-/// Without linkedid (Asterisk's stock `cdr.conf` writes 18 columns) the two halves of a
-/// `Local/` channel carry different uniqueids; they are joined through the channel name
-/// they share (`Local/101@from-queue-00000003;1` in the caller leg's dstchannel,
-/// `…;2` in the agent leg's channel), so a queue or ring group stays one call.
+/// Asterisk does not write a call's rows together: each half of a `Local/` channel (queue
+/// members, ring groups, follow-me) writes its row when that half hangs up, often before
+/// the caller's own row. So a call is complete only once the row of the channel that
+/// started it is in — with linkedid the row whose uniqueid is the linkedid, without it a
+/// row whose channel is not a `Local/` half — and every answered `Local/…;1` it dialled
+/// has its `;2` row (the one naming who answered), or `halfWait` has passed. A call still
+/// incomplete after `max_hold` is handed out as it stands, marked `incomplete`.
 ///
-/// Asterisk writes all rows of a call together when it ends, so a keyed call is complete
-/// once a row of another call follows it; the call whose rows end the data read so far is
-/// held `settle` milliseconds, and a call still waiting for the other half of a `Local/`
-/// channel up to `mergeWindow` seconds. Keyless rows are held `mergeWindow` seconds. Time
-/// here is a monotonic millisecond count passed in by the caller; the assembler reads no
-/// clock.
+/// Without linkedid (Asterisk's stock 18 columns) the two halves of a `Local/` channel carry
+/// different uniqueids; they are joined through the channel name they share
+/// (`Local/101@from-queue-00000003;1` in the caller leg's dstchannel, `…;2` in the agent
+/// leg's channel) — but only while their times overlap, since Asterisk's channel counter
+/// starts again at every restart and the same name comes back for another call.
+///
+/// Time is passed in by the caller: a monotonic millisecond count for settling, the wall
+/// clock in seconds for `max_hold`. The assembler reads no clock.
 public struct CallAssembler: Sendable {
     private struct Group: Sendable {
         var callID: String
-        var legs: [PendingLeg]
-        var lastArrival: Int64
-        var firstStart: Int64
-        var lastStart: Int64
-        /// `Local/` channel bases seen on one side only so far.
-        var unpairedLocal: Set<String> = []
-        var pairedLocal: Set<String> = []
+        var legs: [PendingLeg] = []
+        var lastArrival: Int64 = 0
+        var firstReceived: Int64 = .max
+        var firstStart: Int64 = .max
+        var lastStart: Int64 = .min
+        var lastEnd: Int64 = .min
+        var hasStartingRow = false
+        /// Monotonic ms when the starting row arrived.
+        var startingArrival: Int64?
+        /// Bases of answered `Local/…;1` legs and of `;2` rows seen.
+        var answeredHalves: Set<String> = []
+        var secondHalves: Set<String> = []
+        /// The store holds a recorded call these rows belong to (they arrived after it was judged).
+        var joinsRecordedCall = false
+        /// Checked once against the store for a recorded call to join.
+        var checkedForRecordedCall = false
+
+        init(callID: String) { self.callID = callID }
+
+        mutating func add(_ pending: PendingLeg, arrival: Int64) {
+            let leg = pending.leg
+            legs.append(pending)
+            lastArrival = max(lastArrival, arrival)
+            firstReceived = min(firstReceived, pending.receivedAt)
+            firstStart = min(firstStart, leg.start)
+            lastStart = max(lastStart, leg.start)
+            lastEnd = max(lastEnd, leg.end)
+            if CallAssembler.isStartingRow(leg), !hasStartingRow {
+                hasStartingRow = true
+                startingArrival = arrival
+            }
+            if leg.disposition == .answered, let base = LocalHalf(leg.destinationChannel, half: 1) {
+                answeredHalves.insert(base.name)
+            }
+            if let base = LocalHalf(leg.channel, half: 2) { secondHalves.insert(base.name) }
+        }
 
         mutating func absorb(_ other: Group) {
-            legs += other.legs
-            lastArrival = max(lastArrival, other.lastArrival)
-            firstStart = min(firstStart, other.firstStart)
-            lastStart = max(lastStart, other.lastStart)
-            for base in other.unpairedLocal { notice(base) }
-            pairedLocal.formUnion(other.pairedLocal)
+            for pending in other.legs { add(pending, arrival: other.lastArrival) }
+            if other.hasStartingRow, let arrival = other.startingArrival {
+                startingArrival = min(startingArrival ?? arrival, arrival)
+            }
+            joinsRecordedCall = joinsRecordedCall || other.joinsRecordedCall
         }
 
-        mutating func notice(_ base: String) {
-            if pairedLocal.contains(base) { return }
-            if unpairedLocal.remove(base) != nil { pairedLocal.insert(base) } else { unpairedLocal.insert(base) }
-        }
+        var waitsForAnsweringHalf: Bool { !answeredHalves.isSubset(of: secondHalves) }
     }
 
-    public let settleMilliseconds: Int64
-    public let mergeWindowSeconds: Int64
+    /// One half of a `Local/` channel seen without linkedid, for pairing by name and time.
+    private struct HalfSighting: Sendable {
+        var key: String
+        var half: Int
+        var start: Int64
+        var end: Int64
+    }
+
+    public let timing: AssemblyTiming
     private var keyed: [String: Group] = [:]
     /// Keyless groups by caller number.
     private var keyless: [String: Group] = [:]
     private var completedKeyless: [Group] = []
-    /// A `Local/` channel base → the key of the group that holds one of its halves.
-    private var localOwner: [String: String] = [:]
+    /// `Local/` channel base → the halves seen without linkedid, in held groups.
+    private var sightings: [String: [HalfSighting]] = [:]
     /// Keys merged into another group → that group's key.
     private var alias: [String: String] = [:]
     private var tailKey: String?
-    private var latestStart: Int64 = .min
+    /// How far the data reaches: the latest start and end read (seconds).
+    public private(set) var latestStart: Int64 = .min
+    private var latestEnd: Int64 = .min
 
-    public init(settleMilliseconds: Int, mergeWindowSeconds: Int) {
-        self.settleMilliseconds = Int64(settleMilliseconds)
-        self.mergeWindowSeconds = Int64(mergeWindowSeconds)
+    public init(timing: AssemblyTiming) {
+        self.timing = timing
     }
 
     public var isEmpty: Bool { keyed.isEmpty && keyless.isEmpty && completedKeyless.isEmpty }
 
-    /// The earliest start of a call still held: no time-based alert may be raised past it,
-    /// since that call could still resolve a callback.
-    public var earliestHeldStart: Int64? {
-        (keyed.values.map(\.firstStart) + keyless.values.map(\.firstStart) + completedKeyless.map(\.firstStart)).min()
+    /// Some held call may complete by time alone soon: it settles, waits for an answering
+    /// `Local/` half, or is keyless. A call waiting for its starting row completes only by a
+    /// new row or by `max_hold`.
+    public var hasSettlingCalls: Bool {
+        !keyless.isEmpty || !completedKeyless.isEmpty || keyed.values.contains { $0.hasStartingRow || $0.joinsRecordedCall }
+    }
+
+    /// The row of the channel that started its call (SPEC §3). With linkedid, the linkedid
+    /// is the uniqueid of the call's oldest channel, so its row is the starting one.
+    public static func isStartingRow(_ leg: CallLeg) -> Bool {
+        if let linked = leg.linkedID, !linked.isEmpty { return leg.uniqueID == linked }
+        guard let channel = ChannelName(leg.channel) else { return false }
+        return !channel.isLocal
+    }
+
+    /// The data read before (after a restart: the latest start stored), for `max_hold`.
+    public mutating func observe(dataReachingTo start: Int64) {
+        latestStart = max(latestStart, start)
+        latestEnd = max(latestEnd, start)
+    }
+
+    /// Each party (the raw `src` and `dst`) of a held leg → the earliest start of a held
+    /// call it takes part in: that party's time-based alerts wait for those calls.
+    public func heldParties() -> [String: Int64] {
+        var parties: [String: Int64] = [:]
+        for group in Array(keyed.values) + Array(keyless.values) + completedKeyless {
+            for pending in group.legs {
+                for party in [pending.leg.source, pending.leg.destination] where !party.isEmpty {
+                    parties[party] = min(parties[party] ?? .max, group.firstStart)
+                }
+            }
+        }
+        return parties
     }
 
     public mutating func add(_ pending: PendingLeg, now: Int64) {
         let leg = pending.leg
         latestStart = max(latestStart, leg.start)
+        latestEnd = max(latestEnd, leg.end)
         guard let rawKey = leg.callKey else {
             addKeyless(pending, now: now)
             return
         }
         var key = canonical(rawKey)
-        if keyed[key] != nil {
-            keyed[key]!.legs.append(pending)
-            keyed[key]!.lastArrival = now
-            keyed[key]!.firstStart = min(keyed[key]!.firstStart, leg.start)
-            keyed[key]!.lastStart = max(keyed[key]!.lastStart, leg.start)
-        } else {
-            keyed[key] = Group(callID: key, legs: [pending], lastArrival: now, firstStart: leg.start, lastStart: leg.start)
-        }
+        keyed[key, default: Group(callID: key)].add(pending, arrival: now)
         if leg.linkedID == nil || leg.linkedID!.isEmpty {
-            for base in Self.localBases(of: leg) { key = link(base, to: key) }
+            if let half = LocalHalf(leg.channel, half: 2) { key = pair(half, leg: leg, key: key) }
+            if let half = LocalHalf(leg.destinationChannel, half: 1) { key = pair(half, leg: leg, key: key) }
         }
         tailKey = key
     }
 
-    /// Joins the group `key` with the group that holds the other half of `base`; returns the
-    /// key of the joined group.
-    private mutating func link(_ base: String, to key: String) -> String {
-        keyed[key]?.notice(base)
-        guard let ownerKey = localOwner[base].map(canonical), ownerKey != key, var owner = keyed[ownerKey],
-              let group = keyed[key] else {
-            localOwner[base] = key
-            return key
+    /// Records a sighting of one half and joins the group `key` with a held group holding the
+    /// other half at an overlapping time; returns the key of the joined group.
+    private mutating func pair(_ half: LocalHalf, leg: CallLeg, key: String) -> String {
+        var list = sightings[half.name] ?? []
+        list.removeAll { keyed[canonical($0.key)] == nil }
+        // CDR times are whole seconds, and a `;2` half may start a second after its `;1`
+        // was dialled or end a second after it.
+        let partner = list.first { other in
+            other.half != half.half && other.start <= leg.end + 2 && leg.start <= other.end + 2
         }
-        // The group that started first gives the call its id (the caller's channel).
-        let (keep, drop) = owner.firstStart <= group.firstStart ? (ownerKey, key) : (key, ownerKey)
-        if keep == ownerKey {
-            owner.absorb(group)
-            keyed[ownerKey] = owner
-        } else {
-            var merged = group
-            merged.absorb(owner)
-            keyed[key] = merged
-        }
+        list.append(HalfSighting(key: key, half: half.half, start: leg.start, end: leg.end))
+        sightings[half.name] = list
+        guard let partner else { return key }
+        let otherKey = canonical(partner.key)
+        guard otherKey != key, let other = keyed[otherKey], let group = keyed[key] else { return key }
+        // The group holding the caller's channel names the call; else the one that started first.
+        let keepOther = other.hasStartingRow != group.hasStartingRow
+            ? other.hasStartingRow : (other.firstStart, otherKey) < (group.firstStart, key)
+        let (keep, drop) = keepOther ? (otherKey, key) : (key, otherKey)
+        var merged = keyed[keep]!
+        merged.absorb(keyed[drop]!)
+        keyed[keep] = merged
         keyed[drop] = nil
         alias[drop] = keep
-        localOwner[base] = keep
         return keep
     }
 
@@ -133,64 +227,88 @@ public struct CallAssembler: Sendable {
         return current
     }
 
-    /// `Local/…-0000000a` for a leg whose channel is `Local/…;2` or whose dstchannel is `Local/…;1`.
-    static func localBases(of leg: CallLeg) -> [String] {
-        var bases: [String] = []
-        if leg.channel.hasPrefix("Local/"), leg.channel.hasSuffix(";2") { bases.append(String(leg.channel.dropLast(2))) }
-        if leg.destinationChannel.hasPrefix("Local/"), leg.destinationChannel.hasSuffix(";1") {
-            bases.append(String(leg.destinationChannel.dropLast(2)))
-        }
-        return bases
-    }
-
     private mutating func addKeyless(_ pending: PendingLeg, now: Int64) {
         tailKey = nil
         let caller = pending.leg.source
-        if var group = keyless[caller], pending.leg.start - group.firstStart <= mergeWindowSeconds {
-            group.legs.append(pending)
-            group.lastArrival = now
-            group.lastStart = max(group.lastStart, pending.leg.start)
-            keyless[caller] = group
+        if keyless[caller] != nil, pending.leg.start - keyless[caller]!.firstStart <= timing.mergeWindowSeconds {
+            keyless[caller]!.add(pending, arrival: now)
             return
         }
         // A new window for this caller: the previous one, if any, is complete.
         let finished = keyless[caller]
-        keyless[caller] = Group(callID: "m-\(pending.leg.digest)", legs: [pending], lastArrival: now,
-                                firstStart: pending.leg.start, lastStart: pending.leg.start)
+        var group = Group(callID: "m-\(pending.leg.digest)")
+        group.add(pending, arrival: now)
+        keyless[caller] = group
         if let finished { completedKeyless.append(finished) }
     }
 
-    /// Calls that are complete at `now`, in order of their start time. With `holdTail`, the
-    /// call that ends the data read so far is held however long it waited: its source has
-    /// more bytes to read, which may hold the rest of its rows.
-    public mutating func takeComplete(now: Int64, holdTail: Bool = false) -> [AssembledCall] {
-        var done: [Group] = completedKeyless
+    /// Keys of held groups not yet checked against the store for a recorded call to join.
+    public mutating func uncheckedHeldCalls() -> [(key: String, legs: [CallLeg])] {
+        var unchecked: [(String, [CallLeg])] = []
+        for (key, group) in keyed where !group.checkedForRecordedCall && !group.hasStartingRow {
+            keyed[key]!.checkedForRecordedCall = true
+            unchecked.append((key, group.legs.map(\.leg)))
+        }
+        return unchecked
+    }
+
+    /// The rows held as `key` belong to the recorded call `callID`: they are complete at once.
+    public mutating func join(_ key: String, toRecordedCall callID: String) {
+        guard var group = keyed[key] else { return }
+        group.callID = callID
+        group.joinsRecordedCall = true
+        keyed[key] = group
+    }
+
+    /// Calls that are complete at `now` (monotonic ms; `wallNow` in seconds for `max_hold`),
+    /// in order of their start time. With `holdTail`, the call that ends the data read so far
+    /// is held however long it waited: its source has more bytes to read.
+    public mutating func takeComplete(now: Int64, wallNow: Int64, holdTail: Bool = false) -> [AssembledCall] {
+        var done: [(Group, Bool)] = completedKeyless.map { ($0, false) }
         completedKeyless.removeAll()
-        let (window, latest) = (mergeWindowSeconds, latestStart)
+        let window = timing.mergeWindowSeconds
         func windowPassed(_ group: Group) -> Bool {
-            now - group.lastArrival >= window * 1000 || latest - group.lastStart > window
+            now - group.lastArrival >= window * 1000 || latestStart - group.lastStart > window
         }
         for (key, group) in keyed {
-            let settled = key != tailKey || (!holdTail && now - group.lastArrival >= settleMilliseconds)
-            guard settled, group.unpairedLocal.isEmpty || windowPassed(group) else { continue }
-            done.append(group)
+            let settled = key != tailKey || (!holdTail && now - group.lastArrival >= timing.settleMilliseconds)
+            guard settled else { continue }
+            if group.joinsRecordedCall || (group.hasStartingRow && !waitsForAnsweringHalf(group, now: now)) {
+                done.append((group, false))
+            } else if expired(group, wallNow: wallNow) {
+                done.append((group, !group.hasStartingRow))
+            } else {
+                continue
+            }
             keyed[key] = nil
         }
         for (caller, group) in keyless where windowPassed(group) {
-            done.append(group)
+            done.append((group, false))
             keyless[caller] = nil
         }
-        forget(done)
+        forget(done.map(\.0))
         return Self.ordered(done)
+    }
+
+    private func waitsForAnsweringHalf(_ group: Group, now: Int64) -> Bool {
+        guard group.waitsForAnsweringHalf else { return false }
+        let waited = now - (group.startingArrival ?? now)
+        return waited < timing.halfWaitMilliseconds && (latestEnd - group.lastEnd) * 1000 <= timing.halfWaitMilliseconds
+    }
+
+    private func expired(_ group: Group, wallNow: Int64) -> Bool {
+        latestStart - group.firstStart >= timing.maxHoldSeconds
+            || (group.firstReceived != .max && wallNow - group.firstReceived >= timing.maxHoldSeconds)
     }
 
     /// Every call held, complete or not: the input has ended.
     public mutating func takeAll() -> [AssembledCall] {
-        let done = completedKeyless + Array(keyed.values) + Array(keyless.values)
+        let done = completedKeyless.map { ($0, false) } + keyed.values.map { ($0, !$0.hasStartingRow && !$0.joinsRecordedCall) }
+            + keyless.values.map { ($0, false) }
         completedKeyless.removeAll()
         keyed.removeAll()
         keyless.removeAll()
-        localOwner.removeAll()
+        sightings.removeAll()
         alias.removeAll()
         tailKey = nil
         return Self.ordered(done)
@@ -198,14 +316,29 @@ public struct CallAssembler: Sendable {
 
     /// Drops the bookkeeping of completed groups so it does not grow with the input.
     private mutating func forget(_ groups: [Group]) {
-        guard !groups.isEmpty, !(localOwner.isEmpty && alias.isEmpty) else { return }
-        let gone = Set(groups.map(\.callID))
-        localOwner = localOwner.filter { !gone.contains(canonical($0.value)) }
-        alias = alias.filter { !gone.contains(canonical($0.value)) }
+        guard !groups.isEmpty, !(sightings.isEmpty && alias.isEmpty) else { return }
+        alias = alias.filter { keyed[canonical($0.value)] != nil }
+        for (name, list) in sightings {
+            let kept = list.filter { keyed[canonical($0.key)] != nil }
+            sightings[name] = kept.isEmpty ? nil : kept
+        }
     }
 
-    private static func ordered(_ groups: [Group]) -> [AssembledCall] {
-        groups.sorted { ($0.firstStart, $0.callID) < ($1.firstStart, $1.callID) }
-            .map { AssembledCall(callID: $0.callID, legs: $0.legs) }
+    private static func ordered(_ groups: [(Group, Bool)]) -> [AssembledCall] {
+        groups.sorted { ($0.0.firstStart, $0.0.callID) < ($1.0.firstStart, $1.0.callID) }
+            .map { AssembledCall(callID: $0.0.callID, legs: $0.0.legs, incomplete: $0.1) }
+    }
+}
+
+/// One half of a `Local/` channel: `Local/101@from-queue-0000000a;2` → name
+/// `Local/101@from-queue-0000000a`, half 2.
+struct LocalHalf {
+    var name: String
+    var half: Int
+
+    init?(_ channel: String, half: Int) {
+        guard channel.utf8.count > 8, channel.hasPrefix("Local/"), channel.hasSuffix(";\(half)") else { return nil }
+        name = String(channel.dropLast(2))
+        self.half = half
     }
 }

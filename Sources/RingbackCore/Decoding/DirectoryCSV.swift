@@ -58,7 +58,8 @@ public enum DirectoryCSV {
         (cell ?? "").split(separator: ";").map { String($0).trimmingSpacesString }.filter { !$0.isEmpty }
     }
 
-    public static func managers(_ text: String) throws -> Parsed<Manager> {
+    /// `mobiles` (optional) are external numbers, normalized by `numbers`.
+    public static func managers(_ text: String, numbers: NumberPlan) throws -> Parsed<Manager> {
         var parsed = Parsed<Manager>(records: [], errors: [])
         for (line, values) in try rows(text, required: ["manager_id", "name", "extensions"]) {
             guard case .success(let row) = values else {
@@ -73,7 +74,8 @@ public enum DirectoryCSV {
                 parsed.errors.append(LineError(line: line, reason: "role \"\(roleText)\" is neither manager nor head")); continue
             }
             parsed.records.append(Manager(id: id, name: row["name"] ?? "", extensions: list(row["extensions"]),
-                                          login: row["login"] ?? "", email: row["email"] ?? "", role: role))
+                                          login: row["login"] ?? "", email: row["email"] ?? "", role: role,
+                                          mobiles: list(row["mobiles"]).compactMap(numbers.normalize)))
         }
         return parsed
     }

@@ -7,9 +7,13 @@ public struct Manager: Sendable, Equatable {
     public var login: String
     public var email: String
     public var role: Role
+    /// The manager's own external numbers, normalized (follow-me, call forwarding).
+    public var mobiles: [String]
 
-    public init(id: String, name: String, extensions: [String], login: String, email: String, role: Role) {
+    public init(id: String, name: String, extensions: [String], login: String, email: String, role: Role,
+                mobiles: [String] = []) {
         self.id = id
+        self.mobiles = mobiles
         self.name = name
         self.extensions = extensions
         self.login = login
@@ -66,12 +70,17 @@ public struct Directory: Sendable {
     public var clients: [Client]
     private var managerByExtension: [String: Manager] = [:]
     private var clientByNumber: [String: Client] = [:]
+    private var managerByID: [String: Manager] = [:]
+    /// A manager's mobile → the manager's id.
+    public private(set) var mobileOwners: [String: String] = [:]
 
     public init(managers: [Manager] = [], clients: [Client] = []) {
         self.managers = managers
         self.clients = clients
         for manager in managers {
             for ext in manager.extensions where managerByExtension[ext] == nil { managerByExtension[ext] = manager }
+            for mobile in manager.mobiles where mobileOwners[mobile] == nil { mobileOwners[mobile] = manager.id }
+            if managerByID[manager.id] == nil { managerByID[manager.id] = manager }
         }
         for client in clients {
             for phone in client.phones where clientByNumber[phone] == nil { clientByNumber[phone] = client }
@@ -80,6 +89,7 @@ public struct Directory: Sendable {
 
     public func manager(forExtension ext: String) -> Manager? { managerByExtension[ext] }
     public func client(forNumber number: String) -> Client? { clientByNumber[number] }
+    public func manager(id: String) -> Manager? { managerByID[id] }
     /// The first head of sales, who owns what belongs to nobody.
     public var head: Manager? { managers.first { $0.role == .head } }
     public var listedExtensions: Set<String> { Set(managerByExtension.keys) }

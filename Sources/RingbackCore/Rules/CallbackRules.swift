@@ -97,7 +97,8 @@ public struct CallbackRules: Sendable {
 
     public func decide(_ call: Call, directory: Directory, openCallback: OpenCallback?) -> CallDecision {
         let client = call.number.flatMap { directory.client(forNumber: $0) }
-        let extensionManager = call.extensionNumber.flatMap { directory.manager(forExtension: $0) }
+        let extensionManager = call.creditedManagerID.flatMap { directory.manager(id: $0) }
+            ?? call.extensionNumber.flatMap { directory.manager(forExtension: $0) }
         var decision = CallDecision(clientID: client?.id, managerID: extensionManager?.id)
         guard let number = call.number, call.direction != .internal else { return decision }
         if settings.ignored.contains(number) {
@@ -106,8 +107,9 @@ public struct CallbackRules: Sendable {
         }
         switch call.direction {
         case .inbound where !call.answered:
-            let owner = client?.managerID ?? (call.rangExtensions.count == 1
-                ? directory.manager(forExtension: call.rangExtensions[0])?.id : nil)
+            // The classifier names the extension whose ringing decides: the only one that rang,
+            // or the manager's that last rang when reception put the caller through.
+            let owner = client?.managerID ?? extensionManager?.id
             decision.managerID = owner
             if let open = openCallback {
                 decision.callbackAction = .countMissed(callbackID: open.id)
@@ -144,11 +146,10 @@ public struct CallbackRules: Sendable {
 
     /// Who owns a callback and when it is due, recomputed for open callbacks after a new
     /// directory import (SPEC §4.1).
-    public func ownerAndDue(number: String, firstMissedAt: Int64, rangExtensions: [String],
+    public func ownerAndDue(number: String, firstMissedAt: Int64, extension ext: String?,
                             directory: Directory) -> (owner: String?, clientID: String?, dueAt: Int64) {
         let client = directory.client(forNumber: number)
-        let owner = client?.managerID ?? (rangExtensions.count == 1
-            ? directory.manager(forExtension: rangExtensions[0])?.id : nil)
+        let owner = client?.managerID ?? ext.flatMap { directory.manager(forExtension: $0)?.id }
         return (owner, client?.id, settings.sla.dueTime(firstMissedAt: firstMissedAt, group: client?.abc))
     }
 }
