@@ -14,7 +14,8 @@ public struct RuleContext: Sendable {
         self.directory = directory
         let extensions = try ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
                                               listed: directory.listedExtensions)
-        classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions)
+        classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions,
+                                    staff: StaffNumbers(directory))
         let calendar = configuration.calendar
         let workingTime: any WorkingTime = calendar.workingHours.isEmpty
             ? WallClockTime()

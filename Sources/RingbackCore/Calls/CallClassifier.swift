@@ -77,7 +77,8 @@ public struct CallClassifier: Sendable {
                 return call
             }
             let answers = personAnswers(ordered)
-            if !answers.contains(where: isManagersAnswer), let missed = unansweredTransfer(ordered, caller: trunkLeg) {
+            if !answers.isEmpty, !answers.contains(where: isManagersAnswer),
+               let missed = unansweredTransfer(ordered, caller: trunkLeg) {
                 // Reception answered and put the caller through to sales, where nobody picked up.
                 call.extensionNumber = missed.count == 1 ? missed[0] : nil
                 return call
@@ -178,24 +179,22 @@ public struct CallClassifier: Sendable {
         return nil
     }
 
-    /// The managers' extensions that the caller's last ringing leg rang, when nobody answered
-    /// it: the caller was put through to sales and hung up while sales rang (SPEC §3). The
+    /// The managers' extensions that the caller's last ringing step rang, when nobody answered
+    /// there: the caller was put through to sales and hung up while sales rang (SPEC §3). The
     /// caller's legs are the rows of its own channel (with linkedid: whose uniqueid is the
-    /// linkedid); a leg to a `Local/…;1` rang what its `;2` half dialled.
+    /// linkedid); the rows of one step start together (a ring group dials all at once); a
+    /// leg to a `Local/…;1` rang what its `;2` half dialled.
     private func unansweredTransfer(_ legs: [CallLeg], caller: CallLeg) -> [String]? {
-        let callerLegs = legs.filter { leg in
+        let ringing = legs.filter { leg in
             leg.channel == caller.channel && (leg.linkedID.map { $0.isEmpty || leg.uniqueID == $0 } ?? true)
-        }
-        for leg in callerLegs.reversed() {
-            let reached = reachedDevices(leg, among: legs)
-            guard !reached.isEmpty else { continue }
-            let managers = reached.filter { staff.managerExtensions.contains($0.device) }.map(\.device)
-            guard !managers.isEmpty, !reached.contains(where: \.answered) else { return nil }
-            var unique: [String] = []
-            for ext in managers where !unique.contains(ext) { unique.append(ext) }
-            return unique
-        }
-        return nil
+        }.map { ($0, reachedDevices($0, among: legs)) }.filter { !$0.1.isEmpty }
+        guard let lastStart = ringing.map(\.0.start).max() else { return nil }
+        let reached = ringing.filter { $0.0.start == lastStart }.flatMap(\.1)
+        let managers = reached.map(\.device).filter { staff.managerExtensions.contains($0) }
+        guard !managers.isEmpty, !reached.contains(where: \.answered) else { return nil }
+        var unique: [String] = []
+        for ext in managers where !unique.contains(ext) { unique.append(ext) }
+        return unique
     }
 
     /// The internal devices a leg rang, and whether a person answered there.
