@@ -324,9 +324,22 @@ public struct CallAssembler: Sendable {
         }
     }
 
+    /// In order of their start; groups that turned out to be one recorded call (rows that
+    /// joined it by key and by their `Local/` half) come out as one.
     private static func ordered(_ groups: [(Group, Bool)]) -> [AssembledCall] {
-        groups.sorted { ($0.0.firstStart, $0.0.callID) < ($1.0.firstStart, $1.0.callID) }
-            .map { AssembledCall(callID: $0.0.callID, legs: $0.0.legs, incomplete: $0.1) }
+        var calls: [String: AssembledCall] = [:]
+        var starts: [String: Int64] = [:]
+        for (group, incomplete) in groups {
+            if var call = calls[group.callID] {
+                call.legs += group.legs
+                call.incomplete = call.incomplete && incomplete
+                calls[group.callID] = call
+            } else {
+                calls[group.callID] = AssembledCall(callID: group.callID, legs: group.legs, incomplete: incomplete)
+            }
+            starts[group.callID] = min(starts[group.callID] ?? .max, group.firstStart)
+        }
+        return calls.values.sorted { (starts[$0.callID]!, $0.callID) < (starts[$1.callID]!, $1.callID) }
     }
 }
 

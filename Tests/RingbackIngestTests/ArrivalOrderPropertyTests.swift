@@ -1,0 +1,153 @@
+import Foundation
+import RingbackConfig
+import RingbackCore
+import RingbackIngest
+import RingbackStore
+import XCTest
+
+/// SPEC §3: "the daemon and a one-shot ingest of the same rows give the same calls,
+/// callbacks and alerts, however the rows were spread over time". For random days of the
+/// FreePBX fixtures, random splits of their rows into arrival batches, with random gaps
+/// (within `settle_ms`, past it, past the wait for an answering `Local/` half), reads that
+/// say more follows, and restarts of the pipeline between batches, the store's answers are
+/// those of the same rows read in one go.
+final class ArrivalOrderPropertyTests: XCTestCase {
+    private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+    private static let names = [
+        "queue-answered", "queue-abandoned", "queue-busy-then-answered", "ringgroup-answered", "ringgroup-missed",
+        "followme-mobile-answered", "followme-missed", "blind-transfer-answered", "blind-transfer-unanswered",
+        "attended-transfer-completed", "attended-transfer-failed", "directed-pickup", "same-number-overlapping",
+        "parked-picked-up", "ivr-to-extension", "local-names-reused",
+    ]
+
+    /// Monotonic milliseconds the test moves by hand.
+    final class ManualClock: @unchecked Sendable {
+        var milliseconds: Int64 = 0
+    }
+
+    /// SplitMix64: a seeded generator, so a failing split can be replayed.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    private var directory: URL!
+    private let wallNow = Int64(Date().timeIntervalSince1970)
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-arrival-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    private func rows(_ name: String, stockColumns: Bool) throws -> [Substring] {
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("freepbx/\(name).csv"), encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        guard stockColumns else { return lines }
+        // 18 columns: without peeraccount, linkedid and sequence.
+        return lines.map { Substring($0.split(separator: ",", omittingEmptySubsequences: false).dropLast(3).joined(separator: ",")) }
+    }
+
+    private lazy var configuration: RingbackConfiguration = {
+        let text = try! String(contentsOf: Self.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        return try! ConfigurationParser.parse(text, file: "ringback.toml")
+    }()
+
+    private func store(_ name: String) throws -> Store {
+        let store = try Store(path: directory.appendingPathComponent("\(name).db").path)
+        let importer = DirectoryImporter(configuration: configuration)
+        for kind in [DirectoryKind.managers, .clients] {
+            _ = try importer.importFile(Self.fixtures.appendingPathComponent("directory/\(kind.rawValue).csv").path,
+                                        kind: kind, into: store, now: wallNow)
+        }
+        return store
+    }
+
+    private func pipeline(_ store: Store, _ clock: ManualClock) throws -> IngestPipeline {
+        let wall = wallNow
+        return try IngestPipeline(store: store, configuration: configuration,
+                                  clock: PipelineClock(wallSeconds: { wall }, monotonicMilliseconds: { clock.milliseconds }),
+                                  resuming: ["pbx"])
+    }
+
+    private func batch(_ lines: ArraySlice<Substring>, moreToRead: Bool) throws -> RecordBatch {
+        let source = SourceContext(name: "pbx", kind: "spool", dialect: .asterisk, columns: nil, timeZone: "Europe/Moscow")
+        var batch = RecordBatch(source: source, file: "Master.csv")
+        var decoder = try source.makeDecoder()
+        let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
+        bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: false, decoder: &decoder) }
+        XCTAssertTrue(batch.rejected.isEmpty, "\(batch.rejected)")
+        batch.moreToRead = moreToRead
+        return batch
+    }
+
+    /// What the store answers, by natural keys.
+    private func answers(_ store: Store) throws -> [String] {
+        let missed = try store.missed(since: .min, until: .max, at: wallNow, managerID: nil).map {
+            "missed \($0.callID) \($0.startedAt) \($0.number ?? $0.rawNumber) \($0.managerID ?? "-") \($0.extensionNumber ?? "-") "
+                + "\($0.voicemail) \($0.callbackState ?? "-") \($0.resolvedAt ?? -1) \($0.resolvedBy ?? "-") \($0.late.map { "\($0)" } ?? "-")"
+        }
+        let pending = try store.pending(at: wallNow, managerID: nil, overdueOnly: false).map {
+            "pending \($0.number) \($0.managerID ?? "-") \($0.firstMissedAt) \($0.lastMissedAt) \($0.missedCount) \($0.attempts) \($0.dueAt)"
+        }
+        let alerts = try store.alerts(at: wallNow, kind: nil, state: nil, managerID: nil).map {
+            "alert \($0.kind) \($0.raisedAt) \($0.managerID ?? "-") \($0.number ?? "-") \($0.callID ?? "-") \($0.state)"
+        }
+        return (missed + pending + alerts).sorted()
+    }
+
+    func testAnySplitOfTheRowsOverTimeGivesTheAnswersOfOneRead() throws {
+        var generator = SeededGenerator(state: 20261201)
+        for trial in 0..<120 {
+            let stock = trial % 2 == 1
+            let day = Self.names.filter { _ in Bool.random(using: &generator) || Bool.random(using: &generator) }
+            let rows = try day.flatMap { try self.rows($0, stockColumns: stock) }
+            guard !rows.isEmpty else { continue }
+
+            let oneRead = try store("reference-\(trial)")
+            let clock = ManualClock()
+            try pipeline(oneRead, clock).commit(try batch(rows[...], moreToRead: false), flush: true)
+            let expected = try answers(oneRead)
+
+            let spread = try store("spread-\(trial)")
+            var live = try pipeline(spread, clock)
+            var plan: [String] = []
+            var index = 0
+            while index < rows.count {
+                let size = Int.random(in: 1...4, using: &generator)
+                let end = min(rows.count, index + size)
+                let more = end < rows.count && Int.random(in: 0..<4, using: &generator) == 0
+                try live.commit(try batch(rows[index..<end], moreToRead: more))
+                let gap = [0, 40, 150, 2_000, 70_000].randomElement(using: &generator)!
+                clock.milliseconds += Int64(gap)
+                try live.tick()
+                plan.append("\(end - index)+\(gap)ms\(more ? "(more)" : "")")
+                if Int.random(in: 0..<8, using: &generator) == 0 {
+                    live = try pipeline(spread, clock)
+                    plan.append("restart")
+                }
+                index = end
+            }
+            clock.milliseconds += 120_000
+            try live.tick()
+            clock.milliseconds += 120_000
+            try live.tick()
+            XCTAssertFalse(live.hasWaitingLegs, "trial \(trial)")
+            let got = try answers(spread)
+            XCTAssertFalse(expected.isEmpty)
+            XCTAssertEqual(got, expected, """
+                trial \(trial), \(stock ? 18 : 21) columns, day \(day), arrivals \(plan.joined(separator: " ")); \
+                only in one read: \(Set(expected).subtracting(got).sorted()); only spread: \(Set(got).subtracting(expected).sorted())
+                """)
+        }
+    }
+}
+
