@@ -125,4 +125,32 @@ final class AMIDaemonTests: XCTestCase {
             XCTAssertFalse(text.contains("Sup3r-Secret"))
         }
     }
+
+    /// A PBX that refuses the connection: `status` says so in words and in the office's time.
+    func testRefusedConnectionIsASentenceInStatus() throws {
+        // A port nobody listens on: bound, then closed.
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        close(probe)
+
+        let daemon = try AMIFixture.daemon(port: port)
+        defer { daemon.remove() }
+        try daemon.start()
+        var error = ""
+        try daemon.wait(seconds: 20) {
+            let status = try daemon.harness.run(["status", "--format", "json"])
+            let sources = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]] ?? []
+            error = sources.first { $0.text("kind") == "ami" }?.text("error") ?? ""
+            return status.status == 3 && !error.isEmpty
+        }
+        let pattern = #"^connection refused by 127\.0\.0\.1:\#(port); retrying since [0-2][0-9]:[0-5][0-9]:[0-5][0-9], next attempt in ([0-9]+ s|less than a second)$"#
+        XCTAssertNotNil(error.range(of: pattern, options: .regularExpression), error)
+        XCTAssertEqual(daemon.stop(), 0)
+    }
 }

@@ -47,6 +47,8 @@ public struct AMISource: Sendable {
     private var metadata: Logger.Metadata { ["source": "\(context.name)"] }
 
     public func run(shouldStop: @Sendable () -> Bool) async {
+        let down = AMILinkDown(host: settings.host, port: settings.port,
+                               zone: ZoneConverter(identifier: context.timeZone) ?? .utc)
         var failures = 0
         var retryingSince: Int64?
         while !shouldStop(), !Task.isCancelled {
@@ -56,11 +58,9 @@ public struct AMISource: Sendable {
             do {
                 try await session { loggedIn = true }
                 reason = AMILinkError.closedByPeer.description
-            } catch let error as AMILinkError {
-                if case .loginRefused = error { refused = true }
-                reason = error.description
             } catch {
-                reason = "\(error)"
+                if case .loginRefused? = error as? AMILinkError { refused = true }
+                reason = down.reason(error)
             }
             if shouldStop() || Task.isCancelled { return }
             if loggedIn {
@@ -73,7 +73,7 @@ public struct AMISource: Sendable {
             retryingSince = since
             let pause = policy.delay(afterFailures: failures, loginRefused: refused)
             let seconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
-            let detail = "\(reason); retrying since \(ZoneConverter.utc.iso8601(since)), next attempt in \(String(format: "%.1f", seconds)) s"
+            let detail = down.sentence(reason: reason, since: since, now: now, nextAttemptIn: seconds)
             await owner.reportState(source: context.name, kind: context.kind, state: refused ? "login refused" : "retrying",
                                     error: detail, now: now)
             logger.warning("AMI link down: \(detail)", metadata: metadata)
