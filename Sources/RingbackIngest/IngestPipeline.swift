@@ -175,6 +175,26 @@ public final class IngestPipeline {
         updateHorizon(batch)
     }
 
+    /// `ringback rejudge --since` (SPEC §6): every call recorded from `since` on is judged
+    /// again from its rows, with today's rules and directory, in one transaction. Alerts
+    /// raised again keep their ids, so a hook that had one does not get it twice.
+    public func rejudge(since: Int64) throws -> (calls: Int, numbers: Int) {
+        try refreshDirectoryIfChanged()
+        let now = clock.wallSeconds()
+        return try store.transaction {
+            var rejudging = Rejudging()
+            let calls = try store.recordedCalls(from: since)
+            for judged in calls {
+                let legs = try store.legs(of: judged)
+                rejudging.replace(judged, with: legs.isEmpty ? judged : context.classifier.classify(callID: judged.callID, legs: legs))
+            }
+            try rejudging.replay(in: store, context: context)
+            try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID, heldBack: heldNumbers())
+            if !rejudging.isEmpty { try store.finishRejudging() }
+            return (calls.count, rejudging.numbers.count)
+        }
+    }
+
     /// The input has ended (a one-shot run): complete every call held and raise every alert
     /// whose time has come.
     @discardableResult

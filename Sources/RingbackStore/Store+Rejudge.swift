@@ -40,6 +40,14 @@ extension Store {
              talkSeconds: Int(row.int(10)), legCount: Int(row.int(11)), creditedManagerID: row.optionalString(12))
     }
 
+    /// The calls recorded from `start` on, in order of their start.
+    public func recordedCalls(from start: Int64) throws -> [Call] {
+        try connection.prepare("""
+            SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
+                talk_seconds, leg_count, credited_manager FROM calls WHERE started_at >= ? ORDER BY started_at, call_id
+            """).rows([.integer(start)], Self.call)
+    }
+
     /// The stored legs of a recorded call (they all start within the call's span).
     public func legs(of call: Call) throws -> [CallLeg] {
         try connection.prepare("""

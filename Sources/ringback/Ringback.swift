@@ -22,9 +22,10 @@ struct Ringback: ParsableCommand {
               ringback import clients clients.csv
               ringback ingest /var/log/asterisk/cdr-csv/Master.csv.1
               ringback status                        sources, lag, errors (exit 3 when unhealthy)
+              ringback rejudge --since 2026-03-01    judge calls again after adding mobiles, fixing contexts
             """,
         subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Report.self, Ingest.self,
-                      Import.self, Quarantine.self, Status.self]
+                      Import.self, Quarantine.self, Status.self, Rejudge.self]
     )
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).
