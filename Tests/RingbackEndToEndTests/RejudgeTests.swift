@@ -8,18 +8,6 @@ final class RejudgeTests: XCTestCase {
     override func setUpWithError() throws { harness = try RingbackHarness() }
     override func tearDown() { harness.remove() }
 
-    private func sqlite(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [harness.db, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     func testAddingMobilesThenRejudgingTurnsAFollowMeMissIntoAnAnswer() throws {
         // The office before: managers without their mobiles.
         let managers = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv"), encoding: .utf8)
@@ -38,7 +26,7 @@ final class RejudgeTests: XCTestCase {
         let kept = try harness.json(["alerts"]).filter { $0.text("number") == "+79035550401" }
         XCTAssertEqual(kept.count, 2, "missed, then overdue")
         for alert in kept {
-            _ = try sqlite("""
+            _ = try harness.sqlite("""
                 INSERT INTO hook_deliveries (alert_id, state, attempts, next_attempt_at, delivered_at)
                 VALUES (\(alert.int("alert_id")!), 'delivered', 1, 0, 0)
                 """)
@@ -59,7 +47,7 @@ final class RejudgeTests: XCTestCase {
                        "the missed-call alert is gone; a no-contact check for Anna instead")
         XCTAssertEqual(alerts.filter { $0.text("number") == "+79035550401" }.map { $0.int("alert_id") },
                        kept.map { $0.int("alert_id") }, "raised again under the same ids")
-        XCTAssertEqual(try sqlite("SELECT count(*) FROM hook_deliveries WHERE state = 'delivered'"), "2",
+        XCTAssertEqual(try harness.sqlite("SELECT count(*) FROM hook_deliveries WHERE state = 'delivered'"), "2",
                        "delivered alerts are not handed to the hook again")
 
         // Judging again changes nothing more.

@@ -75,6 +75,19 @@ struct RingbackHarness {
         }
     }
 
+    /// What the sqlite3 shell prints for `sql` on the store: for facts no command shows.
+    func sqlite(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [db, sql]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }
 

@@ -21,9 +21,11 @@ final class ArrivalOrderPropertyTests: XCTestCase {
         "parked-picked-up", "ivr-to-extension", "local-names-reused",
     ]
 
-    /// Monotonic milliseconds the test moves by hand.
+    /// Monotonic milliseconds, and the wall clock's offset from the test's "now", that the
+    /// test moves by hand.
     final class ManualClock: @unchecked Sendable {
         var milliseconds: Int64 = 0
+        var wallOffset: Int64 = 0
     }
 
     /// SplitMix64: a seeded generator, so a failing split can be replayed.
@@ -74,7 +76,8 @@ final class ArrivalOrderPropertyTests: XCTestCase {
     private func pipeline(_ store: Store, _ clock: ManualClock) throws -> IngestPipeline {
         let wall = wallNow
         return try IngestPipeline(store: store, configuration: configuration,
-                                  clock: PipelineClock(wallSeconds: { wall }, monotonicMilliseconds: { clock.milliseconds }),
+                                  clock: PipelineClock(wallSeconds: { wall + clock.wallOffset },
+                                                       monotonicMilliseconds: { clock.milliseconds }),
                                   resuming: ["pbx"])
     }
 
@@ -149,5 +152,58 @@ final class ArrivalOrderPropertyTests: XCTestCase {
                 """)
         }
     }
-}
 
+    /// A queue member's half held for the caller's row, on a PBX that then goes quiet: after
+    /// `max_hold` (counted on the wall clock from its arrival, across a restart) it is judged
+    /// as it stands; when the caller's rows still come, the call is judged again.
+    func testAStartingRowAfterMaxHoldJudgesTheCallAgain() throws {
+        let rows = try rows("queue-answered", stockColumns: false)
+        let store = try store("late")
+        let clock = ManualClock()
+        try pipeline(store, clock).commit(try batch(rows[0..<1], moreToRead: false))
+        clock.wallOffset = 239 * 60
+        let restarted = try pipeline(store, clock)
+        XCTAssertEqual(try restarted.tick().incompleteCalls, [], "held: 239 minutes")
+        clock.wallOffset = 240 * 60
+        XCTAssertEqual(try restarted.tick().incompleteCalls, ["1773122400.1"], "240 minutes since the row arrived")
+        XCTAssertFalse(restarted.hasWaitingLegs)
+        XCTAssertEqual(try store.recordedCall("1773122400.1")?.direction, .internal, "a Local/ half alone is no inbound call")
+
+        let late = try restarted.commit(try batch(rows[1...], moreToRead: false))
+        clock.milliseconds += 1_000
+        let settled = try restarted.tick()
+        XCTAssertEqual(late.rejudgedNumbers + settled.rejudgedNumbers, 1)
+        let call = try XCTUnwrap(try store.recordedCall("1773122400.1"))
+        XCTAssertEqual(call.direction, .inbound)
+        XCTAssertTrue(call.answered)
+        XCTAssertEqual(call.extensionNumber, "102")
+        XCTAssertEqual(try store.legs(of: call).count, 4)
+    }
+
+    /// A held call holds back the alerts of its own number only.
+    func testAHeldCallHoldsBackOnlyItsOwnNumbersAlerts() throws {
+        let store = try store("held")
+        let clock = ManualClock()
+        let live = try pipeline(store, clock)
+        // Alfa's queue call of 09:00: a member's half is in, the caller's row is not.
+        try live.commit(try batch(try rows("queue-answered", stockColumns: false)[0..<1], moreToRead: false))
+        // At 09:10 Alfa called 101 directly, nobody answered; at 09:30 another number's queue call was abandoned.
+        let miss: Substring = #""","89161234567","74951112233","from-trunk",""""" <89161234567>","PJSIP/sipnet-00000190","PJSIP/101-00000191","Dial","PJSIP/101,20","2026-03-10 09:10:00",,"2026-03-10 09:10:20",20,0,"NO ANSWER","DOCUMENTATION","1773123000.9","","","1773123000.9",1"#
+        try live.commit(try batch([miss][...], moreToRead: false))
+        try live.commit(try batch(try rows("queue-abandoned", stockColumns: false)[...], moreToRead: false))
+        clock.milliseconds += 1_000
+        try live.tick()
+        XCTAssertEqual(try store.pending(at: wallNow, managerID: nil, overdueOnly: false).count, 2)
+        XCTAssertTrue(live.hasWaitingLegs)
+        let overdue = try store.alerts(at: wallNow, kind: "callback_overdue", state: nil, managerID: nil).compactMap(\.number)
+        XCTAssertEqual(overdue, ["+79035550401"],
+                       "Alfa's callback waits for the held call, which may have reached us; the other number's does not")
+        // The caller's rows: the 09:00 call was answered by 102 and ended at 09:02, before the miss.
+        try live.commit(try batch(try rows("queue-answered", stockColumns: false)[1...], moreToRead: false))
+        clock.milliseconds += 1_000
+        try live.tick()
+        XCTAssertFalse(live.hasWaitingLegs)
+        XCTAssertEqual(Set(try store.alerts(at: wallNow, kind: "callback_overdue", state: nil, managerID: nil).compactMap(\.number)),
+                       ["+79035550401", "+79161234567"], "now Alfa's overdue alert is raised, at its due time")
+    }
+}

@@ -271,14 +271,13 @@ public struct CallAssembler: Sendable {
             now - group.lastArrival >= window * 1000 || latestStart - group.lastStart > window
         }
         for (key, group) in keyed {
-            let settled = key != tailKey || (!holdTail && now - group.lastArrival >= timing.settleMilliseconds)
-            guard settled else { continue }
-            if group.joinsRecordedCall || (group.hasStartingRow && !waitsForAnsweringHalf(group, now: now)) {
-                done.append((group, false))
-            } else if expired(group, wallNow: wallNow) {
-                done.append((group, !group.hasStartingRow))
+            if expired(group, wallNow: wallNow) {
+                done.append((group, !group.hasStartingRow && !group.joinsRecordedCall))
             } else {
-                continue
+                let settled = key != tailKey || (!holdTail && now - group.lastArrival >= timing.settleMilliseconds)
+                guard settled, group.joinsRecordedCall || (group.hasStartingRow && !waitsForAnsweringHalf(group, now: now))
+                else { continue }
+                done.append((group, false))
             }
             keyed[key] = nil
         }
