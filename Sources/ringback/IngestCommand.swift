@@ -91,7 +91,8 @@ struct Import: ParsableCommand {
         discussion: """
             Re-importing a file is harmless; a newer file updates the entries it names. Several values in \
             one cell are separated by ';'.
-              managers: manager_id,name,extensions,login,email,role       (role: manager or head)
+              managers: manager_id,name,extensions,login,email,role       (role: manager or head;
+                        optional column mobiles: the manager's own external numbers)
               clients:  client_id,name,abc,phones,manager_id              (abc: A, B, C or empty)
               contacts: contact_id,created_at,manager_id,client_id,phone,kind,note
 
