@@ -208,12 +208,14 @@ enum Migrations {
         """,
         // v4: calls judged only once their starting channel's row is in (SPEC §3). A held
         // leg's arrival survives restarts, since `max_hold` counts from it on a quiet PBX; a
-        // number's calls are found again to judge them again (a late row, `rejudge`); a
-        // manager's mobiles answer for them.
+        // number's calls are found again to judge them again (a late row, `rejudge`) by their
+        // start: calls are recorded in about the order they started, so the index grows at
+        // its right edge (keyed by number first, every insert of a backfill touched a random
+        // page: 300 k rows 4.6 → 7.1 s); a manager's mobiles answer for them.
         """
         ALTER TABLE legs ADD COLUMN received_at INTEGER;
         ALTER TABLE calls ADD COLUMN credited_manager TEXT;
-        CREATE INDEX calls_number ON calls(number, started_at);
+        CREATE INDEX calls_started ON calls(started_at);
         CREATE INDEX callbacks_rejudging ON callbacks(first_call_id) WHERE state = 'rejudging';
         CREATE TABLE manager_mobiles (
             number TEXT PRIMARY KEY, manager_id TEXT NOT NULL

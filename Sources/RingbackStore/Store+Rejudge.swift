@@ -44,7 +44,8 @@ extension Store {
     public func recordedCalls(from start: Int64) throws -> [Call] {
         try connection.prepare("""
             SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
-                talk_seconds, leg_count, credited_manager FROM calls WHERE started_at >= ? ORDER BY started_at, call_id
+                talk_seconds, leg_count, credited_manager FROM calls INDEXED BY calls_started
+            WHERE started_at >= ? ORDER BY started_at, call_id
             """).rows([.integer(start)], Self.call)
     }
 
@@ -60,8 +61,8 @@ extension Store {
     /// Whether a call of `number` that started after `start` is recorded: a call judged now
     /// must then be judged before it, so the number's calls are judged again.
     public func hasCallAfter(number: String, start: Int64) throws -> Bool {
-        try connection.prepare("SELECT 1 FROM calls WHERE number = ? AND started_at > ? LIMIT 1")
-            .first([.text(number), .integer(start)]) { _ in true } ?? false
+        try connection.prepare("SELECT 1 FROM calls INDEXED BY calls_started WHERE started_at > ? AND number = ? LIMIT 1")
+            .first([.integer(start), .text(number)]) { _ in true } ?? false
     }
 
     /// The recorded call that held rows belong to, when they arrived after it was judged:
@@ -128,9 +129,9 @@ extension Store {
             """).run([.text(number)])
         let calls = try connection.prepare("""
             SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
-                talk_seconds, leg_count, credited_manager FROM calls WHERE number = ? AND started_at >= ?
-            ORDER BY started_at, call_id
-            """).rows([.text(number), .integer(cut)], Self.call)
+                talk_seconds, leg_count, credited_manager FROM calls INDEXED BY calls_started
+            WHERE started_at >= ? AND number = ? ORDER BY started_at, call_id
+            """).rows([.integer(cut), .text(number)], Self.call)
         for call in calls { try setAsideCall(call.callID) }
         return NumberHistory(number: number, from: cut, calls: calls, closes: closes)
     }

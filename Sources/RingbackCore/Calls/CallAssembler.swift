@@ -326,19 +326,22 @@ public struct CallAssembler: Sendable {
     /// In order of their start; groups that turned out to be one recorded call (rows that
     /// joined it by key and by their `Local/` half) come out as one.
     private static func ordered(_ groups: [(Group, Bool)]) -> [AssembledCall] {
-        var calls: [String: AssembledCall] = [:]
-        var starts: [String: Int64] = [:]
-        for (group, incomplete) in groups {
-            if var call = calls[group.callID] {
-                call.legs += group.legs
-                call.incomplete = call.incomplete && incomplete
-                calls[group.callID] = call
-            } else {
-                calls[group.callID] = AssembledCall(callID: group.callID, legs: group.legs, incomplete: incomplete)
-            }
-            starts[group.callID] = min(starts[group.callID] ?? .max, group.firstStart)
+        var calls: [(start: Int64, call: AssembledCall)] = groups.map {
+            ($0.0.firstStart, AssembledCall(callID: $0.0.callID, legs: $0.0.legs, incomplete: $0.1))
         }
-        return calls.values.sorted { (starts[$0.callID]!, $0.callID) < (starts[$1.callID]!, $1.callID) }
+        calls.sort { ($0.call.callID, $0.start) < ($1.call.callID, $1.start) }
+        var merged: [(start: Int64, call: AssembledCall)] = []
+        merged.reserveCapacity(calls.count)
+        for entry in calls {
+            if merged.last?.call.callID == entry.call.callID {
+                merged[merged.count - 1].call.legs += entry.call.legs
+                merged[merged.count - 1].call.incomplete = merged[merged.count - 1].call.incomplete && entry.call.incomplete
+            } else {
+                merged.append(entry)
+            }
+        }
+        merged.sort { ($0.start, $0.call.callID) < ($1.start, $1.call.callID) }
+        return merged.map(\.call)
     }
 }
 

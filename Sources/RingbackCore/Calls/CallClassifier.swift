@@ -185,9 +185,12 @@ public struct CallClassifier: Sendable {
     /// linkedid); the rows of one step start together (a ring group dials all at once); a
     /// leg to a `Local/…;1` rang what its `;2` half dialled.
     private func unansweredTransfer(_ legs: [CallLeg], caller: CallLeg) -> [String]? {
-        let ringing = legs.filter { leg in
+        let callerLegs = legs.filter { leg in
             leg.channel == caller.channel && (leg.linkedID.map { $0.isEmpty || leg.uniqueID == $0 } ?? true)
-        }.map { ($0, reachedDevices($0, among: legs)) }.filter { !$0.1.isEmpty }
+        }
+        // Reception's answer and the ringing after it: at least two legs of the caller's own.
+        guard callerLegs.count > 1 else { return nil }
+        let ringing = callerLegs.map { ($0, reachedDevices($0, among: legs)) }.filter { !$0.1.isEmpty }
         guard let lastStart = ringing.map(\.0.start).max() else { return nil }
         let reached = ringing.filter { $0.0.start == lastStart }.flatMap(\.1)
         let managers = reached.map(\.device).filter { staff.managerExtensions.contains($0) }
@@ -205,7 +208,8 @@ public struct CallClassifier: Sendable {
             return extensions.isExtension(device.device) ? [(device.device, answered(leg))] : []
         }
         guard let half = LocalHalf(leg.destinationChannel, half: 1) else { return [] }
-        let behind = legs.filter { $0.channel == half.name + ";2" }.compactMap { inner -> (String, Bool)? in
+        let secondHalf = half.name + ";2"
+        let behind = legs.filter { $0.channel == secondHalf }.compactMap { inner -> (String, Bool)? in
             guard let target = ChannelName(inner.destinationChannel), !target.isLocal,
                   extensions.isExtension(target.device) else { return nil }
             return (target.device, answered(inner))
