@@ -216,7 +216,56 @@ enum Migrations {
         ALTER TABLE legs ADD COLUMN received_at INTEGER;
         ALTER TABLE calls ADD COLUMN credited_manager TEXT;
         CREATE INDEX calls_started ON calls(started_at);
+
+        -- Judging a number again can take back an alert or a callback: their ids are never
+        -- handed out a second time (a hook's receiver drops repeats by alert_id).
+        CREATE TABLE callbacks_v4 (
+            callback_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            number TEXT NOT NULL,
+            client_id TEXT,
+            manager_id TEXT,
+            first_call_id TEXT NOT NULL,
+            first_missed_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            resolved_at INTEGER,
+            resolved_by TEXT,
+            resolution_call_id TEXT,
+            reason TEXT,
+            overdue_alerted INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO callbacks_v4 SELECT * FROM callbacks;
+        DROP TABLE callbacks;
+        ALTER TABLE callbacks_v4 RENAME TO callbacks;
+        CREATE UNIQUE INDEX callbacks_open_number ON callbacks(number) WHERE state = 'open';
+        CREATE INDEX callbacks_state ON callbacks(state, due_at);
+        CREATE INDEX callbacks_manager ON callbacks(manager_id, state);
+        CREATE INDEX callbacks_resolved ON callbacks(resolved_at) WHERE resolved_at IS NOT NULL;
+        CREATE INDEX callbacks_overdue_unalerted ON callbacks(due_at) WHERE state = 'open' AND overdue_alerted = 0;
         CREATE INDEX callbacks_rejudging ON callbacks(first_call_id) WHERE state = 'rejudging';
+
+        CREATE TABLE alerts_v4 (
+            alert_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            raised_at INTEGER NOT NULL,
+            manager_id TEXT,
+            client_id TEXT,
+            number TEXT,
+            call_id TEXT,
+            callback_id INTEGER,
+            acknowledged_at INTEGER,
+            acknowledged_by TEXT,
+            resolved_at INTEGER,
+            resolution TEXT,
+            UNIQUE (kind, call_id)
+        );
+        INSERT INTO alerts_v4 SELECT * FROM alerts;
+        DROP TABLE alerts;
+        ALTER TABLE alerts_v4 RENAME TO alerts;
+        CREATE INDEX alerts_raised ON alerts(raised_at);
+        CREATE INDEX alerts_unresolved ON alerts(raised_at) WHERE resolved_at IS NULL;
+        CREATE INDEX alerts_callback ON alerts(callback_id);
+        CREATE INDEX alerts_call ON alerts(call_id);
         CREATE TABLE manager_mobiles (
             number TEXT PRIMARY KEY, manager_id TEXT NOT NULL
         ) WITHOUT ROWID;

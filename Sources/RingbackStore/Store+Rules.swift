@@ -92,10 +92,20 @@ extension Store {
 
     /// Closes a callback and the alerts it raised. A callback resolved after its due time
     /// was overdue from the due time on: that alert is raised too, at the due time, so
-    /// replaying the same input gives the same alerts whenever it is processed.
+    /// replaying the same input gives the same alerts whenever it is processed. One resolved
+    /// in time never was overdue: an overdue alert raised before the rows of the resolving
+    /// call arrived (a long call is written when it ends) is taken back.
     func resolveCallback(_ id: Int64, resolution: Resolution, at: Int64, by: String?, callID: String?, reason: String?,
                          late: Bool, dueAt: Int64, headID: String?) throws {
-        if late { try raiseOverdue(callbackID: id, headID: headID) }
+        if late {
+            try raiseOverdue(callbackID: id, headID: headID)
+        } else {
+            try connection.prepare("""
+                DELETE FROM hook_deliveries WHERE alert_id IN
+                    (SELECT alert_id FROM alerts WHERE callback_id = ? AND kind = 'callback_overdue')
+                """).run([.integer(id)])
+            try connection.prepare("DELETE FROM alerts WHERE callback_id = ? AND kind = 'callback_overdue'").run([.integer(id)])
+        }
         try connection.prepare("""
             UPDATE callbacks SET state = ?, resolved_at = ?, resolved_by = ?, resolution_call_id = ?, reason = ?
             WHERE callback_id = ? AND state = 'open'

@@ -45,4 +45,18 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(alerted, [[1, 1], [2, 0]])
         XCTAssertEqual(try store.raiseDueAlerts(now: 5000, headID: nil), 1, "only callback 2 still needs its overdue alert")
     }
+
+    /// Version 4: an alert or callback taken back when a number is judged again leaves its
+    /// id unused for good; a hook's receiver drops repeats by alert_id.
+    func testIdsOfAlertsAndCallbacksTakenBackAreNotHandedOutAgain() throws {
+        let store = try Store(path: path)
+        try store.transaction {
+            XCTAssertTrue(try store.raiseAlert(.missedCall, at: 1000, managerID: nil, clientID: nil, number: "+79160000001",
+                                               callID: "c1", callbackID: nil))
+            try store.connection.execute("DELETE FROM alerts")
+            XCTAssertTrue(try store.raiseAlert(.missedCall, at: 1000, managerID: nil, clientID: nil, number: "+79160000002",
+                                               callID: "c2", callbackID: nil))
+        }
+        XCTAssertEqual(try store.connection.prepare("SELECT alert_id FROM alerts").first { $0.int(0) }, 2)
+    }
 }
