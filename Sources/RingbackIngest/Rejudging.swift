@@ -46,23 +46,20 @@ struct Rejudging {
     func replay(in store: Store, context: RuleContext) throws {
         guard !isEmpty else { return }
         for callID in replaced { try store.setAsideCall(callID) }
-        var history: [String: (calls: [Call], closes: [ManualClose])] = [:]
-        for (number, from) in numbers {
-            let taken = try store.setAsideHistory(of: number, from: from)
-            history[number] = (taken.calls, taken.closes)
-        }
+        var history: [String: NumberHistory] = [:]
+        for (number, from) in numbers { history[number] = try store.setAsideHistory(of: number, from: from) }
         for call in calls {
             if let number = call.number {
-                history[number, default: ([], [])].calls.append(call)
+                history[number, default: NumberHistory(calls: [], closes: [])].calls.append(call)
             } else {
                 let decision = context.rules.decide(call, directory: context.directory, openCallback: nil)
                 try store.record(call, decision: decision, headID: context.headID)
             }
         }
         for number in history.keys.sorted() {
-            let (calls, closes) = history[number]!
-            var pendingCloses = closes.sorted { $0.at < $1.at }[...]
-            for call in calls.sorted(by: { ($0.startedAt, $0.callID) < ($1.startedAt, $1.callID) }) {
+            let taken = history[number]!
+            var pendingCloses = taken.closes.sorted { $0.at < $1.at }[...]
+            for call in taken.calls.sorted(by: { ($0.startedAt, $0.callID) < ($1.startedAt, $1.callID) }) {
                 while let close = pendingCloses.first, close.at <= call.startedAt {
                     try store.reapply(close, number: number, headID: context.headID)
                     pendingCloses.removeFirst()

@@ -7,13 +7,15 @@ public struct ManualClose: Sendable, Equatable {
     public var reason: String?
 }
 
-/// A number's history from `from` on, taken apart to be judged again: its calls to replay
-/// in order of their start, and the manual closes to apply between them.
+/// A number's history, taken apart to be judged again: its calls to replay in order of
+/// their start, and the manual closes to apply between them.
 public struct NumberHistory: Sendable {
-    public var number: String
-    public var from: Int64
     public var calls: [Call]
     public var closes: [ManualClose]
+    public init(calls: [Call], closes: [ManualClose]) {
+        self.calls = calls
+        self.closes = closes
+    }
 }
 
 /// Judging a number's calls again (SPEC §3: a starting row after `max_hold`, rows in
@@ -133,7 +135,7 @@ extension Store {
             WHERE started_at >= ? AND number = ? ORDER BY started_at, call_id
             """).rows([.integer(cut), .text(number)], Self.call)
         for call in calls { try setAsideCall(call.callID) }
-        return NumberHistory(number: number, from: cut, calls: calls, closes: closes)
+        return NumberHistory(calls: calls, closes: closes)
     }
 
     /// Applies a manual close again to the number's open callback, if it has one.

@@ -1,4 +1,5 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// `ringback rejudge --since` (SPEC §6): an office that adds its managers' mobiles gets its

@@ -3,6 +3,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import XCTest
 
 /// SPEC §3: "the daemon and a one-shot ingest of the same rows give the same calls,
@@ -14,12 +15,6 @@ import XCTest
 final class ArrivalOrderPropertyTests: XCTestCase {
     private static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
-    private static let names = [
-        "queue-answered", "queue-abandoned", "queue-busy-then-answered", "ringgroup-answered", "ringgroup-missed",
-        "followme-mobile-answered", "followme-missed", "blind-transfer-answered", "blind-transfer-unanswered",
-        "attended-transfer-completed", "attended-transfer-failed", "directed-pickup", "same-number-overlapping",
-        "parked-picked-up", "ivr-to-extension", "local-names-reused",
-    ]
 
     /// Monotonic milliseconds, and the wall clock's offset from the test's "now", that the
     /// test moves by hand.
@@ -51,11 +46,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     private func rows(_ name: String, stockColumns: Bool) throws -> [Substring] {
-        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("freepbx/\(name).csv"), encoding: .utf8)
-        let lines = text.split(separator: "\n")
-        guard stockColumns else { return lines }
-        // 18 columns: without peeraccount, linkedid and sequence.
-        return lines.map { Substring($0.split(separator: ",", omittingEmptySubsequences: false).dropLast(3).joined(separator: ",")) }
+        try FreePBXFixture.rows(name, stockColumns ? .stock : .full).map { Substring($0) }
     }
 
     private lazy var configuration: RingbackConfiguration = {
@@ -111,7 +102,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
         var generator = SeededGenerator(state: 20261201)
         for trial in 0..<120 {
             let stock = trial % 2 == 1
-            let day = Self.names.filter { _ in Bool.random(using: &generator) || Bool.random(using: &generator) }
+            let day = FreePBXFixture.names.filter { _ in Bool.random(using: &generator) || Bool.random(using: &generator) }
             let rows = try day.flatMap { try self.rows($0, stockColumns: stock) }
             guard !rows.isEmpty else { continue }
             try checkSpread(rows, trial: trial, label: "\(stock ? 18 : 21) columns, day \(day)", using: &generator)

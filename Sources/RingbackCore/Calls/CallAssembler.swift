@@ -285,7 +285,7 @@ public struct CallAssembler: Sendable {
             done.append((group, false))
             keyless[caller] = nil
         }
-        forget(done.map(\.0))
+        if !done.isEmpty { forget() }
         return Self.ordered(done)
     }
 
@@ -314,8 +314,8 @@ public struct CallAssembler: Sendable {
     }
 
     /// Drops the bookkeeping of completed groups so it does not grow with the input.
-    private mutating func forget(_ groups: [Group]) {
-        guard !groups.isEmpty, !(sightings.isEmpty && alias.isEmpty) else { return }
+    private mutating func forget() {
+        guard !(sightings.isEmpty && alias.isEmpty) else { return }
         alias = alias.filter { keyed[canonical($0.value)] != nil }
         for (name, list) in sightings {
             let kept = list.filter { keyed[canonical($0.key)] != nil }

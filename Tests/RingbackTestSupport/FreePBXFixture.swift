@@ -3,22 +3,26 @@ import Foundation
 /// The FreePBX-shaped calls of `Tests/Fixtures/freepbx`: each file holds one situation's rows
 /// in the order Asterisk 20 writes them (21 columns), and gives them in the other shapes the
 /// PBX may write: 18 columns (stock `cdr.conf`, no linkedid) and AMI `Cdr` events.
-enum FreePBXFixture {
-    static let names = [
+public enum FreePBXFixture {
+    public static let names = [
         "queue-answered", "queue-abandoned", "queue-busy-then-answered", "ringgroup-answered", "ringgroup-missed",
         "followme-mobile-answered", "followme-missed", "blind-transfer-answered", "blind-transfer-unanswered",
         "attended-transfer-completed", "attended-transfer-failed", "directed-pickup", "same-number-overlapping",
         "parked-picked-up", "ivr-to-extension", "local-names-reused",
     ]
 
-    enum Columns: String, CaseIterable {
+    /// `Tests/Fixtures/freepbx`.
+    public static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/freepbx")
+
+    public enum Columns: String, CaseIterable, Sendable {
         case full = "21"
         case stock = "18"
     }
 
     /// The rows of one fixture, in the order Asterisk writes them.
-    static func rows(_ name: String, _ columns: Columns) throws -> [String] {
-        let url = RingbackHarness.fixtures.appendingPathComponent("freepbx/\(name).csv")
+    public static func rows(_ name: String, _ columns: Columns) throws -> [String] {
+        let url = directory.appendingPathComponent("\(name).csv")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
         switch columns {
         case .full: return lines
@@ -29,11 +33,11 @@ enum FreePBXFixture {
     }
 
     /// The day of all fixtures, in the order Asterisk writes the rows.
-    static func day(_ columns: Columns) throws -> [String] { try names.flatMap { try rows($0, columns) } }
+    public static func day(_ columns: Columns) throws -> [String] { try names.flatMap { try rows($0, columns) } }
 
     /// The same CDR as `cdr_manager` sends it (with `linkedid => LinkedID` and
     /// `sequence => Sequence` mapped when the CSV has them).
-    static func amiEvent(_ row: String) -> String {
+    public static func amiEvent(_ row: String) -> String {
         let fields = csvFields(row)
         var names = ["AccountCode", "Source", "Destination", "DestinationContext", "CallerID", "Channel",
                      "DestinationChannel", "LastApplication", "LastData", "StartTime", "AnswerTime", "EndTime", "Duration",
@@ -45,7 +49,7 @@ enum FreePBXFixture {
     }
 
     /// The fields of one `cdr_csv` row: quoted with `""` inside, or bare.
-    static func csvFields(_ row: String) -> [String] {
+    public static func csvFields(_ row: String) -> [String] {
         var fields: [String] = []
         var field = ""
         var quoted = false
@@ -68,28 +72,5 @@ enum FreePBXFixture {
         }
         fields.append(field)
         return fields
-    }
-}
-
-/// What a person sees of a store, by natural keys (call keys, numbers, times), not row ids:
-/// the JSON of `missed`, `pending` and `alerts` without their ids.
-struct StoreAnswers: Equatable, CustomStringConvertible {
-    var missed: [String]
-    var pending: [String]
-    var alerts: [String]
-
-    init(_ harness: RingbackHarness) throws {
-        func lines(_ arguments: [String], dropping ids: Set<String>) throws -> [String] {
-            try harness.json(arguments).map { object in
-                object.keys.filter { !ids.contains($0) }.sorted().map { "\($0)=\(object[$0] ?? "")" }.joined(separator: " ")
-            }.sorted()
-        }
-        missed = try lines(["missed", "--since", "2026-03-01", "--until", "2026-04-01"], dropping: ["callback_id"])
-        pending = try lines(["pending"], dropping: ["callback_id"])
-        alerts = try lines(["alerts"], dropping: ["alert_id", "callback_id"])
-    }
-
-    var description: String {
-        (["missed:"] + missed + ["pending:"] + pending + ["alerts:"] + alerts).joined(separator: "\n")
     }
 }
