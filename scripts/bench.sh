@@ -36,10 +36,10 @@ cat > "$work/schema.sql" <<SQL
 ATTACH '$work/import.db' AS i;
 INSERT INTO legs (leg_id, digest, call_id, source, file, line, accountcode, src, dst, dcontext, clid, channel, dstchannel,
     lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount,
-    linkedid, sequence)
+    linkedid, sequence, received_at)
 SELECT rowid, randomblob(16), linkedid, 'bench', '$work/Master.csv', rowid, accountcode, src, dst, dcontext, clid, channel,
     dstchannel, lastapp, lastdata, unixepoch(start), unixepoch(nullif(answer, '')), unixepoch("end"), duration, billsec,
-    disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence FROM i.cdr ORDER BY rowid;
+    disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence, unixepoch('now') FROM i.cdr ORDER BY rowid;
 SQL
 read -r schema_s _ < <(measure sqlite3 "$work/schema.db" ".read $work/schema.sql")
 read -r python_s _ < <(measure python3 bench/python_loader.py "$work/Master.csv" "$work/python.db")
@@ -52,7 +52,8 @@ CREATE TEMP TABLE copies(n INTEGER PRIMARY KEY);
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ($calls / max(1, (SELECT count(*) FROM base))))
 INSERT INTO copies SELECT n FROM k;
 INSERT INTO calls SELECT call_id || '-' || n, started_at - n * 86400, ended_at - n * 86400, direction, number, raw_number,
-    answered, extension, rang, voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored
+    answered, extension, rang, voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored,
+    credited_manager
     FROM base, copies;
 ANALYZE;
 SQL

@@ -244,12 +244,13 @@ public final class IngestPipeline {
                     stored.append(pending.id)
                 }
             }
+            // Rows that came after their call was judged: judge it again with all its rows when
+            // they change what it was. Its earlier rows are read before these are linked to it.
+            let judged = try store.recordedCall(assembled.callID)
+            let earlier = try judged.map { try store.legs(of: $0) } ?? []
             if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
-            if let judged = try store.recordedCall(assembled.callID) {
-                // Rows that came after their call was judged: judge it again with all its rows
-                // when they change what it was.
-                let call = context.classifier.classify(
-                    callID: assembled.callID, legs: try store.legs(of: judged) + assembled.legs.map(\.leg))
+            if let judged {
+                let call = context.classifier.classify(callID: assembled.callID, legs: earlier + assembled.legs.map(\.leg))
                 if call.judgement != judged.judgement {
                     rejudging.replace(judged, with: call)
                 } else if call != judged {

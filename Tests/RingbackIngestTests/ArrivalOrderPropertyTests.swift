@@ -191,6 +191,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
         XCTAssertTrue(call.answered)
         XCTAssertEqual(call.extensionNumber, "102")
         XCTAssertEqual(try store.legs(of: call).count, 4)
+        XCTAssertEqual(call.legCount, 4, "each row once")
     }
 
     /// A held call holds back the alerts of its own number only.
