@@ -240,6 +240,28 @@ final class FreePBXCallTests: XCTestCase {
         try settle(daemon, rows: rows.count, reference: reference, "after a one-shot ingest")
     }
 
+    /// A call whose starting row never comes is judged as it stands once the data has moved
+    /// `max_hold` past it, and the log says so.
+    func testACallWithoutItsStartingRowIsJudgedAfterMaxHoldAndLogged() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        daemon.logFile = daemon.harness.directory.appendingPathComponent("ringbackd.log")
+        try daemon.harness.load()
+        try daemon.start()
+        // A queue member's half at 09:00, then calls from 16:00 on: seven hours of data later.
+        try daemon.append(try FreePBXFixture.rows("queue-answered", .full)[0..<1], to: daemon.masterCSV)
+        try daemon.append(try FreePBXFixture.rows("ivr-to-extension", .full)[...], to: daemon.masterCSV)
+        try daemon.wait {
+            try daemon.harness.sqlite("SELECT count(*) FROM legs WHERE call_id IS NOT NULL") == "3"
+        }
+        XCTAssertEqual(try daemon.harness.sqlite("SELECT direction FROM calls WHERE call_id = '1773122400.1'"), "internal",
+                       "a Local/ half alone is no inbound call")
+        XCTAssertEqual(daemon.stop(), 0)
+        let log = try String(contentsOf: daemon.logFile!, encoding: .utf8)
+        XCTAssertTrue(log.contains("call judged without the row of the channel that started it"), log)
+        XCTAssertTrue(log.contains("1773122400.1"), log)
+    }
+
     /// Waits until every row is stored and the daemon's answers are the reference's.
     private func settle(_ daemon: DaemonHarness, rows: Int, reference: StoreAnswers, _ label: String) throws {
         try daemon.wait(seconds: 30) { try daemon.storedRows() >= rows }
