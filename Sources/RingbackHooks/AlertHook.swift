@@ -26,7 +26,11 @@ public struct AlertHook: Sendable {
 
     public func deliver(_ payload: String) async -> HookOutcome {
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { return .failed("cannot create a pipe: \(String(cString: strerror(errno)))") }
+        // Close-on-exec: deliveries run side by side, and a program that inherited another
+        // delivery's write end would keep that program's input open for good.
+        guard systemPipe2(&pipeEnds, O_CLOEXEC) == 0 else {
+            return .failed("cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -74,3 +78,9 @@ public struct AlertHook: Sendable {
         return code == 0 ? .delivered : .failed("exit status \(code)")
     }
 }
+
+/// glibc's `pipe2`, which the Glibc module does not import (it is declared for `_GNU_SOURCE`
+/// only): a pipe created close-on-exec in one step, with no window in which a program
+/// spawned by another delivery could inherit it.
+@_silgen_name("pipe2")
+private func systemPipe2(_ descriptors: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32

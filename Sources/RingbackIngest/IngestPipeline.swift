@@ -168,6 +168,7 @@ public final class IngestPipeline {
             try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
                                  timeZone: batch.source.timeZone, now: now)
         }
+        for id in batch.quarantineIDs { try store.removeQuarantined(id) }
         result.rejected = batch.rejected.count
         if let (fileKey, position) = batch.checkpoint {
             try store.saveCheckpoint(source: batch.source.name, fileKey: fileKey, position, now: now)

@@ -19,6 +19,9 @@ public struct RecordBatch: Sendable {
     /// call is held for it and time-based alerts wait for it. A half-written last line is
     /// not such input, so it never holds alerts back.
     public var moreToRead = false
+    /// Quarantined rows this batch reads again (`quarantine --retry`): they leave the
+    /// quarantine in the batch's transaction, so a failed commit keeps them there.
+    public var quarantineIDs: [Int64] = []
 
     public init(source: SourceContext, file: String) {
         self.source = source

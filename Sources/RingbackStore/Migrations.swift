@@ -272,6 +272,18 @@ enum Migrations {
         """,
     ]
 
+    /// A store opened without migrating must have this build's schema.
+    static func check(_ connection: SQLiteConnection) throws {
+        let current = try connection.prepare("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
+        if current > all.count {
+            throw StoreError(.cannotOpen, "the store \(connection.path) has schema version \(current); this ringback knows up to \(all.count): upgrade ringback")
+        }
+        if current < all.count {
+            throw StoreError(.cannotOpen, "the store \(connection.path) has schema version \(current); this ringback needs \(all.count): "
+                             + "start the upgraded ringbackd (or run `ringback ingest`) to migrate it first")
+        }
+    }
+
     static func apply(to connection: SQLiteConnection) throws {
         let current = try connection.prepare("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
         guard current < all.count else {

@@ -9,8 +9,20 @@ import RingbackCore
 public final class Store {
     public let connection: SQLiteConnection
 
+    /// How a program uses the store. Only the daemon and the commands that load data migrate
+    /// it; a command that reads (or writes an acknowledgement) from a newer or older build
+    /// never changes the schema under a running daemon.
+    public enum Access: Sendable {
+        /// Read-only, inside read transactions: listings, the report, status.
+        case read
+        /// Short writes to a store of this build's schema: ack, resolve, assign.
+        case write
+        /// Creates the store when `create`, and brings its schema up to date.
+        case migrate
+    }
+
     /// Opens (and, when `create`, creates and migrates) the store at `path`.
-    public init(path: String, create: Bool = true) throws {
+    public init(path: String, create: Bool = true, access: Access = .migrate) throws {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw StoreError(.cannotOpen, "no store at \(path): run ringbackd or `ringback ingest` first, or pass --db")
         }
@@ -24,13 +36,17 @@ public final class Store {
             let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o660)
             if descriptor >= 0 { close(descriptor) }
         }
-        connection = try SQLiteConnection(path: path)
+        connection = try SQLiteConnection(path: path, readOnly: access == .read)
+        identity = Self.fileIdentity(path)
+        guard access == .migrate else {
+            try Migrations.check(connection)
+            return
+        }
         // 16 KiB pages (they take effect only when the file is created): a backfill writes
         // fewer, fuller pages to the WAL and back (1 M rows: 15.4 → 13.7 s); a live commit
         // writes a few more bytes, which costs nothing measurable.
         try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
         try Migrations.apply(to: connection)
-        identity = Self.fileIdentity(path)
     }
 
     /// The store file's device and inode when it was opened.
@@ -53,6 +69,14 @@ public final class Store {
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T { try connection.transaction(body) }
+
+    /// One snapshot for everything `body` reads: a report or a listing agrees with itself
+    /// while the daemon commits.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        try connection.execute("BEGIN DEFERRED")
+        defer { try? connection.execute("COMMIT") }
+        return try body()
+    }
 
     func meta(_ key: String) throws -> String? {
         try connection.prepare("SELECT value FROM meta WHERE key = ?").first([.text(key)]) { $0.string(0) }

@@ -83,13 +83,15 @@ struct CommandEnvironment {
         storePath = options.db ?? configuration.storePath
     }
 
-    func openStore(create: Bool = false) throws -> Store {
+    /// `access`: `.read` for listings, `.write` for a short change, `.migrate` for the
+    /// commands that load data (they create the store when `create`).
+    func openStore(_ access: Store.Access, create: Bool = false) throws -> Store {
         do {
             if create {
                 let directory = (storePath as NSString).deletingLastPathComponent
                 if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             }
-            return try Store(path: storePath, create: create)
+            return try Store(path: storePath, create: create, access: access)
         } catch let error as StoreError {
             throw CommandFailure(message: error.message, status: ExitStatus.storeUnavailable)
         }

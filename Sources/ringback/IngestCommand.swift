@@ -33,7 +33,7 @@ struct Ingest: ParsableCommand {
         if let timeZone, ZoneConverter(identifier: timeZone) == nil {
             throw CommandFailure(message: "--time-zone \"\(timeZone)\" is not a known IANA zone", status: ExitStatus.badInput)
         }
-        let store = try environment.openStore(create: true)
+        let store = try environment.openStore(.migrate, create: true)
         let pipeline = try IngestPipeline(store: store, configuration: environment.configuration,
                                           clock: .fixed(at: environment.at))
         let ingestor = FileIngestor(pipeline: pipeline)
@@ -110,7 +110,7 @@ struct Import: ParsableCommand {
             throw CommandFailure(message: "import what? \"\(kind)\" is not managers, clients or contacts", status: ExitStatus.badInput)
         }
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(create: true)
+        let store = try environment.openStore(.migrate, create: true)
         let result: ImportResult
         do {
             result = try DirectoryImporter(configuration: environment.configuration)

@@ -27,7 +27,8 @@ struct Quarantine: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore()
+        // A retry loads data like `ingest`; the listing only reads.
+        let store = try environment.openStore(retry ? .migrate : purge ? .write : .read)
         if purge {
             print("\(try store.purgeQuarantine()) quarantined rows purged.")
             return
@@ -71,7 +72,7 @@ struct Quarantine: ParsableCommand {
                 still += 1
                 continue
             }
-            try store.removeQuarantined(record.id)
+            batch.quarantineIDs = [record.id]
             try pipeline.commit(batch)
             stored += batch.legs.count
         }

@@ -33,6 +33,9 @@ struct Ringback: ParsableCommand {
         // A store the CLI creates (`ingest`, `import`) is for the ringback group only, like the
         // daemon's: 0660 files in a 0770 directory.
         umask(0o007)
+        // A report command or a pipe reader that exits without reading must be an error the
+        // command reports, not SIGPIPE killing it (as the daemon does).
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -19,7 +19,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore()
+        let store = try environment.openStore(.read)
         let statuses = try store.sourceStatuses()
         var unhealthy = false
         let rows = statuses.map { s -> OutputRecord in

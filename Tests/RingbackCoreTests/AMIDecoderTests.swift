@@ -50,7 +50,7 @@ final class AMIDecoderTests: XCTestCase {
     /// A real Asterisk 11 session without any `Cdr` event: nothing decoded, nothing refused.
     func testCapturedSessionWithoutCdrEventsPassesCleanly() throws {
         for name in ["ami-asterisk11-session.txt", "ami-login-ok.txt"] {
-            let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent(name))
+            let bytes = try FixturePaths.bytes(try FixturePaths.sample(name))
             let (legs, failures) = decodeAll(bytes, AMIDecoder(zone: moscow))
             XCTAssertTrue(legs.isEmpty, name)
             XCTAssertTrue(failures.isEmpty, "\(name): \(failures)")

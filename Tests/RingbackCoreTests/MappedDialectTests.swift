@@ -57,7 +57,7 @@ final class MappedDialectTests: XCTestCase {
     /// refused with the reason, none is read with a guessed time.
     func testSpreadsheetResavedFreeSWITCHFileIsRefusedNotMisread() throws {
         let bytes = try FixturePaths.bytes(
-            FixturePaths.samples.appendingPathComponent("freeswitch-example-template-spreadsheet-resaved.csv"))
+            try FixturePaths.sample("freeswitch-example-template-spreadsheet-resaved.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: .freeswitchExample, zone: moscow))
         XCTAssertEqual(legs.count, 0)
         XCTAssertEqual(failures.count, 10)
@@ -70,7 +70,7 @@ final class MappedDialectTests: XCTestCase {
         var mapping = ColumnMapping.freeswitchExample
         mapping.timestampFormat = try TimestampFormat.parse("%Y/%m/%d %H:%M").get()
         let bytes = try FixturePaths.bytes(
-            FixturePaths.samples.appendingPathComponent("freeswitch-example-template-spreadsheet-resaved.csv"))
+            try FixturePaths.sample("freeswitch-example-template-spreadsheet-resaved.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: mapping, zone: .utc))
         XCTAssertTrue(failures.isEmpty, "\(failures)")
         XCTAssertEqual(legs.count, 10)
@@ -79,7 +79,7 @@ final class MappedDialectTests: XCTestCase {
     }
 
     func testCdrCustomPresetReadsTheLabSampleLikeCdrCsv() throws {
-        let bytes = try FixturePaths.bytes(FixturePaths.samples.appendingPathComponent("asterisk-cdr_custom-19col-lab.csv"))
+        let bytes = try FixturePaths.bytes(try FixturePaths.sample("asterisk-cdr_custom-19col-lab.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: try preset("cdr_custom"), zone: .utc))
         XCTAssertTrue(failures.isEmpty, "\(failures)")
         XCTAssertEqual(legs.count, 14)

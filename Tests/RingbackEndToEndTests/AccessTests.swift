@@ -50,4 +50,25 @@ final class AccessTests: XCTestCase {
         XCTAssertTrue(message.contains("ringback group"), message)
         XCTAssertFalse(message.contains("Fatal error") || message.contains("Stack dump"), message)
     }
+
+    /// Readers never migrate: a `pending` from another build leaves the daemon's store as it
+    /// is and says which side to upgrade (exit 2, the store cannot be opened by this build).
+    func testACommandThatReadsNeverMigratesTheStore() throws {
+        let harness = try RingbackHarness()
+        defer { harness.remove() }
+        try harness.load("three-misses")
+        let current = try harness.sqlite("PRAGMA user_version")
+        for (version, advice) in [("3", "start the upgraded ringbackd"), ("99", "upgrade ringback")] {
+            _ = try harness.sqlite("PRAGMA user_version = \(version)")
+            for command in [["pending"], ["missed"], ["alerts"], ["report"], ["status"], ["ack", "1"]] {
+                let output = try harness.run(command)
+                XCTAssertEqual(output.status, 2, "\(command): \(output.stderr)")
+                XCTAssertTrue(output.stderr.contains("schema version \(version)") && output.stderr.contains(advice),
+                              "\(command): \(output.stderr)")
+            }
+            XCTAssertEqual(try harness.sqlite("PRAGMA user_version"), version, "left as it was")
+        }
+        _ = try harness.sqlite("PRAGMA user_version = \(current)")
+        XCTAssertEqual(try harness.json(["pending"]).count, 1)
+    }
 }

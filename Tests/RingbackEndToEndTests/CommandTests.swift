@@ -93,7 +93,7 @@ final class CommandTests: XCTestCase {
 
     func testProductionSampleGoesThroughWholeInGMT() throws {
         try harness.load()
-        let file = RingbackHarness.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv").path
+        let file = try RingbackHarness.sample("asterisk-21col-production-anonymized.csv").path
         let output = try harness.run(["ingest", file, "--time-zone", "UTC"])
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.stdout.contains("84 rows stored"), output.stdout)
@@ -121,7 +121,7 @@ final class CommandTests: XCTestCase {
     }
 
     func testEighteenColumnFileAssemblesLocalChannelsLikeLinkedID() throws {
-        let sample = RingbackHarness.samples.appendingPathComponent("asterisk-21col-production-anonymized.csv")
+        let sample = try RingbackHarness.sample("asterisk-21col-production-anonymized.csv")
         let eighteen = try withoutLinkedID(sample)
         let other = try RingbackHarness()
         defer { other.remove() }
@@ -146,7 +146,7 @@ final class CommandTests: XCTestCase {
 
     func testCdrCustomFileIsQuarantinedNeverMisread() throws {
         try harness.load()
-        let file = RingbackHarness.samples.appendingPathComponent("asterisk-cdr_custom-19col-lab.csv").path
+        let file = try RingbackHarness.sample("asterisk-cdr_custom-19col-lab.csv").path
         let output = try harness.run(["ingest", file])
         XCTAssertEqual(output.status, 1, "nothing in the file could be read")
         let rejected = try harness.json(["quarantine"])

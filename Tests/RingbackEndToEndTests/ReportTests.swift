@@ -115,8 +115,17 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(mail.contains("Content-Type: text/html; charset=utf-8\n"))
         XCTAssertTrue(mail.contains("\n\n<!DOCTYPE html>"))
 
-        let broken = try configured("[report]\ncommand = \"/bin/false\"\n")
-        XCTAssertEqual(try broken.run(["report", "--send"]).status, 1)
         XCTAssertEqual(try harness.run(["report", "--send"]).status, 1, "no [report] command")
+    }
+
+    /// A command that exits without reading the report: an error and exit 1, never SIGPIPE
+    /// (exit 141, in 5 of 8 runs before).
+    func testSendToACommandThatDoesNotReadIsAnErrorNotSIGPIPE() throws {
+        let broken = try configured("[report]\ncommand = \"/bin/false\"\nformat = \"html\"\n")
+        for _ in 0..<8 {
+            let output = try broken.run(["report", "--send"])
+            XCTAssertEqual(output.status, 1, output.stderr)
+            XCTAssertTrue(output.stderr.contains("[report] command /bin/false failed with status 1"), output.stderr)
+        }
     }
 }

@@ -29,6 +29,20 @@ final class AlertHookTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "{\"alert_id\":1}\n")
     }
 
+    /// Deliveries at once (the daemon runs up to four), each program reading its input to
+    /// the end: no program may inherit another delivery's pipe, or its `cat` never sees end
+    /// of file and is killed at the timeout (found under systemd: four per run).
+    func testDeliveriesAtOnceDoNotHoldEachOthersPipesOpen() async {
+        let hook = shell("cat > /dev/null", timeout: .seconds(5))
+        for _ in 0..<5 {
+            let outcomes = await withTaskGroup(of: HookOutcome.self) { group in
+                for _ in 0..<8 { group.addTask { await hook.deliver("{\"alert_id\":1}\n") } }
+                return await group.reduce(into: [HookOutcome]()) { $0.append($1) }
+            }
+            XCTAssertEqual(outcomes, Array(repeating: .delivered, count: 8))
+        }
+    }
+
     func testFailuresCarryTheirReason() async {
         let exit = await shell("exit 3").deliver("{}")
         XCTAssertEqual(exit, .failed("exit status 3"))

@@ -127,6 +127,27 @@ final class IngestPipelineTests: XCTestCase {
         XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
     }
 
+    /// `quarantine --retry`: the row leaves the quarantine in the transaction that stores it,
+    /// so a commit that fails keeps it quarantined.
+    func testARetriedRowLeavesTheQuarantineOnlyWithItsCommit() throws {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+        let pipeline = try pipeline()
+        let store = pipeline.store
+        try store.transaction {
+            try store.quarantine(RejectedRecord(file: fixture.path, line: 1, reason: "test", raw: Array(lines[0].utf8)),
+                                 source: "pbx", dialect: "asterisk", timeZone: "Europe/Moscow", now: 0)
+        }
+        let id = try XCTUnwrap(try store.quarantined().first?.id)
+        var retry = try batch(lines[0..<1], pendingBytes: 0)
+        retry.quarantineIDs = [id]
+        try store.connection.execute("ALTER TABLE legs RENAME TO legs_away")
+        XCTAssertThrowsError(try pipeline.commit(retry))
+        XCTAssertEqual(try store.quarantined().map(\.id), [id], "the failed commit took nothing out")
+        try store.connection.execute("ALTER TABLE legs_away RENAME TO legs")
+        XCTAssertEqual(try pipeline.commit(retry).stored, 1)
+        XCTAssertEqual(try store.quarantined().count, 0)
+    }
+
     /// Legs linked to `callID`, or not linked to any call when it is nil.
     private func legCount(_ store: Store, call callID: String?) throws -> Int {
         let statement = try callID == nil
