@@ -1,3 +1,5 @@
+import Foundation
+
 /// The schema, as an ordered list of migrations; `PRAGMA user_version` records how many
 /// have run. Append new migrations; never edit one that has shipped.
 enum Migrations {
@@ -274,7 +276,14 @@ enum Migrations {
 
     /// A store opened without migrating must have this build's schema.
     static func check(_ connection: SQLiteConnection) throws {
-        let current = try connection.prepare("PRAGMA user_version").first { Int($0.int(0)) } ?? 0
+        func version() throws -> Int { try connection.prepare("PRAGMA user_version").first { Int($0.int(0)) } ?? 0 }
+        var current = try version()
+        // Version 0 is a store its creator (the daemon starting, a first `ingest`) is still
+        // setting up: wait for it as for a lock, up to the busy timeout.
+        for _ in 0..<100 where current == 0 {
+            usleep(50_000)
+            current = try version()
+        }
         if current > all.count {
             throw StoreError(.cannotOpen, "the store \(connection.path) has schema version \(current); this ringback knows up to \(all.count): upgrade ringback")
         }
