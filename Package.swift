@@ -77,7 +77,7 @@ let package = Package(
         ),
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
         .executableTarget(name: "ringback-cdrgen"),
-        .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig"]),
+        .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig", "RingbackTestSupport"]),
         // What several test targets share: a scripted AMI peer on real TCP.
         .target(name: "RingbackTestSupport", path: "Tests/RingbackTestSupport"),
         .testTarget(name: "RingbackSystemdTests", dependencies: ["RingbackSystemd"]),

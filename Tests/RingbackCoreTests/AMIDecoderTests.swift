@@ -1,5 +1,6 @@
 import Foundation
 import RingbackCore
+import RingbackTestSupport
 import XCTest
 
 /// AMI framing and `Event: Cdr` decoding (SPEC §1.2).
@@ -50,7 +51,7 @@ final class AMIDecoderTests: XCTestCase {
     /// A real Asterisk 11 session without any `Cdr` event: nothing decoded, nothing refused.
     func testCapturedSessionWithoutCdrEventsPassesCleanly() throws {
         for name in ["ami-asterisk11-session.txt", "ami-login-ok.txt"] {
-            let bytes = try FixturePaths.bytes(try FixturePaths.sample(name))
+            let bytes = try FixturePaths.bytes(try SharedSamples.url(name))
             let (legs, failures) = decodeAll(bytes, AMIDecoder(zone: moscow))
             XCTAssertTrue(legs.isEmpty, name)
             XCTAssertTrue(failures.isEmpty, "\(name): \(failures)")

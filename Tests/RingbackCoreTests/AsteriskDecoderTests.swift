@@ -1,5 +1,6 @@
 import Foundation
 import RingbackCore
+import RingbackTestSupport
 import XCTest
 
 final class AsteriskDecoderTests: XCTestCase {
@@ -15,7 +16,7 @@ final class AsteriskDecoderTests: XCTestCase {
     }
 
     func testProductionFileDecodesWholeWithGMTTimes() throws {
-        let bytes = try FixturePaths.bytes(try FixturePaths.sample("asterisk-21col-production-anonymized.csv"))
+        let bytes = try FixturePaths.bytes(try SharedSamples.url("asterisk-21col-production-anonymized.csv"))
         let (legs, failures) = decodeAll(bytes)
         XCTAssertEqual(failures.count, 0, "\(failures)")
         XCTAssertEqual(legs.count, 84)
@@ -41,7 +42,7 @@ final class AsteriskDecoderTests: XCTestCase {
     }
 
     func testInvalidUTF8CallerNameIsKeptNotFatal() throws {
-        let bytes = try FixturePaths.bytes(try FixturePaths.sample("asterisk-21col-production-anonymized.csv"))
+        let bytes = try FixturePaths.bytes(try SharedSamples.url("asterisk-21col-production-anonymized.csv"))
         let (legs, _) = decodeAll(bytes)
         // Line 41's name holds the bytes A5 A5, not UTF-8: read as Windows-1251, nothing lost.
         XCTAssertTrue(legs.contains { $0.callerID == "\"8106286439ҐҐb\" <81041683524485>" }, "\(legs.map(\.callerID))")
@@ -56,7 +57,7 @@ final class AsteriskDecoderTests: XCTestCase {
     }
 
     func testCdrCustomFileIsRefusedWithAClearReason() throws {
-        let bytes = try FixturePaths.bytes(try FixturePaths.sample("asterisk-cdr_custom-19col-lab.csv"))
+        let bytes = try FixturePaths.bytes(try SharedSamples.url("asterisk-cdr_custom-19col-lab.csv"))
         let (legs, failures) = decodeAll(bytes)
         XCTAssertEqual(legs.count, 0, "a cdr_custom row must never be misread as cdr_csv")
         XCTAssertFalse(failures.isEmpty)
@@ -64,7 +65,7 @@ final class AsteriskDecoderTests: XCTestCase {
     }
 
     func testFreeSWITCHSpreadsheetFileIsRefused() throws {
-        let bytes = try FixturePaths.bytes(try FixturePaths.sample("freeswitch-example-template-spreadsheet-resaved.csv"))
+        let bytes = try FixturePaths.bytes(try SharedSamples.url("freeswitch-example-template-spreadsheet-resaved.csv"))
         let (legs, failures) = decodeAll(bytes)
         XCTAssertEqual(legs.count, 0)
         XCTAssertTrue(failures.allSatisfy { $0.1.contains("columns") }, "\(failures)")

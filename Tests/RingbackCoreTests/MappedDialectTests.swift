@@ -1,6 +1,7 @@
 import Foundation
 import RingbackConfig
 import RingbackCore
+import RingbackTestSupport
 import XCTest
 
 /// The `freeswitch` and `mapped` dialects, the shipped presets, and how one-row-per-call
@@ -57,7 +58,7 @@ final class MappedDialectTests: XCTestCase {
     /// refused with the reason, none is read with a guessed time.
     func testSpreadsheetResavedFreeSWITCHFileIsRefusedNotMisread() throws {
         let bytes = try FixturePaths.bytes(
-            try FixturePaths.sample("freeswitch-example-template-spreadsheet-resaved.csv"))
+            try SharedSamples.url("freeswitch-example-template-spreadsheet-resaved.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: .freeswitchExample, zone: moscow))
         XCTAssertEqual(legs.count, 0)
         XCTAssertEqual(failures.count, 10)
@@ -70,7 +71,7 @@ final class MappedDialectTests: XCTestCase {
         var mapping = ColumnMapping.freeswitchExample
         mapping.timestampFormat = try TimestampFormat.parse("%Y/%m/%d %H:%M").get()
         let bytes = try FixturePaths.bytes(
-            try FixturePaths.sample("freeswitch-example-template-spreadsheet-resaved.csv"))
+            try SharedSamples.url("freeswitch-example-template-spreadsheet-resaved.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: mapping, zone: .utc))
         XCTAssertTrue(failures.isEmpty, "\(failures)")
         XCTAssertEqual(legs.count, 10)
@@ -79,7 +80,7 @@ final class MappedDialectTests: XCTestCase {
     }
 
     func testCdrCustomPresetReadsTheLabSampleLikeCdrCsv() throws {
-        let bytes = try FixturePaths.bytes(try FixturePaths.sample("asterisk-cdr_custom-19col-lab.csv"))
+        let bytes = try FixturePaths.bytes(try SharedSamples.url("asterisk-cdr_custom-19col-lab.csv"))
         let (legs, failures) = decodeAll(bytes, MappedDecoder(mapping: try preset("cdr_custom"), zone: .utc))
         XCTAssertTrue(failures.isEmpty, "\(failures)")
         XCTAssertEqual(legs.count, 14)

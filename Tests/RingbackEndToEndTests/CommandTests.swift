@@ -1,4 +1,5 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// The CLI contract of SPEC §6: ack, resolve, assign, quarantine, status, exit codes, formats.
@@ -93,7 +94,7 @@ final class CommandTests: XCTestCase {
 
     func testProductionSampleGoesThroughWholeInGMT() throws {
         try harness.load()
-        let file = try RingbackHarness.sample("asterisk-21col-production-anonymized.csv").path
+        let file = try SharedSamples.url("asterisk-21col-production-anonymized.csv").path
         let output = try harness.run(["ingest", file, "--time-zone", "UTC"])
         XCTAssertEqual(output.status, 0, output.stderr)
         XCTAssertTrue(output.stdout.contains("84 rows stored"), output.stdout)
@@ -121,7 +122,7 @@ final class CommandTests: XCTestCase {
     }
 
     func testEighteenColumnFileAssemblesLocalChannelsLikeLinkedID() throws {
-        let sample = try RingbackHarness.sample("asterisk-21col-production-anonymized.csv")
+        let sample = try SharedSamples.url("asterisk-21col-production-anonymized.csv")
         let eighteen = try withoutLinkedID(sample)
         let other = try RingbackHarness()
         defer { other.remove() }
@@ -146,7 +147,7 @@ final class CommandTests: XCTestCase {
 
     func testCdrCustomFileIsQuarantinedNeverMisread() throws {
         try harness.load()
-        let file = try RingbackHarness.sample("asterisk-cdr_custom-19col-lab.csv").path
+        let file = try SharedSamples.url("asterisk-cdr_custom-19col-lab.csv").path
         let output = try harness.run(["ingest", file])
         XCTAssertEqual(output.status, 1, "nothing in the file could be read")
         let rejected = try harness.json(["quarantine"])

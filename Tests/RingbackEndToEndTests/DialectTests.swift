@@ -1,4 +1,5 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// The `freeswitch` and `mapped` dialects through the CLI and the daemon.
@@ -106,7 +107,7 @@ final class DialectTests: XCTestCase {
         XCTAssertTrue(csv.stdout.contains("0 rows stored, 2 already stored"), csv.stdout)
         XCTAssertEqual(try harness.json(["missed", "--since", "2026-03-10"]).first?.text("callback_state"), "called_back")
 
-        let session = try RingbackHarness.sample("ami-asterisk11-session.txt").path
+        let session = try SharedSamples.url("ami-asterisk11-session.txt").path
         let clean = try harness.run(["ingest", session, "--dialect", "ami"])
         XCTAssertEqual(clean.status, 0, clean.stderr)
         XCTAssertTrue(clean.stdout.contains("0 rows stored, 0 already stored"), clean.stdout)

@@ -7,17 +7,6 @@ struct RingbackHarness {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let fixtures = repository.appendingPathComponent("Tests/Fixtures")
-    static let samples = repository.deletingLastPathComponent().appendingPathComponent("shared/samples")
-
-    /// A real-world sample, or a skip: a clone outside this workplace has no `shared/`.
-    static func sample(_ name: String) throws -> URL {
-        let url = samples.appendingPathComponent(name)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("shared/samples/\(name) is not beside the project: skipped")
-        }
-        return url
-    }
-
     /// Where `swift build` put the executables: beside the test bundle.
     static let products: URL = {
         let bundles = Bundle.allBundles.map(\.bundleURL) + [Bundle.main.bundleURL]
