@@ -61,4 +61,6 @@ printf 'rows %d, kill -9 %d times (%d before the file was all stored), rows lost
 printf 'calls %s, callbacks %s, alerts %s in both stores\n' \
     "$(sqlite3 "$work/clean.db" 'SELECT count(*) FROM calls')" "$(sqlite3 "$work/clean.db" 'SELECT count(*) FROM callbacks')" \
     "$(sqlite3 "$work/clean.db" 'SELECT count(*) FROM alerts')"
+# What differs, for whoever has to find out why (the work folder is removed on exit).
+[ "$differences" -eq 0 ] || diff "$work/clean.txt" "$work/crash.txt" | head -40
 [ "$lost" -eq 0 ] && [ "$doubled" -eq 0 ] && [ "$differences" -eq 0 ]
