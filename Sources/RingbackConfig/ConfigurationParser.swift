@@ -6,15 +6,31 @@ import TOMLKit
 /// section, the key and, where it can be found, the line.
 public enum ConfigurationParser {
     public static func load(path: String) throws -> RingbackConfiguration {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigurationError(file: path, line: nil, reason: "cannot read the file")
-        }
+        let data = try readFile(path)
         guard let text = String(validating: data, as: UTF8.self) else {
             let valid = data.prefix { $0 < 0x80 }
             throw ConfigurationError(file: path, line: valid.filter { $0 == 10 }.count + 1,
                                      reason: "not UTF-8 text (TOML files are UTF-8)")
         }
         return try parse(text, file: path)
+    }
+
+    /// The file's bytes, or why not, telling "permission denied" from "absent": a user
+    /// outside the `ringback` group must be told to ask for membership, not that the file
+    /// is missing.
+    private static func readFile(_ path: String) throws -> Data {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ConfigurationError(unreadable: path, errno: errno) }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { throw ConfigurationError(unreadable: path, errno: errno) }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
     }
 
     public static func parse(_ text: String, file: String) throws -> RingbackConfiguration {
@@ -57,7 +73,6 @@ public enum ConfigurationParser {
             config.sla.c = try reader.int(sla, "C", "sla", min: 0) ?? config.sla.c
             config.sla.unknown = try reader.int(sla, "unknown", "sla", min: 0) ?? config.sla.unknown
         }
-        config.calendar.timeZone = TimeZone.current.identifier
         if let calendar = try reader.table(root, "calendar") {
             try parseCalendar(calendar, into: &config.calendar, reader: &reader)
         }
@@ -89,10 +104,10 @@ public enum ConfigurationParser {
             config.report.command = try reader.string(report, "command", s) ?? ""
             config.report.mailTo = try reader.string(report, "mail_to", s) ?? ""
             if let format = try reader.string(report, "format", s) {
-                guard ["text", "html", "csv", "json"].contains(format) else {
+                guard let chosen = ReportFormat(rawValue: format) else {
                     throw reader.failure(s, "format", "\"\(format)\" is not one of text, html, csv, json")
                 }
-                config.report.format = format
+                config.report.format = chosen
             }
         }
         if let value = root["source"] {
@@ -122,10 +137,10 @@ public enum ConfigurationParser {
         plan.nationalLength = try reader.int(table, "national_length", s, min: 4) ?? plan.nationalLength
         plan.outsidePrefix = try reader.digits(table, "outside_prefix", s) ?? ""
         if let pattern = try reader.string(table, "extension_pattern", s) {
-            guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+            guard let compiled = ExtensionPattern(pattern) else {
                 throw reader.failure(s, "extension_pattern", "\"\(pattern)\" is not a valid regular expression")
             }
-            plan.extensionPattern = pattern
+            plan.extensionPattern = compiled
         }
     }
 
@@ -134,10 +149,10 @@ public enum ConfigurationParser {
         let s = "calendar"
         try reader.onlyKeys(table, section: s, ["timezone", "working_days", "working_hours", "holidays"])
         if let zone = try reader.string(table, "timezone", s) {
-            guard ZoneConverter(identifier: zone) != nil else {
+            guard let converter = ZoneConverter(identifier: zone) else {
                 throw reader.failure(s, "timezone", "unknown time zone \"\(zone)\"; use an IANA name such as Europe/Moscow")
             }
-            calendar.timeZone = zone
+            calendar.zone = converter
         }
         if let days = try reader.strings(table, "working_days", s) {
             let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -186,7 +201,7 @@ public enum ConfigurationParser {
         guard let kindText = try reader.string(table, "kind", s) else {
             throw reader.failure(s, "kind", "is required: \"spool\", \"ami\" or \"socket\"")
         }
-        guard let kind = SourceKind(rawValue: kindText) else {
+        guard let kind = SourceKind(rawValue: kindText), kind != .command else {
             throw reader.failure(s, "kind", "\"\(kindText)\" is not one of \"spool\", \"ami\", \"socket\"")
         }
         var common = ["kind", "name", "dialect", "time_zone"]
@@ -194,6 +209,7 @@ public enum ConfigurationParser {
         case .spool: common += ["path", "files", "columns"]
         case .ami: common += ["host", "port", "username", "secret_file"]
         case .socket: common += ["listen", "columns", "allow_remote"]
+        case .command: break  // refused above
         }
         if kind != .ami { common += mappedKeys }
         try reader.onlyKeys(table, section: s, common)
@@ -207,10 +223,10 @@ public enum ConfigurationParser {
             source.dialect = .ami
         }
         if let zone = try reader.string(table, "time_zone", s) {
-            guard ZoneConverter(identifier: zone) != nil else {
+            guard let converter = ZoneConverter(identifier: zone) else {
                 throw reader.failure(s, "time_zone", "unknown time zone \"\(zone)\"")
             }
-            source.timeZone = zone
+            source.timeZone = converter
         }
         switch kind {
         case .spool:
@@ -227,11 +243,14 @@ public enum ConfigurationParser {
             source.secretFile = try reader.string(table, "secret_file", s) ?? ""
             source.name = "ami:\(source.host):\(source.port)"
         case .socket:
-            source.listen = try reader.string(table, "listen", s) ?? source.listen
             source.allowRemote = try reader.bool(table, "allow_remote", s) ?? false
-            guard let address = ListenAddress(source.listen) else {
-                throw reader.failure(s, "listen", "\"\(source.listen)\" is neither unix:/absolute/path nor host:port")
+            if let listen = try reader.string(table, "listen", s) {
+                guard let address = ListenAddress(listen) else {
+                    throw reader.failure(s, "listen", "\"\(listen)\" is neither unix:/absolute/path nor host:port")
+                }
+                source.listen = address
             }
+            let address = source.listen
             guard address.isLoopback || source.allowRemote else {
                 throw reader.failure(s, "listen", "\(address) can be reached from other machines; "
                                      + "set allow_remote = true if that is meant (the socket has no authentication)")
@@ -240,6 +259,7 @@ public enum ConfigurationParser {
                 throw reader.failure(s, "dialect", "a socket source reads \"asterisk\" CSV lines or \"ami\" blocks")
             }
             source.name = "socket:\(source.listen)"
+        case .command: break
         }
         if let value = table["columns"] {
             if let text = value.string {

@@ -24,8 +24,10 @@ public struct RingbackConfiguration: Sendable {
     }
 
     public struct CalendarSettings: Sendable, Equatable {
-        /// IANA name of the office's zone; output times carry its offset.
-        public var timeZone: String = "UTC"
+        /// The office's zone (`timezone`, an IANA name): output times carry its offset,
+        /// times without one are read in it. UTC unless configured: what a file means must
+        /// not depend on the machine that reads it.
+        public var zone: ZoneConverter = .utc
         public var workingDays: [Int] = [1, 2, 3, 4, 5]
         /// Minutes after midnight, half-open ranges.
         public var workingHours: [Range<Int>] = []
@@ -44,7 +46,7 @@ public struct RingbackConfiguration: Sendable {
         public var command = ""
         /// With a recipient, the report goes out as a mail message with headers for `sendmail -t`.
         public var mailTo = ""
-        public var format = "html"
+        public var format = ReportFormat.html
     }
 
     public struct HookSettings: Sendable, Equatable {
@@ -53,15 +55,12 @@ public struct RingbackConfiguration: Sendable {
         public var timeout = 10
     }
 
-    /// The `[calendar]` zone: output times carry its offset, times without one are read in it.
-    /// The parser has checked the name, so the fallback is never taken for a parsed file.
-    public var officeZone: ZoneConverter { ZoneConverter(identifier: calendar.timeZone) ?? .utc }
+    /// The `[calendar]` zone.
+    public var officeZone: ZoneConverter { calendar.zone }
 
     public static let defaultPath = "/etc/ringback/ringback.toml"
     public static let defaultStorePath = "/var/lib/ringback/ringback.db"
 }
-
-public enum SourceKind: String, Sendable { case spool, ami, socket }
 
 /// One `[[source]]` entry.
 public struct SourceConfiguration: Sendable, Equatable {
@@ -72,13 +71,13 @@ public struct SourceConfiguration: Sendable, Equatable {
     public var files: String = "Master.csv*"
     /// nil: tell the layout from each row (`columns = "auto"`).
     public var columns: [AsteriskOptionalColumn]?
-    /// nil: the calendar's zone.
-    public var timeZone: String?
+    /// `time_zone`; nil: the calendar's zone.
+    public var timeZone: ZoneConverter?
     public var host: String = "127.0.0.1"
     public var port: Int = 5038
     public var username: String = ""
     public var secretFile: String = ""
-    public var listen: String = "unix:/run/ringback/cdr.sock"
+    public var listen = ListenAddress.unix(path: "/run/ringback/cdr.sock")
     public var allowRemote = false
     /// `dialect = "mapped"`: the column map, timestamp format and result words.
     public var mapping: ColumnMapping?

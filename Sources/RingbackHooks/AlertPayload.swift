@@ -9,12 +9,12 @@ public enum AlertPayload {
         let alert = job.alert
         func text(_ value: String?) -> JSONValue { JSONValue.optional(value) { .string($0) } }
         let object: JSONValue = .object([
-            ("alert_id", .integer(alert.alertID)), ("kind", .string(alert.kind)),
+            ("alert_id", .integer(alert.alertID)), ("kind", .string(alert.kind.rawValue)),
             ("raised_at", .string(zone.iso8601(alert.raisedAt))), ("manager_id", text(alert.managerID)),
             ("manager_name", text(job.managerName)), ("manager_email", text(job.managerEmail)),
             ("client_id", text(alert.clientID)), ("client_name", text(job.clientName)), ("number", text(alert.number)),
             ("call_id", text(alert.callID)), ("callback_id", JSONValue.optional(alert.callbackID) { .integer($0) }),
-            ("state", .string(alert.state)), ("attempt", .integer(Int64(job.attempt))),
+            ("state", .string(alert.state.rawValue)), ("attempt", .integer(Int64(job.attempt))),
         ])
         return object.compact + "\n"
     }

@@ -1,18 +1,21 @@
 import Foundation
 import Logging
 import RingbackCore
+import ServiceLifecycle
 
 /// Imports `managers*.csv`, `clients*.csv` and `contacts*.csv` dropped into `[directory]
 /// path`, again whenever one changes. Importing the same file twice is harmless, so a
 /// restart simply imports what is there once more.
-public struct DirectoryDropWatcher: Sendable {
+public struct DirectoryDropWatcher: Service {
     public let path: String
-    public let owner: PipelineOwner
+    public let writer: StoreWriter
     public let logger: Logger
+    /// What the daemon imported before its sources started.
+    public var alreadyImported: Seen = [:]
 
-    public init(path: String, owner: PipelineOwner, logger: Logger) {
+    public init(path: String, writer: StoreWriter, logger: Logger) {
         self.path = path
-        self.owner = owner
+        self.writer = writer
         self.logger = logger
     }
 
@@ -32,7 +35,7 @@ public struct DirectoryDropWatcher: Sendable {
             guard seen[file] != signature else { continue }
             seen[file] = signature
             do {
-                let result = try await owner.importDirectoryFile(file, kind: kind, now: Int64(Date().timeIntervalSince1970))
+                let result = try await writer.importDirectoryFile(file, kind: kind)
                 logger.info("imported \(result.imported) \(kind.rawValue)", metadata: ["file": "\(file)"])
                 for error in result.errors {
                     logger.warning("row skipped: \(error.reason)", metadata: ["file": "\(file)", "line": "\(error.line)"])
@@ -43,12 +46,17 @@ public struct DirectoryDropWatcher: Sendable {
         }
     }
 
-    /// Watches for new or changed files until `shouldStop`, after those in `seen`.
-    public func run(after seen: Seen = [:], shouldStop: @Sendable () -> Bool) async {
+    /// Watches for new or changed files, after those `alreadyImported`, until cancelled or
+    /// the service group shuts down gracefully.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await watch() }
+    }
+
+    private func watch() async {
         let events = DirectoryEvents(path: path)
-        var seen = seen
+        var seen = alreadyImported
         var warned = false
-        while !shouldStop() {
+        while !Task.isCancelled {
             let exists = FileManager.default.fileExists(atPath: path)
             if !exists, !warned {
                 logger.warning("cannot list the directory; nothing is imported from it until it exists", metadata: ["file": "\(path)"])

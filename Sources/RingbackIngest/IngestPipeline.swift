@@ -19,7 +19,7 @@ public final class IngestPipeline {
     public private(set) var context: RuleContext
     private var directoryVersion: Int
     private var assembler: CallAssembler
-    private let clock: PipelineClock
+    private let clock: RingbackClock
     /// The sources whose held rows this pipeline takes up after a restart.
     private let resumedSources: [String]
     /// For each source with more input to read at once: the latest CDR end read from it so far.
@@ -27,7 +27,7 @@ public final class IngestPipeline {
 
     /// `resuming`: the sources whose held rows (stored, not yet part of a judged call) this
     /// pipeline completes; the daemon names its sources, a one-shot run none.
-    public init(store: Store, configuration: RingbackConfiguration, clock: PipelineClock = .system,
+    public init(store: Store, configuration: RingbackConfiguration, clock: RingbackClock = .system,
                 resuming sources: [String] = []) throws {
         self.store = store
         self.configuration = configuration
@@ -166,7 +166,7 @@ public final class IngestPipeline {
         }
         for record in batch.rejected {
             try store.quarantine(record, source: batch.source.name, dialect: batch.source.dialect.rawValue,
-                                 timeZone: batch.source.timeZone, now: now)
+                                 timeZone: batch.source.zone.identifier, now: now)
         }
         for id in batch.quarantineIDs { try store.removeQuarantined(id) }
         result.rejected = batch.rejected.count

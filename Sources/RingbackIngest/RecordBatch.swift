@@ -83,4 +83,15 @@ public struct BatchResult: Sendable, Equatable {
     /// calls started).
     public var rejudgedNumbers = 0
     public init() {}
+
+    /// Adds up the counts of several batches (one file's, one run's).
+    public mutating func add(_ other: BatchResult) {
+        stored += other.stored
+        duplicates += other.duplicates
+        rejected += other.rejected
+        calls += other.calls
+        alerts += other.alerts
+        incompleteCalls += other.incompleteCalls
+        rejudgedNumbers += other.rejudgedNumbers
+    }
 }

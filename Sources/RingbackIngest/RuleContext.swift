@@ -12,7 +12,7 @@ public struct RuleContext: Sendable {
     public init(configuration: RingbackConfiguration, directory: Directory) throws {
         self.configuration = configuration
         self.directory = directory
-        let extensions = try ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
+        let extensions = ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
                                               listed: directory.listedExtensions)
         classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions,
                                     staff: StaffNumbers(directory))

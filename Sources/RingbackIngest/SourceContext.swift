@@ -5,33 +5,31 @@ import RingbackCore
 /// dialect and the zone of its timestamps.
 public struct SourceContext: Sendable {
     public var name: String
-    public var kind: String
+    public var kind: SourceKind
     public var dialect: Dialect
     public var columns: [AsteriskOptionalColumn]?
-    public var timeZone: String
+    /// The zone of the source's timestamps.
+    public var zone: ZoneConverter
     /// The `mapped` dialect's column map.
     public var mapping: ColumnMapping?
 
-    public init(name: String, kind: String, dialect: Dialect, columns: [AsteriskOptionalColumn]?, timeZone: String,
+    public init(name: String, kind: SourceKind, dialect: Dialect, columns: [AsteriskOptionalColumn]?, zone: ZoneConverter,
                 mapping: ColumnMapping? = nil) {
         self.name = name
         self.kind = kind
         self.dialect = dialect
         self.columns = columns
-        self.timeZone = timeZone
+        self.zone = zone
         self.mapping = mapping
     }
 
     public init(_ source: SourceConfiguration, configuration: RingbackConfiguration) {
-        self.init(name: source.name, kind: source.kind.rawValue, dialect: source.dialect, columns: source.columns,
-                  timeZone: source.timeZone ?? configuration.calendar.timeZone, mapping: source.mapping)
+        self.init(name: source.name, kind: source.kind, dialect: source.dialect, columns: source.columns,
+                  zone: source.timeZone ?? configuration.calendar.zone, mapping: source.mapping)
     }
 
     /// A decoder for this source's dialect, or why there is none.
     public func makeDecoder() throws -> any CDRDecoder {
-        guard let zone = ZoneConverter(identifier: timeZone) else {
-            throw IngestError.unsupported("unknown time zone \"\(timeZone)\"")
-        }
         switch dialect {
         case .asterisk: return AsteriskDecoder(columns: columns, zone: zone)
         case .freeswitch: return MappedDecoder(mapping: .freeswitchExample, zone: zone)

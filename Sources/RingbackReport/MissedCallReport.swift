@@ -56,7 +56,7 @@ public struct MissedCallReport: Sendable {
         self.dormantDays = dormantDays
         missedCalls = missed.count
         callbacksOpened = callbacks.count
-        let resolvedByCall = callbacks.filter { $0.state == "called_back" || $0.state == "client_reached_us" }
+        let resolvedByCall = callbacks.filter { $0.state == .calledBack || $0.state == .clientReachedUs }
         withinSLA = resolvedByCall.filter { $0.resolvedAt! <= $0.dueAt }.count
         withinSLAPercent = callbacks.isEmpty ? nil : Double(withinSLA) * 100 / Double(callbacks.count)
         let minutes = resolvedByCall.map { Int(($0.resolvedAt! - $0.firstMissedAt) / 60) }.sorted()
@@ -76,14 +76,14 @@ public struct MissedCallReport: Sendable {
         for call in missed { update(call.managerID) { $0.missed += 1 } }
         for callback in callbacks {
             switch callback.state {
-            case "open": update(callback.managerID) { $0.stillOpen += 1 }
-            case "called_back", "client_reached_us":
+            case .open: update(callback.managerID) { $0.stillOpen += 1 }
+            case .calledBack, .clientReachedUs:
                 let late = callback.resolvedAt! > callback.dueAt
                 update(callback.managerID) {
                     $0.calledBack += 1
                     if late { $0.late += 1 }
                 }
-            default: break
+            case .closed: break
             }
         }
         noContact = noContactAlerts.filter { $0.raisedAt >= period.start && $0.raisedAt < period.end }
@@ -93,7 +93,7 @@ public struct MissedCallReport: Sendable {
 
         overdue = callbacks.filter { callback in
             callback.resolvedAt.map { $0 > callback.dueAt } ?? (callback.dueAt <= at)
-        }.filter { $0.state != "closed" }
+        }.filter { $0.state != .closed }
         var hours = [Int](repeating: 0, count: 24)
         for call in missed { hours[zone.civil(of: call.startedAt).hour] += 1 }
         missedByHour = hours

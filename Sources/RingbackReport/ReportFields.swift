@@ -35,7 +35,7 @@ struct ReportFields {
         report.overdue.map { cb in
             [("callback_id", .integer(cb.callbackID)), ("number", .string(cb.number)), ("client_id", text(cb.clientID)),
              ("client_name", text(cb.clientName)), ("manager_id", text(cb.managerID)),
-             ("first_missed_at", time(cb.firstMissedAt)), ("due_at", time(cb.dueAt)), ("state", .string(cb.state)),
+             ("first_missed_at", time(cb.firstMissedAt)), ("due_at", time(cb.dueAt)), ("state", .string(cb.state.rawValue)),
              ("resolved_at", time(cb.resolvedAt)), ("resolved_by", text(cb.resolvedBy))]
         }
     }
@@ -44,7 +44,7 @@ struct ReportFields {
         report.noContact.map { alert in
             [("alert_id", .integer(alert.alertID)), ("raised_at", time(alert.raisedAt)),
              ("manager_id", text(alert.managerID)), ("client_id", text(alert.clientID)), ("number", text(alert.number)),
-             ("call_id", text(alert.callID)), ("state", .string(alert.state))]
+             ("call_id", text(alert.callID)), ("state", .string(alert.state.rawValue))]
         }
     }
 

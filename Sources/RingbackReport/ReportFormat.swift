@@ -1,11 +1,6 @@
 import RingbackCore
 import RingbackStore
 
-/// The report's output formats (SPEC §6): text for the terminal, HTML for mail, CSV and JSON.
-public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, html, csv, json
-}
-
 extension MissedCallReport {
     public func rendered(as format: ReportFormat, zone: ZoneConverter) -> String {
         switch format {
@@ -63,10 +58,10 @@ extension MissedCallReport {
 
     static func callbackState(_ callback: ReportCallback) -> String {
         switch callback.state {
-        case "open": "still open"
-        case "called_back": "called back late"
-        case "client_reached_us": "client called again, late"
-        default: callback.state
+        case .open: "still open"
+        case .calledBack: "called back late"
+        case .clientReachedUs: "client called again, late"
+        case .closed: "closed"
         }
     }
 }

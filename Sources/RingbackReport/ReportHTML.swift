@@ -117,7 +117,7 @@ struct ReportHTML {
 
     private func noContact(_ clock: ReportClock) -> String {
         rows(["Raised", "Number", "Client", "Manager", "State"], report.noContact.map { alert in
-            [clock.short(alert.raisedAt), alert.number ?? "–", alert.clientID ?? "–", alert.managerID ?? "–", alert.state]
+            [clock.short(alert.raisedAt), alert.number ?? "–", alert.clientID ?? "–", alert.managerID ?? "–", alert.state.rawValue]
         }, empty: "Every answered call has its contact record.")
     }
 

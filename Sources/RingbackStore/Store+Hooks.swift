@@ -37,10 +37,10 @@ extension Store {
                 WHERE d.state IN ('pending', 'sending') AND d.next_attempt_at <= ?1
                 ORDER BY d.next_attempt_at, d.alert_id LIMIT ?2
                 """).rows([.integer(now), .integer(Int64(limit))]) { row in
-                    HookJob(alert: AlertRecord(alertID: row.int(0), kind: row.string(1), raisedAt: row.int(2),
+                    HookJob(alert: AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),
                                                managerID: row.optionalString(3), clientID: row.optionalString(4),
                                                number: row.optionalString(5), callID: row.optionalString(6),
-                                               callbackID: row.optionalInt(7), state: "open"),
+                                               callbackID: row.optionalInt(7), state: .open),
                             managerName: row.optionalString(8), managerEmail: row.optionalString(9),
                             clientName: row.optionalString(10), attempt: Int(row.int(11)) + 1)
                 }

@@ -1,19 +1,5 @@
 import RingbackCore
 
-/// Where a source stopped reading one file.
-public struct Checkpoint: Sendable, Equatable {
-    public var path: String
-    public var offset: Int64
-    public var line: Int
-    public var fingerprint: [UInt8]
-    public init(path: String, offset: Int64, line: Int, fingerprint: [UInt8]) {
-        self.path = path
-        self.offset = offset
-        self.line = line
-        self.fingerprint = fingerprint
-    }
-}
-
 extension Store {
     /// The id the next stored leg gets. The pipeline numbers a batch's new legs itself, in
     /// its transaction, so it can store each one once, already linked to its call.
@@ -94,66 +80,5 @@ extension Store {
         leg.linkedID = row.optionalString(20)
         leg.sequence = row.optionalInt(21).map(Int.init)
         return PendingLeg(id: row.int(0), leg: leg, receivedAt: row.optionalInt(22) ?? 0)
-    }
-
-    // MARK: Checkpoints
-
-    public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {
-        try connection.prepare("SELECT path, offset, line, fingerprint FROM checkpoints WHERE source = ? AND file_key = ?")
-            .first([.text(source), .text(fileKey)]) {
-                Checkpoint(path: $0.string(0), offset: $0.int(1), line: Int($0.int(2)), fingerprint: $0.blob(3))
-            }
-    }
-
-    public func saveCheckpoint(source: String, fileKey: String, _ checkpoint: Checkpoint, now: Int64) throws {
-        try connection.prepare("""
-            INSERT INTO checkpoints (source, file_key, path, offset, line, fingerprint, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(source, file_key) DO UPDATE SET path = excluded.path, offset = excluded.offset,
-                line = excluded.line, fingerprint = excluded.fingerprint, updated_at = excluded.updated_at
-            """).run([.text(source), .text(fileKey), .text(checkpoint.path), .integer(checkpoint.offset),
-                      .integer(Int64(checkpoint.line)), .blob(checkpoint.fingerprint), .integer(now)])
-    }
-
-    public func forgetCheckpoint(source: String, fileKey: String) throws {
-        try connection.prepare("DELETE FROM checkpoints WHERE source = ? AND file_key = ?").run([.text(source), .text(fileKey)])
-    }
-
-    // MARK: Quarantine
-
-    public func quarantine(_ record: RejectedRecord, source: String, dialect: String, timeZone: String, now: Int64) throws {
-        try connection.prepare("""
-            INSERT INTO quarantine (source, file, line, reason, raw, dialect, time_zone, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """).run([.text(source), .text(record.file), .integer(Int64(record.line)), .text(record.reason),
-                      .blob(record.raw), .text(dialect), .text(timeZone), .integer(now)])
-    }
-
-    // MARK: Source health
-
-    public func recordSourceProgress(name: String, kind: String, rows: Int, rejected: Int, lastRowAt: Int64?,
-                                     pendingBytes: Int64, now: Int64) throws {
-        try connection.prepare("""
-            INSERT INTO sources (name, kind, state, last_row_at, last_read_at, rows, rejected, pending_bytes, updated_at)
-            VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?)
-            ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,
-                state = CASE sources.state WHEN 'connected' THEN 'connected' ELSE 'ok' END, last_error = NULL,
-                last_row_at = coalesce(max(sources.last_row_at, excluded.last_row_at), sources.last_row_at, excluded.last_row_at),
-                last_read_at = excluded.last_read_at, rows = sources.rows + excluded.rows,
-                rejected = sources.rejected + excluded.rejected, pending_bytes = excluded.pending_bytes,
-                updated_at = excluded.updated_at
-            """).run([.text(name), .text(kind), SQLValue(lastRowAt), .integer(now), .integer(Int64(rows)),
-                      .integer(Int64(rejected)), .integer(pendingBytes), .integer(now)])
-    }
-
-    public func recordSourceFailure(name: String, kind: String, error: String, now: Int64) throws {
-        try recordSourceState(name: name, kind: kind, state: "failing", error: error, now: now)
-    }
-
-    /// A link's state as `status` shows it: `connected`, `login refused`, `retrying`, `failing`.
-    public func recordSourceState(name: String, kind: String, state: String, error: String?, now: Int64) throws {
-        try connection.prepare("""
-            INSERT INTO sources (name, kind, state, last_error, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT(name) DO UPDATE SET state = ?3, last_error = ?4, updated_at = ?5
-            """).run([.text(name), .text(kind), .text(state), SQLValue(error), .integer(now)])
     }
 }

@@ -28,7 +28,7 @@ public struct MissedCall: Sendable {
     public var extensionNumber: String?
     public var voicemail: Bool
     public var callbackID: Int64?
-    public var callbackState: String?
+    public var callbackState: CallbackState?
     public var resolvedAt: Int64?
     public var resolvedBy: String?
     public var late: Bool?
@@ -36,7 +36,7 @@ public struct MissedCall: Sendable {
 
     public init(callID: String, startedAt: Int64, number: String?, rawNumber: String, clientID: String? = nil,
                 clientName: String? = nil, managerID: String?, extensionNumber: String? = nil, voicemail: Bool = false,
-                callbackID: Int64?, callbackState: String?, resolvedAt: Int64? = nil, resolvedBy: String? = nil,
+                callbackID: Int64?, callbackState: CallbackState?, resolvedAt: Int64? = nil, resolvedBy: String? = nil,
                 late: Bool? = nil, dueAt: Int64? = nil) {
         self.callID = callID
         self.startedAt = startedAt
@@ -58,20 +58,20 @@ public struct MissedCall: Sendable {
 
 public struct AlertRecord: Sendable {
     public var alertID: Int64
-    public var kind: String
+    public var kind: AlertKind
     public var raisedAt: Int64
     public var managerID: String?
     public var clientID: String?
     public var number: String?
     public var callID: String?
     public var callbackID: Int64?
-    public var state: String
+    public var state: AlertState
     public var acknowledgedAt: Int64?
     public var resolvedAt: Int64?
     public var resolution: String?
 
-    public init(alertID: Int64, kind: String, raisedAt: Int64, managerID: String?, clientID: String?, number: String?,
-                callID: String?, callbackID: Int64? = nil, state: String, acknowledgedAt: Int64? = nil,
+    public init(alertID: Int64, kind: AlertKind, raisedAt: Int64, managerID: String?, clientID: String?, number: String?,
+                callID: String?, callbackID: Int64? = nil, state: AlertState, acknowledgedAt: Int64? = nil,
                 resolvedAt: Int64? = nil, resolution: String? = nil) {
         self.alertID = alertID
         self.kind = kind
@@ -86,31 +86,6 @@ public struct AlertRecord: Sendable {
         self.resolvedAt = resolvedAt
         self.resolution = resolution
     }
-}
-
-public struct QuarantinedRecord: Sendable {
-    public var id: Int64
-    public var source: String
-    public var file: String
-    public var line: Int
-    public var reason: String
-    public var raw: [UInt8]
-    public var dialect: String
-    public var timeZone: String
-    public var createdAt: Int64
-}
-
-public struct SourceStatus: Sendable {
-    public var name: String
-    public var kind: String
-    public var state: String
-    public var lastRowAt: Int64?
-    public var lastReadAt: Int64?
-    public var rows: Int
-    public var rejected: Int
-    public var pendingBytes: Int64
-    public var lastError: String?
-    public var updatedAt: Int64
 }
 
 /// Errors a person caused by asking for something that is not there.
@@ -169,14 +144,14 @@ extension Store {
                     callID: row.string(0), startedAt: row.int(1), number: row.optionalString(2), rawNumber: row.string(3),
                     clientID: row.optionalString(4), clientName: row.optionalString(5), managerID: row.optionalString(6),
                     extensionNumber: row.optionalString(7), voicemail: row.int(8) != 0, callbackID: callbackID,
-                    callbackState: callbackID == nil ? nil : (resolvedAt == nil ? "open" : row.optionalString(10)),
+                    callbackState: callbackID == nil ? nil : resolvedAt == nil ? .open : try row.word(10),
                     resolvedAt: resolvedAt, resolvedBy: resolvedAt == nil ? nil : row.optionalString(12),
                     late: resolvedAt.flatMap { r in dueAt.map { r > $0 } }, dueAt: dueAt)
             }
     }
 
     /// Alerts raised by `at`, with their state as of `at`.
-    public func alerts(at: Int64, kind: String?, state: String?, managerID: String?) throws -> [AlertRecord] {
+    public func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord] {
         try connection.prepare("""
             SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
                 resolved_at, resolution
@@ -187,14 +162,14 @@ extension Store {
                 WHEN 'open' THEN (resolved_at IS NULL OR resolved_at > ?1) AND (acknowledged_at IS NULL OR acknowledged_at > ?1)
                 ELSE 1 END
             ORDER BY raised_at, alert_id
-            """).rows([.integer(at), SQLValue(kind), SQLValue(managerID), SQLValue(state)]) { row in
+            """).rows([.integer(at), SQLValue(kind?.rawValue), SQLValue(managerID), SQLValue(state?.rawValue)]) { row in
                 let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
                 let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
-                return AlertRecord(alertID: row.int(0), kind: row.string(1), raisedAt: row.int(2),
+                return AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),
                                    managerID: row.optionalString(3), clientID: row.optionalString(4),
                                    number: row.optionalString(5), callID: row.optionalString(6),
                                    callbackID: row.optionalInt(7),
-                                   state: resolved != nil ? "resolved" : acknowledged != nil ? "acknowledged" : "open",
+                                   state: AlertState(acknowledgedAt: acknowledged, resolvedAt: resolved),
                                    acknowledgedAt: acknowledged, resolvedAt: resolved,
                                    resolution: resolved == nil ? nil : row.optionalString(10))
             }
@@ -232,50 +207,6 @@ extension Store {
             try connection.prepare("UPDATE alerts SET manager_id = ? WHERE callback_id = ? AND resolved_at IS NULL")
                 .run([.text(managerID), .integer(id)])
         }
-    }
-
-    public func quarantined() throws -> [QuarantinedRecord] {
-        try connection.prepare("""
-            SELECT quarantine_id, source, file, line, reason, raw, dialect, time_zone, created_at FROM quarantine
-            ORDER BY quarantine_id
-            """).rows {
-                QuarantinedRecord(id: $0.int(0), source: $0.string(1), file: $0.string(2), line: Int($0.int(3)),
-                                  reason: $0.string(4), raw: $0.blob(5), dialect: $0.string(6), timeZone: $0.string(7),
-                                  createdAt: $0.int(8))
-            }
-    }
-
-    public func removeQuarantined(_ id: Int64) throws {
-        try connection.prepare("DELETE FROM quarantine WHERE quarantine_id = ?").run([.integer(id)])
-    }
-
-    public func updateQuarantineReason(_ id: Int64, reason: String) throws {
-        try connection.prepare("UPDATE quarantine SET reason = ? WHERE quarantine_id = ?").run([.text(reason), .integer(id)])
-    }
-
-    public func purgeQuarantine() throws -> Int {
-        try connection.prepare("DELETE FROM quarantine").run()
-        return connection.changes
-    }
-
-    public func sourceStatuses() throws -> [SourceStatus] {
-        try connection.prepare("""
-            SELECT name, kind, state, last_row_at, last_read_at, rows, rejected, pending_bytes, last_error, updated_at
-            FROM sources ORDER BY name
-            """).rows {
-                SourceStatus(name: $0.string(0), kind: $0.string(1), state: $0.string(2), lastRowAt: $0.optionalInt(3),
-                             lastReadAt: $0.optionalInt(4), rows: Int($0.int(5)), rejected: Int($0.int(6)),
-                             pendingBytes: $0.int(7), lastError: $0.optionalString(8), updatedAt: $0.int(9))
-            }
-    }
-
-    /// Row counts for `status` and tests.
-    /// What the daemon's status line says: the newest CDR's time and the overdue callbacks.
-    public func daemonSummary(now: Int64) throws -> (lastCDRAt: Int64?, overdue: Int) {
-        let last = try connection.prepare("SELECT max(last_row_at) FROM sources").first { $0.optionalInt(0) } ?? nil
-        let overdue = try connection.prepare("SELECT count(*) FROM callbacks WHERE state = 'open' AND due_at <= ?")
-            .first([.integer(now)]) { Int($0.int(0)) } ?? 0
-        return (last, overdue)
     }
 
     public func counts() throws -> [String: Int] {

@@ -9,13 +9,12 @@ public struct ReportCallback: Sendable, Equatable {
     public var managerID: String?
     public var firstMissedAt: Int64
     public var dueAt: Int64
-    /// `open`, `called_back`, `client_reached_us` or `closed`.
-    public var state: String
+    public var state: CallbackState
     public var resolvedAt: Int64?
     public var resolvedBy: String?
 
     public init(callbackID: Int64, number: String, clientID: String?, clientName: String?, managerID: String?,
-                firstMissedAt: Int64, dueAt: Int64, state: String, resolvedAt: Int64?, resolvedBy: String?) {
+                firstMissedAt: Int64, dueAt: Int64, state: CallbackState, resolvedAt: Int64?, resolvedBy: String?) {
         self.callbackID = callbackID
         self.number = number
         self.clientID = clientID
@@ -60,7 +59,7 @@ extension Store {
                 return ReportCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
                                       clientName: row.optionalString(3), managerID: row.optionalString(4),
                                       firstMissedAt: row.int(5), dueAt: row.int(6),
-                                      state: resolvedAt == nil ? "open" : row.string(7), resolvedAt: resolvedAt,
+                                      state: resolvedAt == nil ? .open : try row.word(7), resolvedAt: resolvedAt,
                                       resolvedBy: resolvedAt == nil ? nil : row.optionalString(9))
             }
     }

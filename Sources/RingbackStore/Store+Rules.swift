@@ -1,12 +1,5 @@
 import RingbackCore
 
-/// The kinds of alert (SPEC §4.5).
-public enum AlertKind: String, Sendable, CaseIterable {
-    case missedCall = "missed_call"
-    case callbackOverdue = "callback_overdue"
-    case noContact = "no_contact"
-}
-
 extension Store {
     public func openCallback(number: String) throws -> OpenCallback? {
         try connection.prepare("SELECT callback_id, first_missed_at, due_at FROM callbacks WHERE number = ? AND state = 'open'")

@@ -7,7 +7,7 @@ import RingbackCore
 /// command at a time) in WAL mode, readers never block it; CLI writes are short IMMEDIATE
 /// transactions that wait up to the busy timeout for the daemon's batch to commit.
 public final class Store {
-    public let connection: SQLiteConnection
+    let connection: SQLiteConnection
 
     /// How a program uses the store. Only the daemon and the commands that load data migrate
     /// it; a command that reads (or writes an acknowledgement) from a newer or older build
@@ -23,13 +23,14 @@ public final class Store {
 
     /// Opens (and, when `create`, creates and migrates) the store at `path`.
     public init(path: String, create: Bool = true, access: Access = .migrate) throws {
-        if !create, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError(.cannotOpen, "no store at \(path): run ringbackd or `ringback ingest` first, or pass --db")
-        }
-        if !FileManager.default.isReadableFile(atPath: path), FileManager.default.fileExists(atPath: path) {
+        let presence = Self.presence(of: path, writing: access != .read)
+        if presence == .denied {
             throw StoreError(.cannotOpen, "no access to the store \(path): ask for membership of the ringback group")
         }
-        if !FileManager.default.fileExists(atPath: path) {
+        if !create, presence == .absent {
+            throw StoreError(.cannotOpen, "no store at \(path): run ringbackd or `ringback ingest` first, or pass --db")
+        }
+        if presence == .absent {
             // SQLite would create the file 0644; the group (managers, the head) needs to write
             // too. Its -wal and -shm files take the mode of the database file. The umask
             // (0007 in both programs) keeps others out.
@@ -47,6 +48,23 @@ public final class Store {
         // writes a few more bytes, which costs nothing measurable.
         try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
         try Migrations.apply(to: connection)
+    }
+
+    private enum Presence { case present, absent, denied }
+
+    /// Whether the store file is there and this user may open it, from `errno`: a state
+    /// directory this user cannot enter (0770, another group) is "no access", not "absent".
+    private static func presence(of path: String, writing: Bool) -> Presence {
+        let descriptor = open(path, (writing ? O_RDWR : O_RDONLY) | O_CLOEXEC)
+        if descriptor >= 0 {
+            close(descriptor)
+            return .present
+        }
+        switch errno {
+        case EACCES, EPERM: return .denied
+        case ENOENT, ENOTDIR: return .absent
+        default: return .present  // SQLite gives the precise reason
+        }
     }
 
     /// The store file's device and inode when it was opened.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RingbackCore
 import RingbackStore
 
 struct Alerts: ParsableCommand {
@@ -11,18 +12,9 @@ struct Alerts: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Option(help: "missed_call, callback_overdue or no_contact.") var kind: String?
-    @Option(help: "open, acknowledged or resolved.") var state: String?
+    @Option(help: "Only alerts of this kind.") var kind: AlertKind?
+    @Option(help: "Only alerts in this state.") var state: AlertState?
     @Option(help: "Only this manager's alerts.") var manager: String?
-
-    func validate() throws {
-        if let kind, AlertKind(rawValue: kind) == nil {
-            throw ValidationError("--kind must be one of \(AlertKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if let state, !["open", "acknowledged", "resolved"].contains(state) {
-            throw ValidationError("--state must be open, acknowledged or resolved")
-        }
-    }
 
     func run() throws {
         let environment = try CommandEnvironment(options)
@@ -34,10 +26,10 @@ struct Alerts: ParsableCommand {
                           "state", "resolution"]
 
     static func record(_ a: AlertRecord) -> OutputRecord {
-        [("alert_id", .integer(a.alertID)), ("kind", .text(a.kind)), ("raised_at", .time(a.raisedAt)),
+        [("alert_id", .integer(a.alertID)), ("kind", .text(a.kind.rawValue)), ("raised_at", .time(a.raisedAt)),
          ("manager_id", a.managerID.map(OutputValue.text) ?? .null), ("client_id", a.clientID.map(OutputValue.text) ?? .null),
          ("number", a.number.map(OutputValue.text) ?? .null), ("call_id", a.callID.map(OutputValue.text) ?? .null),
-         ("callback_id", a.callbackID.map(OutputValue.integer) ?? .null), ("state", .text(a.state)),
+         ("callback_id", a.callbackID.map(OutputValue.integer) ?? .null), ("state", .text(a.state.rawValue)),
          ("resolution", a.resolution.map(OutputValue.text) ?? .null)]
     }
 }

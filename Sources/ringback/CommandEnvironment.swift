@@ -65,6 +65,9 @@ struct CommandEnvironment {
             } else {
                 configuration = try ConfigurationParser.parse("", file: "(built-in defaults)")
             }
+        } catch let error as ConfigurationError where error.isAccessDenied {
+            // Without the configuration there is no store to open either: the same status.
+            throw CommandFailure(message: "\(error)", status: ExitStatus.storeUnavailable)
         } catch let error as ConfigurationError {
             throw CommandFailure(message: "configuration refused: \(error)", status: ExitStatus.badInput)
         }

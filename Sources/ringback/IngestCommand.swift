@@ -20,32 +20,21 @@ struct Ingest: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
     @Argument(help: "CDR files.") var files: [String]
-    @Option(help: "asterisk (default), freeswitch, mapped or ami.") var dialect: String?
+    @Option(help: "The files' dialect (default: the source's, else asterisk).") var dialect: Dialect?
     @Option(name: .customLong("time-zone"), help: "Zone of the files' timestamps, e.g. UTC or Europe/Moscow.")
-    var timeZone: String?
+    var timeZone: ZoneConverter?
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        if let dialect, Dialect(rawValue: dialect) == nil {
-            throw CommandFailure(message: "--dialect \"\(dialect)\" is not one of asterisk, freeswitch, mapped, ami",
-                                 status: ExitStatus.badInput)
-        }
-        if let timeZone, ZoneConverter(identifier: timeZone) == nil {
-            throw CommandFailure(message: "--time-zone \"\(timeZone)\" is not a known IANA zone", status: ExitStatus.badInput)
-        }
         let store = try environment.openStore(.migrate, create: true)
         let pipeline = try IngestPipeline(store: store, configuration: environment.configuration,
                                           clock: .fixed(at: environment.at))
         let ingestor = FileIngestor(pipeline: pipeline)
         var failed = false
-        // Oldest first: `Master.csv*` globs newest first, and the rules must see calls in time order.
-        let attributes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0)) ?? [:] }
-        let order = files.indices.sorted {
-            ((attributes[$0][.modificationDate] as? Date) ?? .distantPast, $0)
-                < ((attributes[$1][.modificationDate] as? Date) ?? .distantPast, $1)
-        }
-        let ordered = order.map { files[$0] }
-        let sizes = order.map { (attributes[$0][.size] as? NSNumber)?.int64Value ?? 0 }
+        // A path that is no regular file goes first, and `ingest` names the reason.
+        let missing = files.filter { CDRFile(path: $0) == nil }
+        let ordered = missing + CDRFile.oldestFirst(files.compactMap(CDRFile.init(path:))).map(\.path)
+        let sizes = ordered.map { CDRFile(path: $0)?.size ?? 0 }
         for (index, file) in ordered.enumerated() {
             let source = sourceContext(for: file, configuration: environment.configuration)
             do {
@@ -66,21 +55,21 @@ struct Ingest: ParsableCommand {
 
     private func sourceContext(for file: String, configuration: RingbackConfiguration) -> SourceContext {
         let absolute = URL(fileURLWithPath: file).standardizedFileURL.path
-        var context = SourceContext(name: "ingest", kind: "cli", dialect: .asterisk, columns: nil,
-                                    timeZone: configuration.calendar.timeZone)
+        var context = SourceContext(name: "ingest", kind: .command, dialect: .asterisk, columns: nil,
+                                    zone: configuration.calendar.zone)
         if let source = configuration.sources.first(where: { source in
             source.kind == .spool && absolute.hasPrefix(URL(fileURLWithPath: source.path).standardizedFileURL.path + "/")
         }) {
             context = SourceContext(source, configuration: configuration)
             // A one-shot read, not the daemon's tailing: `status` judges no lag for it.
-            context.kind = "cli"
+            context.kind = .command
         }
-        if let dialect { context.dialect = Dialect(rawValue: dialect) ?? context.dialect }
+        if let dialect { context.dialect = dialect }
         // `--dialect mapped` on a file outside every source: the one configured mapping.
         if context.dialect == .mapped, context.mapping == nil {
             context.mapping = configuration.sources.first { $0.dialect == .mapped }?.mapping
         }
-        if let timeZone { context.timeZone = timeZone }
+        if let timeZone { context.zone = timeZone }
         return context
     }
 }
@@ -102,26 +91,23 @@ struct Import: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Argument(help: "managers, clients or contacts.") var kind: String
+    @Argument(help: "What the file holds.") var kind: DirectoryKind
     @Argument(help: "The CSV file.") var file: String
 
     func run() throws {
-        guard let directoryKind = DirectoryKind(rawValue: kind) else {
-            throw CommandFailure(message: "import what? \"\(kind)\" is not managers, clients or contacts", status: ExitStatus.badInput)
-        }
         let environment = try CommandEnvironment(options)
         let store = try environment.openStore(.migrate, create: true)
         let result: ImportResult
         do {
             result = try DirectoryImporter(configuration: environment.configuration)
-                .importFile(file, kind: directoryKind, into: store, now: environment.now)
+                .importFile(file, kind: kind, into: store, now: environment.now)
         } catch let error as DirectoryCSV.LineError {
             throw CommandFailure(message: "\(file): \(error)", status: ExitStatus.badInput)
         } catch let error as IngestError {
             throw CommandFailure(message: error.description, status: ExitStatus.badInput)
         }
         for error in result.errors { printError("\(file): \(error) (row skipped)") }
-        var summary = "\(file): \(result.imported) \(kind) imported"
+        var summary = "\(file): \(result.imported) \(kind.rawValue) imported"
         if result.contactsFound > 0 { summary += ", \(result.contactsFound) no_contact alerts resolved (contact_found)" }
         print(summary)
         if !result.errors.isEmpty { throw ExitCode(ExitStatus.badInput) }

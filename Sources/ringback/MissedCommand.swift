@@ -41,7 +41,7 @@ struct Missed: ParsableCommand {
                 ("manager_id", m.managerID.map(OutputValue.text) ?? .null),
                 ("extension", m.extensionNumber.map(OutputValue.text) ?? .null), ("voicemail", .bool(m.voicemail)),
                 ("callback_id", m.callbackID.map(OutputValue.integer) ?? .null),
-                ("callback_state", m.callbackState.map(OutputValue.text) ?? .null),
+                ("callback_state", m.callbackState.map { .text($0.rawValue) } ?? .null),
                 ("resolved_at", m.resolvedAt.map(OutputValue.time) ?? .null),
                 ("resolved_by", m.resolvedBy.map(OutputValue.text) ?? .null),
                 ("late", m.late.map(OutputValue.bool) ?? .null), ("minutes_to_callback", minutes)]

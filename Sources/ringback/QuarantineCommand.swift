@@ -51,9 +51,9 @@ struct Quarantine: ParsableCommand {
         var stored = 0
         var still = 0
         for record in try store.quarantined() {
-            var context = SourceContext(name: record.source, kind: "quarantine",
+            var context = SourceContext(name: record.source, kind: .command,
                                         dialect: Dialect(rawValue: record.dialect) ?? .asterisk, columns: nil,
-                                        timeZone: record.timeZone)
+                                        zone: ZoneConverter(identifier: record.timeZone) ?? .utc)
             if let configured = environment.configuration.sources.first(where: { $0.name == record.source }) {
                 context = SourceContext(configured, configuration: environment.configuration)
             }

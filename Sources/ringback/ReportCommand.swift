@@ -74,7 +74,7 @@ struct Report: ParsableCommand {
                 period: period, at: at, zone: zone,
                 missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil),
                 callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at),
-                noContactAlerts: try store.alerts(at: at, kind: "no_contact", state: nil, managerID: nil),
+                noContactAlerts: try store.alerts(at: at, kind: .noContact, state: nil, managerID: nil),
                 managers: try store.loadDirectory().managers,
                 aClients: try store.clientActivity(abc: "A", at: at),
                 dormantDays: environment.configuration.dormantDays)
@@ -84,7 +84,7 @@ struct Report: ParsableCommand {
             return
         }
         let settings = environment.configuration.report
-        let chosen = format ?? ReportFormat(rawValue: settings.format) ?? .html
+        let chosen = format ?? settings.format
         try ReportDelivery(settings: settings).send(report.rendered(as: chosen, zone: zone), format: chosen,
                                                     subject: "Missed calls, \(period.label)")
     }

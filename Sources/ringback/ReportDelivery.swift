@@ -1,5 +1,6 @@
 import Foundation
 import RingbackConfig
+import RingbackCore
 import RingbackHooks
 import RingbackReport
 

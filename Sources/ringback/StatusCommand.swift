@@ -1,4 +1,5 @@
 import ArgumentParser
+import RingbackCore
 import Foundation
 import RingbackStore
 
@@ -20,16 +21,19 @@ struct Status: ParsableCommand {
     func run() throws {
         let environment = try CommandEnvironment(options)
         let store = try environment.openStore(.read)
-        let statuses = try store.sourceStatuses()
+        // One snapshot: the sources and the counts below agree with each other.
+        let (statuses, counts, hooks) = try store.reading {
+            (try store.sourceStatuses(), try store.counts(), try store.hookDeliveryCounts())
+        }
         var unhealthy = false
         let rows = statuses.map { s -> OutputRecord in
             // Only the daemon's sources lag; a one-shot `ingest` that stopped halfway does not.
-            let daemonSource = ["spool", "ami", "socket"].contains(s.kind)
+            let daemonSource = s.kind != .command
             let lagging = daemonSource && s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
-            let state = s.state == "ok" && lagging ? "lagging" : s.state
-            if !["ok", "connected"].contains(state) { unhealthy = true }
+            let state: SourceState = s.state == .ok && lagging ? .lagging : s.state
+            if !state.isHealthy { unhealthy = true }
             let lag: OutputValue = s.lastRowAt.map { .integer(max(0, environment.now - $0)) } ?? .null
-            return [("source", .text(s.name)), ("kind", .text(s.kind)), ("state", .text(state)),
+            return [("source", .text(s.name)), ("kind", .text(s.kind.rawValue)), ("state", .text(state.rawValue)),
                     ("last_row_at", s.lastRowAt.map(OutputValue.time) ?? .null),
                     ("last_read_at", s.lastReadAt.map(OutputValue.time) ?? .null),
                     ("seconds_since_last_row", lag), ("rows", .integer(Int64(s.rows))),
@@ -40,11 +44,9 @@ struct Status: ParsableCommand {
                                           "rows", "rejected", "unread_bytes", "error"],
                           empty: "No source has delivered data yet.")
         if environment.renderer.format == .table {
-            let counts = try store.counts()
             print("\nstore \(environment.storePath): \(counts["legs"] ?? 0) CDR rows, \(counts["calls"] ?? 0) calls, "
                   + "\(counts["open_callbacks"] ?? 0) open callbacks, \(counts["alerts"] ?? 0) alerts, "
                   + "\(counts["quarantine"] ?? 0) quarantined rows")
-            let hooks = try store.hookDeliveryCounts()
             if !hooks.isEmpty {
                 print("alert hook: \(hooks["delivered"] ?? 0) delivered, "
                       + "\((hooks["pending"] ?? 0) + (hooks["sending"] ?? 0)) waiting, \(hooks["failed"] ?? 0) given up, "

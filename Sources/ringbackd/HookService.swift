@@ -9,7 +9,8 @@ import ServiceLifecycle
 /// Hands new alerts to the `[hooks] on_alert` program (SPEC §4.5). It runs beside the
 /// sources: a slow or failing program delays only other deliveries, never ingestion.
 struct HookService: Service {
-    let owner: PipelineOwner
+    let writer: StoreWriter
+    let clock: RingbackClock
     let hook: AlertHook
     let maxAge: Int64
     let zone: ZoneConverter
@@ -20,9 +21,8 @@ struct HookService: Service {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = Int64(Date().timeIntervalSince1970)
             do {
-                let jobs = try await owner.claimHookDeliveries(now: now, maxAge: maxAge, limit: concurrency)
+                let jobs = try await writer.claimHookDeliveries(maxAge: maxAge, limit: concurrency)
                 await withTaskGroup(of: Void.self) { group in
                     for job in jobs { group.addTask { await deliver(job) } }
                 }
@@ -36,18 +36,17 @@ struct HookService: Service {
 
     private func deliver(_ job: HookJob) async {
         let outcome = await hook.deliver(AlertPayload.json(job, zone: zone))
-        let now = Int64(Date().timeIntervalSince1970)
-        let metadata: Logger.Metadata = ["alert": "\(job.alert.alertID)", "kind": "\(job.alert.kind)",
+        let now = clock.wallSeconds()
+        let metadata: Logger.Metadata = ["alert": "\(job.alert.alertID)", "kind": "\(job.alert.kind.rawValue)",
                                          "attempt": "\(job.attempt)"]
         do {
             switch outcome {
             case .delivered:
-                try await owner.finishHookDelivery(alertID: job.alert.alertID, delivered: true, error: nil, retryAt: nil,
-                                                   now: now)
+                try await writer.finishHookDelivery(alertID: job.alert.alertID, delivered: true, error: nil, retryAt: nil)
             case .failed(let reason):
                 let retryAt = policy.retryAt(afterAttempt: job.attempt, now: now)
-                try await owner.finishHookDelivery(alertID: job.alert.alertID, delivered: false, error: reason,
-                                                   retryAt: retryAt, now: now)
+                try await writer.finishHookDelivery(alertID: job.alert.alertID, delivered: false, error: reason,
+                                                    retryAt: retryAt)
                 if retryAt == nil {
                     logger.error("alert hook gave up: \(reason)", metadata: metadata)
                 } else {

@@ -50,9 +50,11 @@ struct Ringbackd: AsyncParsableCommand {
         if !storeDirectory.isEmpty {
             try? FileManager.default.createDirectory(atPath: storeDirectory, withIntermediateDirectories: true)
         }
-        let owner: PipelineOwner
+        // The one clock of every service: wall time for alerts and status, monotonic for waits.
+        let clock = RingbackClock.system
+        let writer: StoreWriter
         do {
-            owner = try PipelineOwner(storePath: storePath, configuration: configuration)
+            writer = try StoreWriter(storePath: storePath, configuration: configuration, clock: clock)
         } catch {
             logger.critical("cannot open the store: \(error)")
             throw ExitCode(2)
@@ -69,8 +71,7 @@ struct Ringbackd: AsyncParsableCommand {
                     logger.critical("source \(source.name): \(error)")
                     throw ExitCode(1)
                 }
-                let spool = SpoolSource(configuration: source, context: context, owner: owner, logger: logger)
-                services.append(SourceService(body: spool.run))
+                services.append(SpoolSource(configuration: source, context: context, sink: writer, logger: logger))
             case .ami:
                 let settings: AMISettings
                 do {
@@ -80,18 +81,18 @@ struct Ringbackd: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let context = SourceContext(source, configuration: configuration)
-                let ami = AMISource(settings: settings, context: context, owner: owner, logger: logger)
-                services.append(SourceService(body: ami.run))
+                services.append(AMISource(settings: settings, context: context, sink: writer, clock: clock, logger: logger))
             case .socket:
-                guard let address = ListenAddress(source.listen) else { throw ExitCode(1) }  // the parser checked it
+                let address = source.listen
                 let passed: Int32? = switch address {
                 case .unix(let path): SocketActivation.descriptor(unixPath: path)
                 case .tcp(_, let port): SocketActivation.descriptor(tcpPort: port)
                 }
                 let context = SourceContext(source, configuration: configuration)
-                services.append(SocketService(source: SocketSource(address: address, passedDescriptor: passed,
-                                                                   context: context, owner: owner, logger: logger),
-                                              owner: owner, context: context, logger: logger))
+                services.append(SocketSource(address: address, passedDescriptor: passed, context: context, sink: writer,
+                                             logger: logger))
+            case .command:
+                break  // never configured: the parser refuses it
             }
         }
         if !configuration.hooks.onAlert.isEmpty {
@@ -100,26 +101,25 @@ struct Ringbackd: AsyncParsableCommand {
                 logger.critical("[hooks] on_alert: \"\(configuration.hooks.onAlert)\" does not start with an executable file (give its absolute path; there is no shell)")
                 throw ExitCode(1)
             }
-            services.append(HookService(owner: owner,
+            services.append(HookService(writer: writer, clock: clock,
                                         hook: AlertHook(command: command, timeout: .seconds(configuration.hooks.timeout)),
                                         maxAge: Int64(configuration.hooks.maxAge) * 60, zone: configuration.officeZone,
                                         logger: logger))
         }
         if let directory = configuration.directoryPath {
-            let watcher = DirectoryDropWatcher(path: directory, owner: owner, logger: logger)
+            var watcher = DirectoryDropWatcher(path: directory, writer: writer, logger: logger)
             // The directory first: CDRs read before the managers and clients would meet an
             // empty directory and open unassigned callbacks.
-            var seen = DirectoryDropWatcher.Seen()
-            await watcher.importChanged(&seen)
-            let imported = seen
-            services.append(SourceService { stop in await watcher.run(after: imported, shouldStop: stop) })
+            await watcher.importChanged(&watcher.alreadyImported)
+            services.append(watcher)
         }
         let notifier = SystemdNotifier()
         // A group stops its services in reverse order: the sweep, first here, stops last and
         // completes what the sources handed it.
-        services.insert(SweepService(owner: owner, notifier: notifier, logger: logger,
+        services.insert(SweepService(writer: writer, notifier: notifier, logger: logger,
                                      sourceCount: configuration.sources.count,
-                                     settle: .milliseconds(max(10, configuration.calls.settleMilliseconds))), at: 0)
+                                     settle: .milliseconds(max(10, configuration.calls.settleMilliseconds)), clock: clock),
+                        at: 0)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -6,7 +6,7 @@ final class ConfigurationParserTests: XCTestCase {
     func testShippedExampleParsesWithEveryKey() throws {
         let config = try ConfigurationParser.load(path: FixturePaths.repository.appendingPathComponent("Config/ringback.toml").path)
         XCTAssertEqual(config.numbers.countryCode, "7")
-        XCTAssertEqual(config.calendar.timeZone, "Europe/Moscow")
+        XCTAssertEqual(config.calendar.zone.identifier, "Europe/Moscow")
         XCTAssertEqual(config.calendar.workingHours, [540..<780, 840..<1080])
         XCTAssertFalse(config.sources.isEmpty)
         XCTAssertEqual(config.sources[0].kind, .spool)
@@ -50,7 +50,7 @@ final class ConfigurationParserTests: XCTestCase {
             XCTAssertTrue(error.reason.contains("allow_remote"), error.reason)
         }
         let allowed = try ConfigurationParser.parse(remote + "allow_remote = true\n", file: "x.toml")
-        XCTAssertEqual(allowed.sources.first?.listen, "0.0.0.0:5039")
+        XCTAssertEqual(allowed.sources.first?.listen, .tcp(host: "0.0.0.0", port: 5039))
         XCTAssertNoThrow(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\nlisten = \"127.0.0.1:5039\"\n", file: "x.toml"))
         XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\nlisten = \"cdr.sock\"\n", file: "x.toml"))
         XCTAssertThrowsError(try ConfigurationParser.parse("[[source]]\nkind = \"socket\"\ndialect = \"freeswitch\"\n", file: "x.toml"))

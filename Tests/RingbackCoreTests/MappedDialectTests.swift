@@ -13,7 +13,7 @@ final class MappedDialectTests: XCTestCase {
 
     private func classify(_ leg: CallLeg) throws -> Call {
         let classifier = CallClassifier(settings: CallSettings(), numbers: numbers,
-                                        extensions: try ExtensionMatcher(pattern: "^[0-9]{2,5}$", listed: []))
+                                        extensions: ExtensionMatcher(pattern: .twoToFiveDigits, listed: []))
         return classifier.classify(callID: "c", legs: [leg])
     }
 

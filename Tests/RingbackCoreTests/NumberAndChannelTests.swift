@@ -48,7 +48,7 @@ final class NumberAndChannelTests: XCTestCase {
     }
 
     func testExtensionsByPatternOrDirectory() throws {
-        let matcher = try ExtensionMatcher(pattern: "^[0-9]{2,5}$", listed: ["alice"])
+        let matcher = ExtensionMatcher(pattern: .twoToFiveDigits, listed: ["alice"])
         XCTAssertTrue(matcher.isExtension("101"))
         XCTAssertTrue(matcher.isExtension("alice"))
         XCTAssertFalse(matcher.isExtension("241045"))

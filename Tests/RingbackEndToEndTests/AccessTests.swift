@@ -28,27 +28,64 @@ final class AccessTests: XCTestCase {
         XCTAssertEqual(try mode(stateDirectory + "/cli.db"), 0o660)
     }
 
-    /// A user outside the ringback group gets a plain "no access" and exit status 2.
-    func testUserOutsideTheGroupGetsNoAccess() throws {
+    /// The installed layout (`scripts/install.sh`, `ringbackd.service`): the configuration
+    /// 0640 and the state directory 0770, both of the service's group. A user outside the
+    /// group is told to ask for membership, exit status 2: first for the configuration, and,
+    /// where the configuration is readable, for the store in the closed directory.
+    func testUserOutsideTheGroupIsToldToAskForMembership() throws {
         guard geteuid() == 0 else { throw XCTSkip("needs root to run a command as another user") }
-        let harness = try RingbackHarness()
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rb-installed-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let etc = root.appendingPathComponent("etc"), state = root.appendingPathComponent("state")
+        for folder in [root, etc, state] {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+        }
+        let config = etc.appendingPathComponent("ringback.toml").path
+        let store = state.appendingPathComponent("ringback.db").path
+        let fixture = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        try ("[store]\npath = \"\(store)\"\n" + fixture).write(toFile: config, atomically: false, encoding: .utf8)
+        let harness = try RingbackHarness(config: config, db: store)
         defer { harness.remove() }
         try harness.load("three-misses")
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: config)
+        try FileManager.default.setAttributes([.posixPermissions: 0o770], ofItemAtPath: state.path)
+
+        // The program too, beside them: the checkout's own folders may be closed to others.
+        let program = root.appendingPathComponent("ringback").path
+        try FileManager.default.copyItem(atPath: RingbackHarness.products.appendingPathComponent("ringback").path, toPath: program)
+        let runAsNobody = { (arguments: [String]) in try self.run(program, asNobody: arguments) }
+
+        let unreadableConfiguration = try runAsNobody(["pending", "--config", config])
+        XCTAssertEqual(unreadableConfiguration.status, 2, unreadableConfiguration.stderr)
+        XCTAssertTrue(unreadableConfiguration.stderr.contains("\(config): no access to the configuration"), unreadableConfiguration.stderr)
+        XCTAssertTrue(unreadableConfiguration.stderr.contains("ringback group"), unreadableConfiguration.stderr)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config)
+        let closedStore = try runAsNobody(["pending", "--config", config])
+        XCTAssertEqual(closedStore.status, 2, closedStore.stderr)
+        XCTAssertTrue(closedStore.stderr.contains("no access to the store \(store): ask for membership of the ringback group"),
+                      closedStore.stderr)
+        XCTAssertFalse(closedStore.stderr.contains("Fatal error") || closedStore.stderr.contains("Stack dump"), closedStore.stderr)
+
+        // Absent is still told apart: a store path that does not exist is "no store".
+        let absent = try runAsNobody(["pending", "--config", config, "--db", root.appendingPathComponent("none.db").path])
+        XCTAssertEqual(absent.status, 2, absent.stderr)
+        XCTAssertTrue(absent.stderr.contains("no store at"), absent.stderr)
+    }
+
+    private func run(_ program: String, asNobody arguments: [String]) throws -> RingbackHarness.Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
         process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups",
-                             RingbackHarness.products.appendingPathComponent("ringback").path,
-                             "pending", "--config", harness.config, "--db", harness.db]
+                             program] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 2, message)
-        XCTAssertTrue(message.contains("no access to the store"), message)
-        XCTAssertTrue(message.contains("ringback group"), message)
-        XCTAssertFalse(message.contains("Fatal error") || message.contains("Stack dump"), message)
+        return RingbackHarness.Output(status: process.terminationStatus, stdout: "", stderr: message)
     }
 
     /// Readers never migrate: a `pending` from another build leaves the daemon's store as it

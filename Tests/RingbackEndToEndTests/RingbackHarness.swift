@@ -1,4 +1,5 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// Runs the built `ringback` and `ringbackd` executables against a scratch store, with the
@@ -74,17 +75,7 @@ struct RingbackHarness {
     }
 
     /// What the sqlite3 shell prints for `sql` on the store: for facts no command shows.
-    func sqlite(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [db, sql]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    func sqlite(_ sql: String) throws -> String { try SQLiteShell.run(sql, on: db) }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }

@@ -52,16 +52,16 @@ final class AMISourceTests: XCTestCase {
                             deadAfter: Duration = .seconds(50), _ body: (Store) async throws -> Void) async throws {
         let configuration = try ConfigurationParser.parse(
             "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
-        let owner = try PipelineOwner(storePath: storePath, configuration: configuration)
+        let owner = try StoreWriter(storePath: storePath, configuration: configuration)
         var settings = AMISettings(host: "127.0.0.1", port: peer.port, username: "ringback", secret: "s3cret")
         settings.pingInterval = pingInterval
         settings.deadAfter = deadAfter
-        let context = SourceContext(name: "ami:test", kind: "ami", dialect: .ami, columns: nil, timeZone: "Europe/Moscow")
-        let source = AMISource(settings: settings, policy: policy, context: context, owner: owner,
+        let context = SourceContext(name: "ami:test", kind: .ami, dialect: .ami, columns: nil, zone: ZoneConverter(identifier: "Europe/Moscow")!)
+        let source = AMISource(settings: settings, policy: policy, context: context, sink: owner,
                                logger: Logger(label: "test"))
         let reader = try Store(path: storePath)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await source.run(shouldStop: { false }) }
+            group.addTask { await source.run() }
             defer { group.cancelAll() }
             try await body(reader)
         }
@@ -94,7 +94,7 @@ final class AMISourceTests: XCTestCase {
         try await withSource(peer, policy: fastPolicy()) { store in
             try await wait { try legs(store) == 4 }
             let statuses = try store.sourceStatuses()
-            XCTAssertEqual(statuses.first?.state, "connected")
+            XCTAssertEqual(statuses.first?.state, .connected)
         }
         let fields = login.withLock { $0 }
         XCTAssertEqual(fields["Action"], "Login")
@@ -112,7 +112,7 @@ final class AMISourceTests: XCTestCase {
         try await withSource(peer, policy: fastPolicy()) { store in
             try await wait { peer.connections.count >= 5 }
             let status = try XCTUnwrap(try store.sourceStatuses().first)
-            XCTAssertEqual(status.state, "login refused")
+            XCTAssertEqual(status.state, .loginRefused)
             XCTAssertTrue(status.lastError?.contains("Authentication failed") == true, status.lastError ?? "")
             XCTAssertFalse(status.lastError?.contains("s3cret") == true)
         }

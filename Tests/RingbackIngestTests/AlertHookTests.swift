@@ -86,12 +86,12 @@ final class AlertHookTests: XCTestCase {
         let pipeline = try IngestPipeline(store: store, configuration: configuration)
         let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/calls/unknown-number-direct.csv")
-        let source = SourceContext(name: "t", kind: "cli", dialect: .asterisk, columns: nil, timeZone: "Europe/Moscow")
+        let source = SourceContext(name: "t", kind: .command, dialect: .asterisk, columns: nil, zone: ZoneConverter(identifier: "Europe/Moscow")!)
         _ = try FileIngestor(pipeline: pipeline).ingest(path: fixture.path, source: source)
         try pipeline.finish()
         XCTAssertEqual(try store.alerts(at: .max, kind: nil, state: nil, managerID: nil).map(\.kind),
-                       ["missed_call", "callback_overdue"])
-        return (store, try XCTUnwrap(try store.alerts(at: .max, kind: "missed_call", state: nil, managerID: nil).first))
+                       [.missedCall, .callbackOverdue])
+        return (store, try XCTUnwrap(try store.alerts(at: .max, kind: .missedCall, state: nil, managerID: nil).first))
     }
 
     func testDeliveryIsClaimedUntilFinishedSoACrashRepeatsButNeverLosesIt() throws {

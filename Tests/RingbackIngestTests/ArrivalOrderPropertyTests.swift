@@ -67,13 +67,13 @@ final class ArrivalOrderPropertyTests: XCTestCase {
     private func pipeline(_ store: Store, _ clock: ManualClock) throws -> IngestPipeline {
         let wall = wallNow
         return try IngestPipeline(store: store, configuration: configuration,
-                                  clock: PipelineClock(wallSeconds: { wall + clock.wallOffset },
+                                  clock: RingbackClock(wallSeconds: { wall + clock.wallOffset },
                                                        monotonicMilliseconds: { clock.milliseconds }),
                                   resuming: ["pbx"])
     }
 
     private func batch(_ lines: ArraySlice<Substring>, moreToRead: Bool, timeZone: String = "Europe/Moscow") throws -> RecordBatch {
-        let source = SourceContext(name: "pbx", kind: "spool", dialect: .asterisk, columns: nil, timeZone: timeZone)
+        let source = SourceContext(name: "pbx", kind: .spool, dialect: .asterisk, columns: nil, zone: ZoneConverter(identifier: timeZone)!)
         var batch = RecordBatch(source: source, file: "Master.csv")
         var decoder = try source.makeDecoder()
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
@@ -87,7 +87,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
     private func answers(_ store: Store) throws -> [String] {
         let missed = try store.missed(since: .min, until: .max, at: wallNow, managerID: nil).map {
             "missed \($0.callID) \($0.startedAt) \($0.number ?? $0.rawNumber) \($0.managerID ?? "-") \($0.extensionNumber ?? "-") "
-                + "\($0.voicemail) \($0.callbackState ?? "-") \($0.resolvedAt ?? -1) \($0.resolvedBy ?? "-") \($0.late.map { "\($0)" } ?? "-")"
+                + "\($0.voicemail) \($0.callbackState?.rawValue ?? "-") \($0.resolvedAt ?? -1) \($0.resolvedBy ?? "-") \($0.late.map { "\($0)" } ?? "-")"
         }
         let pending = try store.pending(at: wallNow, managerID: nil, overdueOnly: false).map {
             "pending \($0.number) \($0.managerID ?? "-") \($0.firstMissedAt) \($0.lastMissedAt) \($0.missedCount) \($0.attempts) \($0.dueAt)"
@@ -207,7 +207,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
         try live.tick()
         XCTAssertEqual(try store.pending(at: wallNow, managerID: nil, overdueOnly: false).count, 2)
         XCTAssertTrue(live.hasWaitingLegs)
-        let overdue = try store.alerts(at: wallNow, kind: "callback_overdue", state: nil, managerID: nil).compactMap(\.number)
+        let overdue = try store.alerts(at: wallNow, kind: .callbackOverdue, state: nil, managerID: nil).compactMap(\.number)
         XCTAssertEqual(overdue, ["+79035550401"],
                        "Alfa's callback waits for the held call, which may have reached us; the other number's does not")
         // The caller's rows: the 09:00 call was answered by 102 and ended at 09:02, before the miss.
@@ -215,7 +215,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
         clock.milliseconds += 1_000
         try live.tick()
         XCTAssertFalse(live.hasWaitingLegs)
-        XCTAssertEqual(Set(try store.alerts(at: wallNow, kind: "callback_overdue", state: nil, managerID: nil).compactMap(\.number)),
+        XCTAssertEqual(Set(try store.alerts(at: wallNow, kind: .callbackOverdue, state: nil, managerID: nil).compactMap(\.number)),
                        ["+79035550401", "+79161234567"], "now Alfa's overdue alert is raised, at its due time")
     }
 }

@@ -3,6 +3,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import XCTest
 
 /// The pipeline with an injected clock, on a scratch store.
@@ -24,12 +25,14 @@ final class IngestPipelineTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
+    private var storePath: String { directory.appendingPathComponent("ringback.db").path }
+
     private func pipeline() throws -> IngestPipeline {
         let configuration = try ConfigurationParser.parse("[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n",
                                                           file: "test.toml")
-        let store = try Store(path: directory.appendingPathComponent("ringback.db").path)
+        let store = try Store(path: storePath)
         let clock = self.clock
-        return try IngestPipeline(store: store, configuration: configuration, clock: PipelineClock(
+        return try IngestPipeline(store: store, configuration: configuration, clock: RingbackClock(
             wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }),
             resuming: ["pbx"])
     }
@@ -39,7 +42,7 @@ final class IngestPipelineTests: XCTestCase {
     }
 
     private func batch(_ lines: ArraySlice<Substring>, pendingBytes: Int64) throws -> RecordBatch {
-        let source = SourceContext(name: "pbx", kind: "spool", dialect: .asterisk, columns: nil, timeZone: "Europe/Moscow")
+        let source = SourceContext(name: "pbx", kind: .spool, dialect: .asterisk, columns: nil, zone: ZoneConverter(identifier: "Europe/Moscow")!)
         var batch = RecordBatch(source: source, file: fixture.path)
         var decoder = try source.makeDecoder()
         let bytes = Array(lines.map { $0 + "\n" }.joined().utf8)
@@ -140,19 +143,18 @@ final class IngestPipelineTests: XCTestCase {
         let id = try XCTUnwrap(try store.quarantined().first?.id)
         var retry = try batch(lines[0..<1], pendingBytes: 0)
         retry.quarantineIDs = [id]
-        try store.connection.execute("ALTER TABLE legs RENAME TO legs_away")
+        _ = try SQLiteShell.run("ALTER TABLE legs RENAME TO legs_away", on: storePath)
         XCTAssertThrowsError(try pipeline.commit(retry))
         XCTAssertEqual(try store.quarantined().map(\.id), [id], "the failed commit took nothing out")
-        try store.connection.execute("ALTER TABLE legs_away RENAME TO legs")
+        _ = try SQLiteShell.run("ALTER TABLE legs_away RENAME TO legs", on: storePath)
         XCTAssertEqual(try pipeline.commit(retry).stored, 1)
         XCTAssertEqual(try store.quarantined().count, 0)
     }
 
     /// Legs linked to `callID`, or not linked to any call when it is nil.
     private func legCount(_ store: Store, call callID: String?) throws -> Int {
-        let statement = try callID == nil
-            ? store.connection.prepare("SELECT count(*) FROM legs WHERE call_id IS NULL")
-            : store.connection.prepare("SELECT count(*) FROM legs WHERE call_id = ?")
-        return Int(try statement.first(callID.map { [.text($0)] } ?? []) { $0.int(0) } ?? -1)
+        // Call ids are digits and dots: safe to write into the statement.
+        let condition = callID.map { "call_id = '\($0)'" } ?? "call_id IS NULL"
+        return Int(try SQLiteShell.run("SELECT count(*) FROM legs WHERE \(condition)", on: storePath)) ?? -1
     }
 }

@@ -35,14 +35,14 @@ final class SocketSourceTests: XCTestCase {
         let configuration = try ConfigurationParser.parse(
             "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
         let storePath = directory.appendingPathComponent("ringback.db").path
-        let owner = try PipelineOwner(storePath: storePath, configuration: configuration)
-        let context = SourceContext(name: "socket:test", kind: "socket", dialect: .asterisk, columns: nil,
-                                    timeZone: "Europe/Moscow")
-        let source = SocketSource(address: .unix(path: socketPath), passedDescriptor: nil, context: context, owner: owner,
+        let owner = try StoreWriter(storePath: storePath, configuration: configuration)
+        let context = SourceContext(name: "socket:test", kind: .socket, dialect: .asterisk, columns: nil,
+                                    zone: ZoneConverter(identifier: "Europe/Moscow")!)
+        let source = SocketSource(address: .unix(path: socketPath), passedDescriptor: nil, context: context, sink: owner,
                                   logger: Logger(label: "test"))
         let reader = try Store(path: storePath)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await source.run() }
+            group.addTask { await source.run() }
             defer { group.cancelAll() }
             let deadline = Date().addingTimeInterval(10)
             while !FileManager.default.fileExists(atPath: socketPath), Date() < deadline {

@@ -13,7 +13,7 @@ final class MissedCallReportTests: XCTestCase {
         (zone ?? moscow).instant(of: CivilTime(year: 2026, month: 3, day: day, hour: hour, minute: minute))
     }
 
-    private func callback(_ id: Int64, manager: String?, missed: Int64, due: Int64, state: String = "open",
+    private func callback(_ id: Int64, manager: String?, missed: Int64, due: Int64, state: CallbackState = .open,
                           resolved: Int64? = nil) -> ReportCallback {
         ReportCallback(callbackID: id, number: "+7916555000\(id)", clientID: nil, clientName: nil, managerID: manager,
                        firstMissedAt: missed, dueAt: due, state: state, resolvedAt: resolved, resolvedBy: manager)
@@ -21,7 +21,7 @@ final class MissedCallReportTests: XCTestCase {
 
     private func missedCall(_ id: String, manager: String?, at started: Int64) -> MissedCall {
         MissedCall(callID: id, startedAt: started, number: "+79165550000", rawNumber: "89165550000", managerID: manager,
-                   callbackID: 1, callbackState: "open")
+                   callbackID: 1, callbackState: .open)
     }
 
     private let managers = [
@@ -34,15 +34,15 @@ final class MissedCallReportTests: XCTestCase {
         let period = ReportPeriod.day(containing: at(10, 12), zone: moscow)
         let callbacks = [
             // in time: 10 minutes
-            callback(1, manager: "m1", missed: at(10, 9), due: at(10, 9, 15), state: "called_back", resolved: at(10, 9, 10)),
+            callback(1, manager: "m1", missed: at(10, 9), due: at(10, 9, 15), state: .calledBack, resolved: at(10, 9, 10)),
             // late: 40 minutes, due after 15
-            callback(2, manager: "m1", missed: at(10, 10), due: at(10, 10, 15), state: "client_reached_us", resolved: at(10, 10, 40)),
+            callback(2, manager: "m1", missed: at(10, 10), due: at(10, 10, 15), state: .clientReachedUs, resolved: at(10, 10, 40)),
             // in time: 20 minutes
-            callback(3, manager: "m2", missed: at(10, 11), due: at(10, 12), state: "called_back", resolved: at(10, 11, 20)),
+            callback(3, manager: "m2", missed: at(10, 11), due: at(10, 12), state: .calledBack, resolved: at(10, 11, 20)),
             // still open and overdue
             callback(4, manager: nil, missed: at(10, 15), due: at(10, 15, 30)),
             // closed by hand (spam): neither within SLA nor overdue
-            callback(5, manager: "m2", missed: at(10, 16), due: at(10, 16, 30), state: "closed", resolved: at(10, 17)),
+            callback(5, manager: "m2", missed: at(10, 16), due: at(10, 16, 30), state: .closed, resolved: at(10, 17)),
             // open, not yet due
             callback(6, manager: "m2", missed: at(10, 17, 50), due: at(11, 9, 15)),
         ]
@@ -53,11 +53,11 @@ final class MissedCallReportTests: XCTestCase {
             missedCall("g", manager: "m2", at: at(10, 17, 50)),
         ]
         let alerts = [
-            AlertRecord(alertID: 7, kind: "no_contact", raisedAt: at(10, 13), managerID: "m2", clientID: "c1",
-                        number: "+79165550001", callID: "x", state: "open"),
+            AlertRecord(alertID: 7, kind: .noContact, raisedAt: at(10, 13), managerID: "m2", clientID: "c1",
+                        number: "+79165550001", callID: "x", state: .open),
             // raised the day before: not this day's
-            AlertRecord(alertID: 3, kind: "no_contact", raisedAt: at(9, 13), managerID: "m1", clientID: "c1",
-                        number: "+79165550001", callID: "y", state: "open"),
+            AlertRecord(alertID: 3, kind: .noContact, raisedAt: at(9, 13), managerID: "m1", clientID: "c1",
+                        number: "+79165550001", callID: "y", state: .open),
         ]
         let evaluation = now ?? at(10, 18)
         let aClients = [

@@ -3,13 +3,13 @@ import Foundation
 /// Decides whether a channel device or a number is an internal extension: it matches the
 /// configured pattern or is listed among a manager's extensions (which may be device names).
 public final class ExtensionMatcher: @unchecked Sendable {
-    private let regex: NSRegularExpression
+    private let pattern: ExtensionPattern
     private let listed: Set<String>
     private let lock = NSLock()
     private var cache: [String: Bool] = [:]
 
-    public init(pattern: String, listed: Set<String>) throws {
-        regex = try NSRegularExpression(pattern: pattern)
+    public init(pattern: ExtensionPattern, listed: Set<String>) {
+        self.pattern = pattern
         self.listed = listed
     }
 
@@ -19,8 +19,7 @@ public final class ExtensionMatcher: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let known = cache[name] { return known }
-        let range = NSRange(name.startIndex..., in: name)
-        let matches = regex.firstMatch(in: name, range: range) != nil
+        let matches = pattern.matches(name)
         if cache.count > 50_000 { cache.removeAll(keepingCapacity: true) }
         cache[name] = matches
         return matches

@@ -7,11 +7,11 @@ public struct NumberPlan: Sendable, Equatable {
     public var internationalPrefix: String
     public var areaCode: String
     public var nationalLength: Int
-    public var extensionPattern: String
+    public var extensionPattern: ExtensionPattern
     public var outsidePrefix: String
 
     public init(countryCode: String = "", trunkPrefix: String = "", internationalPrefix: String = "00",
-                areaCode: String = "", nationalLength: Int = 10, extensionPattern: String = "^[0-9]{2,5}$",
+                areaCode: String = "", nationalLength: Int = 10, extensionPattern: ExtensionPattern = .twoToFiveDigits,
                 outsidePrefix: String = "") {
         self.countryCode = countryCode
         self.trunkPrefix = trunkPrefix

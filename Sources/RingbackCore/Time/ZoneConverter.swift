@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Offsets are cached per wall-clock hour: zone transitions fall on hour boundaries in every
 /// zone a PBX is likely to run in, and the cache keeps `TimeZone` off the decoder hot path.
-public final class ZoneConverter: @unchecked Sendable {
+public final class ZoneConverter: @unchecked Sendable, Equatable {
     public let identifier: String
     private let zone: TimeZone
     private let isUTC: Bool
@@ -26,6 +26,8 @@ public final class ZoneConverter: @unchecked Sendable {
     }
 
     public static let utc = ZoneConverter(identifier: "UTC")!
+
+    public static func == (left: ZoneConverter, right: ZoneConverter) -> Bool { left.identifier == right.identifier }
 
     /// The instant of a wall-clock time in this zone. In a DST gap the later offset wins; in
     /// an overlap, the first occurrence (what a PBX writing local time most often means).

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import RingbackCore
+import ServiceLifecycle
 import Synchronization
 
 /// Why an AMI link ended; what `ringback status` and the log say.
@@ -28,30 +29,37 @@ enum AMILinkError: Error, CustomStringConvertible {
 /// and connect again with a growing pause whenever the link ends. AMI keeps no backlog: a
 /// CDR written while the link is down is not sent again, which is why Master.csv stays the
 /// reference and the same CDR from both is stored once.
-public struct AMISource: Sendable {
+public struct AMISource: Service {
     let settings: AMISettings
     let policy: ReconnectPolicy
     let context: SourceContext
-    let owner: PipelineOwner
+    let sink: any RecordSink
+    let clock: RingbackClock
     let logger: Logger
 
     public init(settings: AMISettings, policy: ReconnectPolicy = ReconnectPolicy(), context: SourceContext,
-                owner: PipelineOwner, logger: Logger) {
+                sink: any RecordSink, clock: RingbackClock = .system, logger: Logger) {
         self.settings = settings
         self.policy = policy
         self.context = context
-        self.owner = owner
+        self.sink = sink
+        self.clock = clock
         self.logger = logger
     }
 
     private var metadata: Logger.Metadata { ["source": "\(context.name)"] }
 
-    public func run(shouldStop: @Sendable () -> Bool) async {
-        let down = AMILinkDown(host: settings.host, port: settings.port,
-                               zone: ZoneConverter(identifier: context.timeZone) ?? .utc)
+    /// Connects, reads, and connects again, until cancelled or the service group shuts
+    /// down gracefully.
+    public func run() async {
+        await cancelWhenGracefulShutdown { await connectAgainAndAgain() }
+    }
+
+    private func connectAgainAndAgain() async {
+        let down = AMILinkDown(host: settings.host, port: settings.port, zone: context.zone)
         var failures = 0
         var retryingSince: Int64?
-        while !shouldStop(), !Task.isCancelled {
+        while !Task.isCancelled {
             var loggedIn = false
             let reason: String
             var refused = false
@@ -62,20 +70,19 @@ public struct AMISource: Sendable {
                 if case .loginRefused? = error as? AMILinkError { refused = true }
                 reason = down.reason(error)
             }
-            if shouldStop() || Task.isCancelled { return }
+            if Task.isCancelled { return }
             if loggedIn {
                 failures = 0
                 retryingSince = nil
             }
             failures += 1
-            let now = Int64(Date().timeIntervalSince1970)
+            let now = clock.wallSeconds()
             let since = retryingSince ?? now
             retryingSince = since
             let pause = policy.delay(afterFailures: failures, loginRefused: refused)
             let seconds = Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18
             let detail = down.sentence(reason: reason, since: since, now: now, nextAttemptIn: seconds)
-            await owner.reportState(source: context.name, kind: context.kind, state: refused ? "login refused" : "retrying",
-                                    error: detail, now: now)
+            await sink.report(refused ? .loginRefused : .retrying, error: detail, of: context)
             logger.warning("AMI link down: \(detail)", metadata: metadata)
             try? await Task.sleep(for: pause)
         }
@@ -109,8 +116,7 @@ public struct AMISource: Sendable {
                 break
             }
             loggedIn()
-            let now = Int64(Date().timeIntervalSince1970)
-            await owner.reportState(source: context.name, kind: context.kind, state: "connected", error: nil, now: now)
+            await sink.report(.connected, error: nil, of: context)
             logger.info("AMI connected to \(settings.host):\(settings.port)", metadata: metadata)
 
             let watch = LinkWatch()
@@ -118,7 +124,7 @@ public struct AMISource: Sendable {
                 group.addTask { try await keepAlive(outbound, channel: channel.channel, watch: watch) }
                 defer { group.cancelAll() }
                 while let batch = try await stream.nextBatch(heard: watch.heard) {
-                    if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await owner.commit(batch) }
+                    if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await sink.commit(batch) }
                 }
                 if let silence = watch.deadAfter { throw AMILinkError.silent(silence) }
                 throw AMILinkError.closedByPeer

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import RingbackConfig
 import RingbackCore
+import ServiceLifecycle
 import Synchronization
 
 /// CSV lines or AMI blocks pushed by the PBX or a script (`kind = "socket"`). Each
@@ -13,28 +14,48 @@ import Synchronization
 ///
 /// There is no acknowledgement: what a writer sent before the daemon died may be lost
 /// unless it sends it again, which is harmless, since a CDR is stored once.
-public struct SocketSource: Sendable {
+public struct SocketSource: Service {
     let address: ListenAddress
     /// A listening socket systemd passed (socket activation), used instead of binding.
     let passedDescriptor: Int32?
     let context: SourceContext
-    let owner: PipelineOwner
+    let sink: any RecordSink
     let logger: Logger
     let recordLimit = LineSplitter.maximumRecordLength
+    /// A bind that failed (the path's directory is read-only, the port is taken) is tried
+    /// again after this long.
+    var retryAfter: Duration = .seconds(5)
 
-    public init(address: ListenAddress, passedDescriptor: Int32?, context: SourceContext, owner: PipelineOwner,
+    public init(address: ListenAddress, passedDescriptor: Int32?, context: SourceContext, sink: any RecordSink,
                 logger: Logger) {
         self.address = address
         self.passedDescriptor = passedDescriptor
         self.context = context
-        self.owner = owner
+        self.sink = sink
         self.logger = logger
     }
 
     typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
+    /// Listens until cancelled or the service group shuts down gracefully; a failed bind
+    /// is reported and tried again.
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await listen()
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.error("socket source failed: \(error)", metadata: ["source": "\(context.name)"])
+                    await sink.report(.failing, error: "\(error)", of: context)
+                }
+                try? await Task.sleep(for: retryAfter)
+            }
+        }
+    }
+
     /// Binds (or takes the passed socket) and serves connections until cancelled.
-    public func run() async throws {
+    func listen() async throws {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -57,8 +78,7 @@ public struct SocketSource: Sendable {
                 server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
             }
         }
-        let now = Int64(Date().timeIntervalSince1970)
-        await owner.reportState(source: context.name, kind: context.kind, state: "ok", error: nil, now: now)
+        await sink.report(.ok, error: nil, of: context)
         logger.info("listening on \(address)\(passedDescriptor == nil ? "" : " (socket from systemd)")",
                     metadata: ["source": "\(context.name)"])
         let counter = Atomic<Int>(0)
@@ -88,7 +108,7 @@ public struct SocketSource: Sendable {
                         let reason = "more than \(recordLimit / 1024) KiB without the end of a record; connection closed"
                         var batch = RecordBatch(source: context, file: file)
                         batch.rejected = [RejectedRecord(file: file, line: line, reason: reason, raw: Array(buffer.prefix(1024)))]
-                        _ = try await owner.commit(batch)
+                        _ = try await sink.commit(batch)
                         logger.warning("writer refused: \(reason)", metadata: ["source": "\(context.name)", "file": "\(file)"])
                         try? await outbound.write(ByteBuffer(string: "ERROR \(reason)\n"))
                         return
@@ -106,7 +126,7 @@ public struct SocketSource: Sendable {
                         decoder: inout any CDRDecoder) async throws -> Int {
         var batch = RecordBatch(source: context, file: file)
         let consumed = batch.take(from: &buffer, line: &line, final: final, decoder: &decoder)
-        if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await owner.commit(batch) }
+        if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await sink.commit(batch) }
         return consumed
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The two clocks of the pipeline: wall time for alerts and evaluation, monotonic time for
 /// settle delays. Injected so that tests and `--at` can fix "now".
-public struct PipelineClock: Sendable {
+public struct RingbackClock: Sendable {
     public var wallSeconds: @Sendable () -> Int64
     public var monotonicMilliseconds: @Sendable () -> Int64
 
@@ -11,7 +11,7 @@ public struct PipelineClock: Sendable {
         self.monotonicMilliseconds = monotonicMilliseconds
     }
 
-    public static let system = PipelineClock(
+    public static let system = RingbackClock(
         wallSeconds: { Int64(Date().timeIntervalSince1970) },
         monotonicMilliseconds: {
             var spec = timespec()
@@ -20,7 +20,7 @@ public struct PipelineClock: Sendable {
         })
 
     /// The system's monotonic clock with the wall clock fixed at `seconds`.
-    public static func fixed(at seconds: Int64) -> PipelineClock {
-        PipelineClock(wallSeconds: { seconds }, monotonicMilliseconds: system.monotonicMilliseconds)
+    public static func fixed(at seconds: Int64) -> RingbackClock {
+        RingbackClock(wallSeconds: { seconds }, monotonicMilliseconds: system.monotonicMilliseconds)
     }
 }

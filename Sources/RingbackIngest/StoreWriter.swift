@@ -1,0 +1,91 @@
+import Logging
+import RingbackConfig
+import RingbackCore
+import RingbackStore
+
+/// The store's writer in the daemon: it owns the only read-write connection, and every
+/// source, the sweep and the hook service hand their work here, so writes are serialized
+/// without locks. Readers (the CLI, later the web side) use read-only connections of their
+/// own and never wait for it.
+public actor StoreWriter: RecordSink {
+    private let pipeline: IngestPipeline
+    private let configuration: RingbackConfiguration
+    private let clock: RingbackClock
+    private let logger: Logger
+
+    public init(storePath: String, configuration: RingbackConfiguration, clock: RingbackClock = .system,
+                logger: Logger = Logger(label: "ringback.store")) throws {
+        self.logger = logger
+        self.clock = clock
+        let store = try Store(path: storePath)
+        pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock,
+                                      resuming: configuration.sources.map(\.name))
+        self.configuration = configuration
+    }
+
+    public func commit(_ batch: RecordBatch) throws -> BatchResult { log(try pipeline.commit(batch)) }
+
+    /// Completes settled calls and raises alerts whose time has come.
+    public func tick() throws -> BatchResult { log(try pipeline.tick()) }
+
+    /// What a person reading the journal must know of a batch: calls judged without their
+    /// starting row, numbers judged again.
+    private func log(_ result: BatchResult) -> BatchResult {
+        for callID in result.incompleteCalls {
+            logger.warning("""
+                call judged without the row of the channel that started it: [calls] max_hold ran out; \
+                it is judged again if that row still comes
+                """, metadata: ["callID": "\(callID)"])
+        }
+        if result.rejudgedNumbers > 0 {
+            logger.info("judged the calls of \(result.rejudgedNumbers) number(s) again: rows arrived after their calls were judged")
+        }
+        return result
+    }
+
+    public var hasSettlingCalls: Bool { pipeline.hasSettlingCalls }
+
+    public func checkStoreInPlace() throws { try pipeline.store.checkStillInPlace() }
+
+    public func summary() throws -> (lastCDRAt: Int64?, overdue: Int) {
+        try pipeline.store.daemonSummary(now: clock.wallSeconds())
+    }
+
+    public func checkpoint(source: String, fileKey: String) throws -> Checkpoint? {
+        try pipeline.store.checkpoint(source: source, fileKey: fileKey)
+    }
+
+    public func forgetCheckpoint(source: String, fileKey: String) throws {
+        try pipeline.store.forgetCheckpoint(source: source, fileKey: fileKey)
+    }
+
+    public func report(_ state: SourceState, error: String?, of source: SourceContext) {
+        // Best effort: a store that cannot take the news (full, locked) is logged by the caller.
+        try? pipeline.store.recordSourceState(name: source.name, kind: source.kind, state: state, error: error,
+                                              now: clock.wallSeconds())
+    }
+
+    public func reportPending(bytes: Int64, of source: SourceContext) throws {
+        try pipeline.store.recordSourceProgress(name: source.name, kind: source.kind, rows: 0, rejected: 0, lastRowAt: nil,
+                                                pendingBytes: bytes, now: clock.wallSeconds())
+    }
+
+    /// Hook deliveries: new alerts queued (or skipped when older than `maxAge`), the due ones
+    /// claimed. Only bookkeeping runs here; the program runs outside the writer.
+    public func claimHookDeliveries(maxAge: Int64, limit: Int) throws -> [HookJob] {
+        let now = clock.wallSeconds()
+        try pipeline.store.enqueueHookDeliveries(now: now, maxAge: maxAge)
+        return try pipeline.store.claimHookDeliveries(now: now, limit: limit)
+    }
+
+    /// `retryAt`: when to try again; nil: no more attempts.
+    public func finishHookDelivery(alertID: Int64, delivered: Bool, error: String?, retryAt: Int64?) throws {
+        try pipeline.store.finishHookDelivery(alertID: alertID, delivered: delivered, error: error, retryAt: retryAt,
+                                              now: clock.wallSeconds())
+    }
+
+    public func importDirectoryFile(_ path: String, kind: DirectoryKind) throws -> ImportResult {
+        try DirectoryImporter(configuration: configuration).importFile(path, kind: kind, into: pipeline.store,
+                                                                       now: clock.wallSeconds())
+    }
+}

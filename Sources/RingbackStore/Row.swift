@@ -1,0 +1,37 @@
+import CSQLite
+
+/// The current row of a statement; columns by position.
+struct Row {
+    let statement: OpaquePointer
+
+    func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+    func optionalInt(_ i: Int32) -> Int64? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, i)
+    }
+    func string(_ i: Int32) -> String {
+        guard let text = sqlite3_column_text(statement, i) else { return "" }
+        return String(cString: text)
+    }
+    func optionalString(_ i: Int32) -> String? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : string(i)
+    }
+    func blob(_ i: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, i))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, i) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+}
+
+extension Row {
+    /// A column holding one of the words of a Core enum (an alert's kind, a callback's
+    /// state). A word this build does not know means the store was written by something
+    /// else: an error, never a silent default.
+    func word<Word: RawRepresentable>(_ i: Int32, as type: Word.Type = Word.self) throws -> Word where Word.RawValue == String {
+        let text = string(i)
+        guard let word = Word(rawValue: text) else {
+            throw StoreError(.corrupt, "the store holds \"\(text)\" where a \(Word.self) was expected: "
+                             + "it was written by another program or a newer build")
+        }
+        return word
+    }
+}
