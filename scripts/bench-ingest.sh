@@ -6,9 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 scripts/install-deps.sh
-swift build -c release --product ringback >&2
-swift build -c release --product ringback-cdrgen >&2
-bin=$(swift build -c release --show-bin-path)
+bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bin/ringback-cdrgen" --rows "$rows" --seed 5 > "$work/Master.csv"

@@ -14,8 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}; calls=${2:-10000000}; file_mb=${3:-1024}; samples=${4:-1000}
 scripts/install-deps.sh
-for product in ringback ringbackd ringback-cdrgen; do swift build -c release --product "$product" >&2; done
-bin=$(swift build -c release --show-bin-path)
+bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
 trap 'kill "${daemon:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 config=Tests/Fixtures/directory/ringback.toml

@@ -3,16 +3,14 @@
 # random points, then restarted, KILLS times; the store is then compared with a clean
 # single run of the same file: rows lost, rows doubled, and any difference in calls,
 # callbacks or alerts.
-#   scripts/crash-test.sh [ROWS] [KILLS]          default 100000 rows, 50 kills, release build
-#   BUILD=debug scripts/crash-test.sh 20000 10    the short version CI runs (debug binaries)
+#   scripts/crash-test.sh [ROWS] [KILLS]    default 100000 rows, 50 kills
+#   scripts/crash-test.sh 20000 10          the short version CI runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-100000}
 kills=${2:-50}
-build=${BUILD:-release}
 scripts/install-deps.sh
-for product in ringbackd ringback ringback-cdrgen; do swift build -c "$build" --product "$product" >&2; done
-bin=$(swift build -c "$build" --show-bin-path)
+bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
 trap 'kill -9 "${daemon:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/spool"

@@ -5,9 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product ringbackd >&2
-swift build -c release --product ringback >&2
-bin=$(swift build -c release --show-bin-path)
+bin=$(scripts/build-release.sh)
 
 state="$PWD/example-state"
 rm -rf "$state" && mkdir -p "$state/cdr" "$state/import"

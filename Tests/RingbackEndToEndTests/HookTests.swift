@@ -31,7 +31,7 @@ final class HookTests: XCTestCase {
                              encoding: .utf8)
         try daemon.append(old.split(separator: "\n").map(String.init)[...], to: daemon.masterCSV)
         try daemon.start()
-        try daemon.wait { try daemon.harness.json(["alerts"]).count >= 2 }
+        try daemon.wait { daemon.harness.poll(["alerts"]).count >= 2 }
         try daemon.append([DaemonHarness.missedCallRow(startedSecondsAgo: 60).row][...], to: daemon.masterCSV)
         daemon.wait(seconds: 20) { !lines(delivered).isEmpty }
         XCTAssertEqual(daemon.stop(), 0)
@@ -81,7 +81,7 @@ final class HookTests: XCTestCase {
         try daemon.append([DaemonHarness.missedCallRow(startedSecondsAgo: 30, number: "89035552020",
                                                        uniqueID: "1773127999.1").row][...], to: daemon.masterCSV)
         try daemon.wait(seconds: 10) {
-            try daemon.harness.json(["pending"]).contains { $0.text("number") == "+79035552020" }
+            daemon.harness.poll(["pending"]).contains { $0.text("number") == "+79035552020" }
         }
         XCTAssertLessThan(Date().timeIntervalSince(appended), 2.5, "ingestion waited for the hook")
         daemon.wait(seconds: 30) {

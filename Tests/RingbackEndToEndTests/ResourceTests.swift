@@ -15,18 +15,28 @@ final class ResourceTests: XCTestCase {
         try daemon.harness.load()
         daemon.logFile = daemon.harness.directory.appendingPathComponent("ringbackd.log")
         try daemon.start()
-        try daemon.wait { try daemon.harness.json(["status"]).isEmpty == false || FileManager.default.fileExists(atPath: daemon.harness.db) }
+        try daemon.wait { daemon.harness.poll(["status"]).isEmpty == false || FileManager.default.fileExists(atPath: daemon.harness.db) }
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         locker.arguments = [daemon.harness.db]
         let input = Pipe()
         locker.standardInput = input
-        locker.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let output = Pipe()
+        locker.standardOutput = output
         try locker.run()
-        input.fileHandleForWriting.write(Data("BEGIN EXCLUSIVE;\nINSERT INTO meta(key, value) VALUES ('lock-test', 'x');\n".utf8))
-        Thread.sleep(forTimeInterval: 0.3)
+        input.fileHandleForWriting.write(Data("""
+            BEGIN EXCLUSIVE;
+            INSERT INTO meta(key, value) VALUES ('lock-test', 'x');
+            SELECT 'holding the lock';
+
+            """.utf8))
+        let said = output.fileHandleForReading.availableData
+        XCTAssertEqual(String(decoding: said, as: UTF8.self), "holding the lock\n")
         try daemon.append(rows[...], to: daemon.masterCSV)
-        Thread.sleep(forTimeInterval: 7)
+        // The daemon gives up on its batch after the busy timeout and says why.
+        try daemon.wait(seconds: 20) {
+            (try? String(contentsOf: daemon.logFile!, encoding: .utf8))?.contains("the store is locked by another program") == true
+        }
         XCTAssertLessThan(try daemon.storedRows(), rows.count, "nothing can be written while the lock is held")
         input.fileHandleForWriting.write(Data("ROLLBACK;\n.quit\n".utf8))
         try input.fileHandleForWriting.close()

@@ -62,6 +62,14 @@ struct RingbackHarness {
         return try XCTUnwrap(parsed as? [[String: Any]], "not a JSON array: \(output.stdout)", file: file, line: line)
     }
 
+    /// A listing for a polling condition: nil while the command fails (the daemon has not
+    /// created the store yet), with no assertion, so only the wait's own deadline fails a test.
+    func poll(_ arguments: [String]) -> [[String: Any]] {
+        guard let output = try? run(arguments + ["--format", "json"]), output.status == 0,
+              let parsed = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) else { return [] }
+        return parsed as? [[String: Any]] ?? []
+    }
+
     /// A store with the fixture directory (managers, clients) and the given call fixtures.
     func load(_ callFixtures: String...) throws {
         for kind in ["managers", "clients"] {

@@ -20,7 +20,7 @@ final class SocketDaemonTests: XCTestCase {
         let outcome = UnixSocketWriter.write(path, Array((row + "\n").utf8)) { _ in 16 }
         XCTAssertFalse(outcome.closedByServer)
         try daemon.wait(seconds: 20) {
-            try daemon.harness.json(["pending"]).contains { $0.text("number") == "+79035558888" }
+            daemon.harness.poll(["pending"]).contains { $0.text("number") == "+79035558888" }
         }
         let status = try daemon.harness.json(["status"])
         XCTAssertEqual(status.first { $0.text("source") == "push" }?.int("rows"), 1)
