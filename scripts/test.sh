@@ -12,6 +12,7 @@ swift build --build-tests
 release_log=$(mktemp)
 scripts/build-release.sh >"$release_log" 2>&1 &
 release=$!
+trap 'kill "$release" 2>/dev/null || true' EXIT
 # Each test in a process of its own, six at a time.
 swift test --skip-build --parallel --num-workers 6
 wait "$release" || { cat "$release_log" >&2; exit 1; }
