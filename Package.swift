@@ -83,7 +83,13 @@ let package = Package(
         .target(name: "RingbackTestSupport", path: "Tests/RingbackTestSupport"),
         .testTarget(name: "RingbackSystemdTests", dependencies: ["RingbackSystemd"]),
         .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
-        .testTarget(name: "RingbackIngestTests", dependencies: ["RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks", "RingbackTestSupport"]),
+        .testTarget(
+            name: "RingbackIngestTests",
+            dependencies: [
+                "RingbackIngest", "RingbackStore", "RingbackConfig", "RingbackHooks", "RingbackTestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "RingbackEndToEndTests",
             dependencies: ["RingbackStore", "RingbackCore", "RingbackTestSupport"]

@@ -351,8 +351,9 @@ struct Reader {
 
     func failure(_ section: String?, _ key: String?, _ reason: String) -> ConfigurationError {
         let place = [section.map { "[\($0)]" }, key].compactMap { $0 }.joined(separator: " ")
-        return ConfigurationError(file: file, line: line(section: section, key: key),
-                                  reason: place.isEmpty ? reason : "\(place): \(reason)")
+        // A key that is missing has no line of its own: its section's header is where it belongs.
+        let found = line(section: section, key: key) ?? (key == nil ? nil : line(section: section, key: nil))
+        return ConfigurationError(file: file, line: found, reason: place.isEmpty ? reason : "\(place): \(reason)")
     }
 
     /// The line of `key = …` inside the section's header, found in the text; TOMLKit keeps

@@ -30,7 +30,7 @@ public struct DirectoryImporter {
     public let configuration: RingbackConfiguration
     public init(configuration: RingbackConfiguration) { self.configuration = configuration }
 
-    public func importFile(_ path: String, kind: DirectoryKind, into store: Store, now: Int64) throws -> ImportResult {
+    public func importFile(_ path: String, kind: DirectoryKind, into store: any StoreWriting, now: Int64) throws -> ImportResult {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw IngestError.unreadable(path: path, reason: "cannot read the file")
         }
@@ -55,7 +55,7 @@ public struct DirectoryImporter {
         }
     }
 
-    private func recompute(_ store: Store) throws {
+    private func recompute(_ store: any StoreWriting) throws {
         let context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
         try store.recomputeOpenCallbacks { number, first, ext in
             context.rules.ownerAndDue(number: number, firstMissedAt: first, extension: ext, directory: context.directory)

@@ -14,7 +14,7 @@ import RingbackStore
 /// completes after a later call of the same number was judged, that number's calls are
 /// judged again in order of their start (`Rejudging`).
 public final class IngestPipeline {
-    public let store: Store
+    public let store: any IngestStore
     public let configuration: RingbackConfiguration
     public private(set) var context: RuleContext
     private var directoryVersion: Int
@@ -27,7 +27,7 @@ public final class IngestPipeline {
 
     /// `resuming`: the sources whose held rows (stored, not yet part of a judged call) this
     /// pipeline completes; the daemon names its sources, a one-shot run none.
-    public init(store: Store, configuration: RingbackConfiguration, clock: RingbackClock = .system,
+    public init(store: any IngestStore, configuration: RingbackConfiguration, clock: RingbackClock = .system,
                 resuming sources: [String] = []) throws {
         self.store = store
         self.configuration = configuration

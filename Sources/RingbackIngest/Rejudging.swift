@@ -43,7 +43,7 @@ struct Rejudging {
         calls.append(call)
     }
 
-    func replay(in store: Store, context: RuleContext) throws {
+    func replay(in store: any IngestStore, context: RuleContext) throws {
         guard !isEmpty else { return }
         for callID in replaced { try store.setAsideCall(callID) }
         var history: [String: NumberHistory] = [:]

@@ -108,3 +108,5 @@ public final class Store {
     /// Increases whenever the directory changes, so a long-running pipeline knows to reload it.
     public func directoryVersion() throws -> Int { Int(try meta("directory_version") ?? "0") ?? 0 }
 }
+
+extension Store: IngestStore {}

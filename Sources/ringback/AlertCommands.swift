@@ -18,7 +18,7 @@ struct Alerts: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let rows = try environment.openStore(.read).alerts(at: environment.at, kind: kind, state: state, managerID: manager)
+        let rows = try environment.openReader().alerts(at: environment.at, kind: kind, state: state, managerID: manager)
         environment.write(rows.map(Self.record), columns: Self.columns, empty: "No alerts.")
     }
 
@@ -44,7 +44,7 @@ struct Ack: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        try environment.openStore(.write).acknowledge(alertID: alertID, by: CommandEnvironment.login, now: environment.now)
+        try environment.openWriter().acknowledge(alertID: alertID, by: CommandEnvironment.login, now: environment.now)
         print("Alert \(alertID) acknowledged.")
     }
 }
@@ -60,7 +60,7 @@ struct Resolve: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(.write)
+        let store = try environment.openWriter()
         try store.closeCallback(callbackID, reason: reason, by: CommandEnvironment.login, now: environment.now,
                                 headID: try store.loadDirectory().head?.id)
         print("Callback \(callbackID) closed: \(reason)")
@@ -78,7 +78,7 @@ struct Assign: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        try environment.openStore(.write).assignCallback(callbackID, to: manager)
+        try environment.openWriter().assignCallback(callbackID, to: manager)
         print("Callback \(callbackID) now belongs to \(manager).")
     }
 }

@@ -86,9 +86,17 @@ struct CommandEnvironment {
         storePath = options.db ?? configuration.storePath
     }
 
-    /// `access`: `.read` for listings, `.write` for a short change, `.migrate` for the
-    /// commands that load data (they create the store when `create`).
-    func openStore(_ access: Store.Access, create: Bool = false) throws -> Store {
+    /// For listings, status and the report: a read-only connection that never migrates.
+    func openReader() throws -> any StoreReading { try openStore(.read) }
+
+    /// For a short change (ack, resolve, assign, purge) to a store of this build's schema.
+    func openWriter() throws -> any StoreWriting { try openStore(.write) }
+
+    /// For the commands that load data (ingest, import, quarantine --retry, rejudge): the
+    /// store is brought up to date, and created when `create`.
+    func openLoader(create: Bool = false) throws -> any IngestStore { try openStore(.migrate, create: create) }
+
+    private func openStore(_ access: Store.Access, create: Bool = false) throws -> Store {
         do {
             if create {
                 let directory = (storePath as NSString).deletingLastPathComponent

@@ -26,7 +26,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(.migrate, create: true)
+        let store = try environment.openLoader(create: true)
         let pipeline = try IngestPipeline(store: store, configuration: environment.configuration,
                                           clock: .fixed(at: environment.at))
         let ingestor = FileIngestor(pipeline: pipeline)
@@ -96,7 +96,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(.migrate, create: true)
+        let store = try environment.openLoader(create: true)
         let result: ImportResult
         do {
             result = try DirectoryImporter(configuration: environment.configuration)

@@ -26,7 +26,7 @@ struct Missed: ParsableCommand {
         let bothMissing = since == nil && until == nil
         let from = try since.map { try environment.parseTime($0, option: "--since") } ?? (bothMissing ? today.start : .min)
         let to = try until.map { try environment.parseTime($0, option: "--until") } ?? (bothMissing ? today.end : .max)
-        let store = try environment.openStore(.read)
+        let store = try environment.openReader()
         let rows = try store.missed(since: from, until: to, at: environment.at, managerID: manager)
         environment.write(rows.map(Self.record), columns: Self.columns, empty: "No missed calls in this range.")
     }

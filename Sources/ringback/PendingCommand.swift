@@ -21,7 +21,7 @@ struct Pending: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(.read)
+        let store = try environment.openReader()
         var managerID = manager
         if managerID == nil {
             let login = CommandEnvironment.login

@@ -27,17 +27,16 @@ struct Quarantine: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        // A retry loads data like `ingest`; the listing only reads.
-        let store = try environment.openStore(retry ? .migrate : purge ? .write : .read)
         if purge {
-            print("\(try store.purgeQuarantine()) quarantined rows purged.")
+            print("\(try environment.openWriter().purgeQuarantine()) quarantined rows purged.")
             return
         }
         if retry {
-            try retryAll(store: store, environment: environment)
+            // A retry loads data like `ingest`; the listing only reads.
+            try retryAll(store: try environment.openLoader(), environment: environment)
             return
         }
-        let rows = try store.quarantined().map { q -> OutputRecord in
+        let rows = try environment.openReader().quarantined().map { q -> OutputRecord in
             [("quarantine_id", .integer(q.id)), ("source", .text(q.source)), ("file", .text(q.file)),
              ("line", .integer(Int64(q.line))), ("reason", .text(q.reason)), ("received_at", .time(q.createdAt)),
              ("raw", .text(String(decoding: q.raw.prefix(300), as: UTF8.self)))]
@@ -46,7 +45,7 @@ struct Quarantine: ParsableCommand {
                           empty: "Quarantine is empty.")
     }
 
-    private func retryAll(store: Store, environment: CommandEnvironment) throws {
+    private func retryAll(store: any IngestStore, environment: CommandEnvironment) throws {
         let pipeline = try IngestPipeline(store: store, configuration: environment.configuration, clock: .fixed(at: environment.at))
         var stored = 0
         var still = 0

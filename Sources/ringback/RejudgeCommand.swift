@@ -22,7 +22,7 @@ struct Rejudge: ParsableCommand {
     func run() throws {
         let environment = try CommandEnvironment(options)
         let from = try environment.parseTime(since, option: "--since")
-        let store = try environment.openStore(.migrate)
+        let store = try environment.openLoader()
         let pipeline = try IngestPipeline(store: store, configuration: environment.configuration, clock: .fixed(at: environment.at))
         let before = try store.counts()
         let result = try pipeline.rejudge(since: from)

@@ -66,7 +66,7 @@ struct Report: ParsableCommand {
             period = .day(containing: try day.map { try environment.parseTime($0, option: "--day") } ?? environment.at,
                           zone: zone)
         }
-        let store = try environment.openStore(.read)
+        let store = try environment.openReader()
         let at = environment.at
         // One snapshot: the sections agree with each other while the daemon commits.
         let report = try store.reading {

@@ -20,7 +20,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openStore(.read)
+        let store = try environment.openReader()
         // One snapshot: the sources and the counts below agree with each other.
         let (statuses, counts, hooks) = try store.reading {
             (try store.sourceStatuses(), try store.counts(), try store.hookDeliveryCounts())

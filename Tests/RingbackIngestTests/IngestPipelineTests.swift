@@ -97,7 +97,7 @@ final class IngestPipelineTests: XCTestCase {
         XCTAssertEqual(result.stored, 2)
         XCTAssertEqual(result.duplicates, 1)
         XCTAssertEqual(result.calls, 1)
-        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
+        XCTAssertEqual(try legCount(call: "1773126000.2"), 2)
     }
 
     /// Legs of a call completed in the same read are stored linked to it; a leg that arrives
@@ -112,8 +112,8 @@ final class IngestPipelineTests: XCTestCase {
         let late = try pipeline.commit(try batch(lines[1...], pendingBytes: 0), flush: true)
         XCTAssertEqual(late.stored, 1)
         XCTAssertEqual(late.rejudgedNumbers, 1)
-        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
-        XCTAssertEqual(try legCount(pipeline.store, call: nil), 0)
+        XCTAssertEqual(try legCount(call: "1773126000.2"), 2)
+        XCTAssertEqual(try legCount(call: nil), 0)
         XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 0)
         XCTAssertEqual(try pipeline.store.counts()["callbacks"], 0, "answered: no callback")
         XCTAssertEqual(try pipeline.store.counts()["alerts"], 0, "the missed-call alert is taken back")
@@ -127,7 +127,7 @@ final class IngestPipelineTests: XCTestCase {
         let late = try pipeline.commit(try batch(lines[0..<1], pendingBytes: 0), flush: true)
         XCTAssertEqual(late.stored, 1)
         XCTAssertEqual(late.rejudgedNumbers, 0, "102 answered either way")
-        XCTAssertEqual(try legCount(pipeline.store, call: "1773126000.2"), 2)
+        XCTAssertEqual(try legCount(call: "1773126000.2"), 2)
     }
 
     /// `quarantine --retry`: the row leaves the quarantine in the transaction that stores it,
@@ -152,7 +152,7 @@ final class IngestPipelineTests: XCTestCase {
     }
 
     /// Legs linked to `callID`, or not linked to any call when it is nil.
-    private func legCount(_ store: Store, call callID: String?) throws -> Int {
+    private func legCount(call callID: String?) throws -> Int {
         // Call ids are digits and dots: safe to write into the statement.
         let condition = callID.map { "call_id = '\($0)'" } ?? "call_id IS NULL"
         return Int(try SQLiteShell.run("SELECT count(*) FROM legs WHERE \(condition)", on: storePath)) ?? -1

@@ -1,0 +1,58 @@
+import RingbackCore
+
+/// What ingestion writes, inside the pipeline's transactions (one per batch): the rows
+/// and their read positions, the calls and what the rules made of them, judging a number's
+/// calls again, hook deliveries and each source's health. Only the daemon's writer and the
+/// commands that load data use it.
+public protocol IngestStore: StoreWriting {
+    // Rows
+    func nextLegID() throws -> Int64
+    func legExists(start: Int64, digest: LegDigest) throws -> Bool
+    func insertLeg(_ leg: CallLeg, id: Int64, digest: LegDigest, callID: String?, source: String, file: String,
+                   line: Int, receivedAt: Int64) throws
+    func assignLegs(_ ids: [Int64], toCall callID: String) throws
+    /// Rows stored but not yet part of a judged call, of these sources.
+    func waitingLegs(sources: [String]) throws -> [PendingLeg]
+    func latestLegStart() throws -> Int64?
+    func quarantine(_ record: RejectedRecord, source: String, dialect: String, timeZone: String, now: Int64) throws
+
+    // Read positions
+    func checkpoint(source: String, fileKey: String) throws -> Checkpoint?
+    func saveCheckpoint(source: String, fileKey: String, _ checkpoint: Checkpoint, now: Int64) throws
+    func forgetCheckpoint(source: String, fileKey: String) throws
+
+    // Calls and the rules
+    func openCallback(number: String) throws -> OpenCallback?
+    /// Stores a judged call and applies the rules' decision; false when it was stored already.
+    @discardableResult
+    func record(_ call: Call, decision: CallDecision, headID: String?) throws -> Bool
+    /// Raises the overdue and no-contact alerts due at `now`, except for the held numbers.
+    @discardableResult
+    func raiseDueAlerts(now: Int64, headID: String?, heldBack: [String: Int64]) throws -> Int
+
+    // Judging again
+    func recordedCall(_ callID: String) throws -> Call?
+    func recordedCalls(from start: Int64) throws -> [Call]
+    func legs(of call: Call) throws -> [CallLeg]
+    func hasCallAfter(number: String, start: Int64) throws -> Bool
+    func recordedCall(joining legs: [CallLeg], maxHoldSeconds: Int64) throws -> String?
+    func updateDetails(of call: Call) throws
+    func setAsideCall(_ callID: String) throws
+    func setAsideHistory(of number: String, from: Int64) throws -> NumberHistory
+    func reapply(_ close: ManualClose, number: String, headID: String?) throws
+    func finishRejudging() throws
+
+    // Hook deliveries
+    @discardableResult
+    func enqueueHookDeliveries(now: Int64, maxAge: Int64) throws -> Int
+    func claimHookDeliveries(now: Int64, limit: Int) throws -> [HookJob]
+    func finishHookDelivery(alertID: Int64, delivered: Bool, error: String?, retryAt: Int64?, now: Int64) throws
+
+    // Source health
+    func recordSourceProgress(name: String, kind: SourceKind, rows: Int, rejected: Int, lastRowAt: Int64?,
+                              pendingBytes: Int64, now: Int64) throws
+    func recordSourceState(name: String, kind: SourceKind, state: SourceState, error: String?, now: Int64) throws
+
+    /// Fails when the store was deleted or replaced since it was opened.
+    func checkStillInPlace() throws
+}

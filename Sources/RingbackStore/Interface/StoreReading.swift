@@ -1,0 +1,37 @@
+import RingbackCore
+
+/// What a reader of the store may ask: the CLI's listings, status and report (and the web
+/// side's answers later). A reader has a read-only connection of its own and never
+/// migrates; `reading` gives one snapshot to everything an answer reads, so a report agrees
+/// with itself while the daemon commits.
+///
+/// The embedded SQLite store implements it (`Store`); a PostgreSQL store (SPEC §10) will
+/// implement it beside that one, and nothing that reads knows which it talks to.
+public protocol StoreReading: AnyObject {
+    /// Runs `body` inside one read transaction.
+    func reading<T>(_ body: () throws -> T) throws -> T
+
+    func loadDirectory() throws -> Directory
+    /// Increases whenever the directory changes.
+    func directoryVersion() throws -> Int
+
+    /// Callbacks open at `at`: overdue first, then by ABC group and due time.
+    func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback]
+    /// Missed inbound calls that started in `[since, until)`, as of `at`.
+    func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall]
+    /// Alerts raised by `at`, with their state as of `at`.
+    func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord]
+    /// Callbacks opened in `[since, until)`, with their state as of `at`: the report's rows.
+    func callbacksOpened(since: Int64, until: Int64, at: Int64) throws -> [ReportCallback]
+    /// Every client of `abc` with its last answered call and last CRM contact by `at`.
+    func clientActivity(abc: String, at: Int64) throws -> [ClientActivity]
+
+    func quarantined() throws -> [QuarantinedRecord]
+    func sourceStatuses() throws -> [SourceStatus]
+    /// The newest CDR's time and the overdue callbacks at `now`: the daemon's status line.
+    func daemonSummary(now: Int64) throws -> (lastCDRAt: Int64?, overdue: Int)
+    /// Row counts by table, and the open callbacks.
+    func counts() throws -> [String: Int]
+    /// Alert hook deliveries by state.
+    func hookDeliveryCounts() throws -> [String: Int]
+}

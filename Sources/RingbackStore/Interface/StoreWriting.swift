@@ -1,0 +1,27 @@
+import RingbackCore
+
+/// What a person changes through the CLI (and the web side later), each change one short
+/// transaction that waits for the daemon's batch to commit: acknowledgements, closes,
+/// assignments, the directory, the quarantine.
+public protocol StoreWriting: StoreReading {
+    /// Runs `body` in one write transaction: all of it is stored, or none.
+    func transaction<T>(_ body: () throws -> T) throws -> T
+
+    func acknowledge(alertID: Int64, by login: String, now: Int64) throws
+    /// Closes an open callback by hand (`ringback resolve`), with the reason.
+    func closeCallback(_ id: Int64, reason: String, by login: String, now: Int64, headID: String?) throws
+    func assignCallback(_ id: Int64, to managerID: String) throws
+
+    func upsertManagers(_ managers: [Manager]) throws
+    func upsertClients(_ clients: [Client]) throws
+    /// Returns how many `no_contact` alerts the new contacts resolved.
+    func upsertContacts(_ contacts: [Contact], now: Int64) throws -> Int
+    /// The owner, client and due time of every open callback again, after the directory changed.
+    func recomputeOpenCallbacks(
+        _ compute: (_ number: String, _ firstMissedAt: Int64, _ extension: String?) -> (owner: String?, clientID: String?, dueAt: Int64)
+    ) throws
+
+    func removeQuarantined(_ id: Int64) throws
+    func updateQuarantineReason(_ id: Int64, reason: String) throws
+    func purgeQuarantine() throws -> Int
+}
