@@ -1,7 +1,8 @@
 import Foundation
 
-/// The two clocks of the pipeline: wall time for alerts and evaluation, monotonic time for
-/// settle delays. Injected so that tests and `--at` can fix "now".
+/// The one clock of every source and service: wall time for alerts, status and evaluation,
+/// monotonic time for settle delays and link silence. Injected (the daemon makes one and
+/// hands it to each service), so tests and `--at` can fix "now".
 public struct RingbackClock: Sendable {
     public var wallSeconds: @Sendable () -> Int64
     public var monotonicMilliseconds: @Sendable () -> Int64

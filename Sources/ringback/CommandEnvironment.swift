@@ -72,7 +72,7 @@ struct CommandEnvironment {
             throw CommandFailure(message: "configuration refused: \(error)", status: ExitStatus.badInput)
         }
         zone = configuration.officeZone
-        now = Int64(Date().timeIntervalSince1970)
+        now = RingbackClock.system.wallSeconds()
         if let text = options.at {
             guard let instant = TimeParsing.instant(text, zone: zone) else {
                 throw CommandFailure(message: "--at \"\(text)\" is not a time; write e.g. 2026-03-10T12:00 or \"2026-03-10 12:00:00+03:00\"",

@@ -119,7 +119,7 @@ public struct AMISource: Service {
             await sink.report(.connected, error: nil, of: context)
             logger.info("AMI connected to \(settings.host):\(settings.port)", metadata: metadata)
 
-            let watch = LinkWatch()
+            let watch = LinkWatch(clock: clock)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await keepAlive(outbound, channel: channel.channel, watch: watch) }
                 defer { group.cancelAll() }
@@ -137,7 +137,7 @@ public struct AMISource: Service {
     private func keepAlive(_ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: Channel,
                            watch: LinkWatch) async throws {
         let check = min(settings.pingInterval, settings.deadAfter) / 4
-        var lastPing = ContinuousClock.now
+        var lastPing = clock.monotonicMilliseconds()
         var number = 0
         while !Task.isCancelled {
             try await Task.sleep(for: check)
@@ -146,10 +146,10 @@ public struct AMISource: Service {
                 channel.close(promise: nil)
                 return
             }
-            if ContinuousClock.now - lastPing >= settings.pingInterval {
+            if .milliseconds(clock.monotonicMilliseconds() - lastPing) >= settings.pingInterval {
                 number += 1
                 try await outbound.write(ByteBuffer(string: AMIMessage.action([("Action", "Ping"), ("ActionID", "ringback-ping-\(number)")])))
-                lastPing = ContinuousClock.now
+                lastPing = clock.monotonicMilliseconds()
             }
         }
     }
@@ -157,10 +157,20 @@ public struct AMISource: Service {
 
 /// When the link last carried anything, shared by the reader and the pinger.
 final class LinkWatch: Sendable {
-    private let state = Mutex<(heard: ContinuousClock.Instant, deadAfter: Duration?)>((ContinuousClock.now, nil))
+    private let clock: RingbackClock
+    /// Monotonic milliseconds of the last bytes heard, and the silence that ended the link.
+    private let state: Mutex<(heard: Int64, deadAfter: Duration?)>
 
-    func heard() { state.withLock { $0.heard = ContinuousClock.now } }
-    var silence: Duration { ContinuousClock.now - state.withLock { $0.heard } }
+    init(clock: RingbackClock) {
+        self.clock = clock
+        state = Mutex((clock.monotonicMilliseconds(), nil))
+    }
+
+    func heard() {
+        let now = clock.monotonicMilliseconds()
+        state.withLock { $0.heard = now }
+    }
+    var silence: Duration { .milliseconds(clock.monotonicMilliseconds() - state.withLock { $0.heard }) }
     func markDead(after: Duration) { state.withLock { $0.deadAfter = after } }
     var deadAfter: Duration? { state.withLock { $0.deadAfter } }
 }
