@@ -2,7 +2,7 @@ import RingbackCore
 
 /// The whole configuration file (SPEC §7), typed and checked.
 public struct RingbackConfiguration: Sendable {
-    public var storePath: String = "/var/lib/ringback/ringback.db"
+    public var storePath: String = RingbackConfiguration.defaultStorePath
     public var numbers = NumberPlan()
     public var calls = CallSettings()
     public var sla = SLAMinutes()

@@ -8,14 +8,14 @@ import ServiceLifecycle
 /// restart simply imports what is there once more.
 public struct DirectoryDropWatcher: Service {
     public let path: String
-    public let writer: StoreWriter
+    public let sink: any RecordSink
     public let logger: Logger
     /// What the daemon imported before its sources started.
     public var alreadyImported: Seen = [:]
 
-    public init(path: String, writer: StoreWriter, logger: Logger) {
+    public init(path: String, sink: any RecordSink, logger: Logger) {
         self.path = path
-        self.writer = writer
+        self.sink = sink
         self.logger = logger
     }
 
@@ -35,7 +35,7 @@ public struct DirectoryDropWatcher: Service {
             guard seen[file] != signature else { continue }
             seen[file] = signature
             do {
-                let result = try await writer.importDirectoryFile(file, kind: kind)
+                let result = try await sink.importDirectoryFile(file, kind: kind)
                 logger.info("imported \(result.imported) \(kind.rawValue)", metadata: ["file": "\(file)"])
                 for error in result.errors {
                     logger.warning("row skipped: \(error.reason)", metadata: ["file": "\(file)", "line": "\(error.line)"])

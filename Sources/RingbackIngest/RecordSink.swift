@@ -15,4 +15,6 @@ public protocol RecordSink: Sendable {
     func report(_ state: SourceState, error: String?, of source: SourceContext) async
     /// Bytes written but not read yet, after a pass over the source's files.
     func reportPending(bytes: Int64, of source: SourceContext) async throws
+    /// A managers, clients or contacts file dropped into `[directory] path`, imported whole.
+    func importDirectoryFile(_ path: String, kind: DirectoryKind) async throws -> ImportResult
 }

@@ -20,7 +20,7 @@ struct Ringbackd: AsyncParsableCommand {
             """)
 
     @Option(help: ArgumentHelp("Configuration file.", valueName: "path"))
-    var config: String = "/etc/ringback/ringback.toml"
+    var config: String = RingbackConfiguration.defaultPath
 
     @Option(help: ArgumentHelp("Store file (default: [store] path of the configuration).", valueName: "path"))
     var db: String?
@@ -107,7 +107,7 @@ struct Ringbackd: AsyncParsableCommand {
                                         logger: logger))
         }
         if let directory = configuration.directoryPath {
-            var watcher = DirectoryDropWatcher(path: directory, writer: writer, logger: logger)
+            var watcher = DirectoryDropWatcher(path: directory, sink: writer, logger: logger)
             // The directory first: CDRs read before the managers and clients would meet an
             // empty directory and open unassigned callbacks.
             await watcher.importChanged(&watcher.alreadyImported)
