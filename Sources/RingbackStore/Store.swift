@@ -1,7 +1,9 @@
 import Foundation
 import RingbackCore
 
-/// The SQLite store: the only place that knows SQL.
+/// The SQLite store: the only place that knows SQL. It implements the store interface
+/// (`IngestStore`, and so `StoreWriting` and `StoreReading`); what a program may do with it
+/// follows from which of the three it is handed.
 ///
 /// Concurrency rules, as GRDB states them: one writer (the daemon's pipeline, or one CLI
 /// command at a time) in WAL mode, readers never block it; CLI writes are short IMMEDIATE
