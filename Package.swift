@@ -52,6 +52,9 @@ let package = Package(
         ),
         // The head's missed-call report: figures from store rows, text/HTML/CSV/JSON renderers.
         .target(name: "RingbackReport", dependencies: ["RingbackCore", "RingbackStore"]),
+        // What people do with the store, once for every door (the CLI, the HTTP API): the
+        // listings' objects, the changes, the report.
+        .target(name: "RingbackOperations", dependencies: ["RingbackCore", "RingbackStore", "RingbackReport"]),
         // The exec hook: each new alert handed to a configured program, with retries.
         .target(name: "RingbackHooks", dependencies: ["RingbackCore", "RingbackStore"]),
         // systemd: sd_notify, the watchdog, logging to the journal, sockets passed by systemd.
@@ -71,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "ringback",
             dependencies: [
-                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackHooks",
+                "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackHooks", "RingbackOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

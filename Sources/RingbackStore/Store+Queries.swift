@@ -88,10 +88,31 @@ public struct AlertRecord: Sendable {
     }
 }
 
-/// Errors a person caused by asking for something that is not there.
-public struct StoreRequestError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+/// A request a person made that the store cannot carry out, and why: the CLI prints it,
+/// the API answers 404, 409 or 422 with it.
+public enum StoreRequestError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// No such callback, alert or directory entry.
+    case notFound(String)
+    /// The callback exists but is no longer open (someone resolved it meanwhile).
+    case notOpen(String)
+    /// The request names something that does not exist as a value (an unknown manager).
+    case invalid(field: String, String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let reason), .notOpen(let reason), .invalid(_, let reason): reason
+        }
+    }
+}
+
+/// One callback in any state: the fields of `pending`, and how it ended.
+public struct CallbackRecord: Sendable {
+    public var callback: PendingCallback
+    public var state: CallbackState
+    public var resolvedAt: Int64?
+    public var resolvedBy: String?
+    /// Resolved after its due time; nil while open.
+    public var late: Bool?
 }
 
 extension Store {
@@ -150,19 +171,22 @@ extension Store {
             }
     }
 
-    /// Alerts raised by `at`, with their state as of `at`.
-    public func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord] {
+    /// Alerts raised by `at`, with their state as of `at`; `id`: only that one.
+    public func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?,
+                       id: Int64?) throws -> [AlertRecord] {
         try connection.prepare("""
             SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
                 resolved_at, resolution
             FROM alerts WHERE raised_at <= ?1 AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR manager_id = ?3)
+              AND (?5 IS NULL OR alert_id = ?5)
               AND CASE ?4
                 WHEN 'resolved' THEN resolved_at <= ?1
                 WHEN 'acknowledged' THEN (resolved_at IS NULL OR resolved_at > ?1) AND acknowledged_at <= ?1
                 WHEN 'open' THEN (resolved_at IS NULL OR resolved_at > ?1) AND (acknowledged_at IS NULL OR acknowledged_at > ?1)
                 ELSE 1 END
             ORDER BY raised_at, alert_id
-            """).rows([.integer(at), SQLValue(kind?.rawValue), SQLValue(managerID), SQLValue(state?.rawValue)]) { row in
+            """).rows([.integer(at), SQLValue(kind?.rawValue), SQLValue(managerID), SQLValue(state?.rawValue),
+                       SQLValue(id)]) { row in
                 let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
                 let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
                 return AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),
@@ -178,7 +202,7 @@ extension Store {
     public func acknowledge(alertID: Int64, by login: String, now: Int64) throws {
         try transaction {
             guard try connection.prepare("SELECT 1 FROM alerts WHERE alert_id = ?").first([.integer(alertID)], { _ in true }) == true
-            else { throw StoreRequestError("no alert \(alertID)") }
+            else { throw StoreRequestError.notFound("no alert \(alertID)") }
             try connection.prepare("""
                 UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE alert_id = ? AND acknowledged_at IS NULL
                 """).run([.integer(now), .text(login), .integer(alertID)])
@@ -188,9 +212,7 @@ extension Store {
     /// Manual close (SPEC §4.2), credited to the login that made it.
     public func closeCallback(_ id: Int64, reason: String, by login: String, now: Int64, headID: String?) throws {
         try transaction {
-            guard let due = try connection.prepare("SELECT due_at FROM callbacks WHERE callback_id = ? AND state = 'open'")
-                .first([.integer(id)], { $0.int(0) })
-            else { throw StoreRequestError("no open callback \(id)") }
+            let due = try openCallbackDue(id)
             try resolveCallback(id, resolution: .closed, at: now, by: login, callID: nil, reason: reason,
                                 late: now > due, dueAt: due, headID: headID)
         }
@@ -198,15 +220,48 @@ extension Store {
 
     public func assignCallback(_ id: Int64, to managerID: String) throws {
         try transaction {
+            _ = try openCallbackDue(id)
             guard try connection.prepare("SELECT 1 FROM managers WHERE manager_id = ?").first([.text(managerID)], { _ in true }) == true
-            else { throw StoreRequestError("no manager \(managerID) in the directory") }
-            guard try connection.prepare("SELECT 1 FROM callbacks WHERE callback_id = ? AND state = 'open'")
-                .first([.integer(id)], { _ in true }) == true
-            else { throw StoreRequestError("no open callback \(id)") }
+            else { throw StoreRequestError.invalid(field: "manager_id", "no manager \(managerID) in the directory") }
             try connection.prepare("UPDATE callbacks SET manager_id = ? WHERE callback_id = ?").run([.text(managerID), .integer(id)])
             try connection.prepare("UPDATE alerts SET manager_id = ? WHERE callback_id = ? AND resolved_at IS NULL")
                 .run([.text(managerID), .integer(id)])
         }
+    }
+
+    /// The due time of callback `id`, which must exist and be open.
+    private func openCallbackDue(_ id: Int64) throws -> Int64 {
+        guard let (state, due) = try connection.prepare("SELECT state, due_at FROM callbacks WHERE callback_id = ?")
+            .first([.integer(id)], { ($0.string(0), $0.int(1)) })
+        else { throw StoreRequestError.notFound("no callback \(id)") }
+        guard state == CallbackState.open.rawValue else {
+            throw StoreRequestError.notOpen("callback \(id) is no longer open: it is \(state)")
+        }
+        return due
+    }
+
+    /// Callback `id` in whatever state it is at `at`, with the fields of `pending`.
+    public func callback(_ id: Int64, at: Int64) throws -> CallbackRecord? {
+        try connection.prepare("""
+            SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
+                (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2),
+                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2),
+                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?2),
+                cb.due_at, cb.state, cb.resolved_at, cb.resolved_by
+            FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
+            WHERE cb.callback_id = ?1
+            """).first([.integer(id), .integer(at)]) { row in
+                let resolvedAt = row.optionalInt(12).flatMap { $0 <= at ? $0 : nil }
+                let due = row.int(10)
+                let pending = PendingCallback(
+                    callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
+                    clientName: row.optionalString(3), abc: row.optionalString(4), managerID: row.optionalString(5),
+                    firstMissedAt: row.int(6), lastMissedAt: row.optionalInt(7) ?? row.int(6), missedCount: Int(row.int(8)),
+                    attempts: Int(row.int(9)), dueAt: due, overdue: resolvedAt == nil && due <= at)
+                return CallbackRecord(callback: pending, state: resolvedAt == nil ? .open : try row.word(11),
+                                      resolvedAt: resolvedAt, resolvedBy: resolvedAt == nil ? nil : row.optionalString(13),
+                                      late: resolvedAt.map { $0 > due })
+            }
     }
 
     public func counts() throws -> [String: Int] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RingbackCore
+import RingbackOperations
 import RingbackStore
 
 struct Alerts: ParsableCommand {
@@ -18,19 +19,9 @@ struct Alerts: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let rows = try environment.openReader().alerts(at: environment.at, kind: kind, state: state, managerID: manager)
-        environment.write(rows.map(Self.record), columns: Self.columns, empty: "No alerts.")
-    }
-
-    static let columns = ["alert_id", "kind", "raised_at", "manager_id", "client_id", "number", "call_id", "callback_id",
-                          "state", "resolution"]
-
-    static func record(_ a: AlertRecord) -> OutputRecord {
-        [("alert_id", .integer(a.alertID)), ("kind", .text(a.kind.rawValue)), ("raised_at", .time(a.raisedAt)),
-         ("manager_id", a.managerID.map(OutputValue.text) ?? .null), ("client_id", a.clientID.map(OutputValue.text) ?? .null),
-         ("number", a.number.map(OutputValue.text) ?? .null), ("call_id", a.callID.map(OutputValue.text) ?? .null),
-         ("callback_id", a.callbackID.map(OutputValue.integer) ?? .null), ("state", .text(a.state.rawValue)),
-         ("resolution", a.resolution.map(OutputValue.text) ?? .null)]
+        let rows = try Desk.alerts(in: try environment.openReader(), at: environment.at, kind: kind, state: state,
+                                   managerID: manager)
+        environment.write(rows, columns: Listings.alertColumns, empty: "No alerts.")
     }
 }
 
@@ -44,7 +35,8 @@ struct Ack: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        try environment.openWriter().acknowledge(alertID: alertID, by: CommandEnvironment.login, now: environment.now)
+        _ = try Desk.acknowledge(in: try environment.openWriter(), alertID: alertID, by: CommandEnvironment.login,
+                                 now: environment.now)
         print("Alert \(alertID) acknowledged.")
     }
 }
@@ -60,9 +52,8 @@ struct Resolve: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let store = try environment.openWriter()
-        try store.closeCallback(callbackID, reason: reason, by: CommandEnvironment.login, now: environment.now,
-                                headID: try store.loadDirectory().head?.id)
+        _ = try Desk.resolve(in: try environment.openWriter(), callbackID: callbackID, reason: reason,
+                             by: CommandEnvironment.login, now: environment.now)
         print("Callback \(callbackID) closed: \(reason)")
     }
 }
@@ -78,7 +69,7 @@ struct Assign: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        try environment.openWriter().assignCallback(callbackID, to: manager)
+        _ = try Desk.assign(in: try environment.openWriter(), callbackID: callbackID, to: manager, now: environment.now)
         print("Callback \(callbackID) now belongs to \(manager).")
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import RingbackConfig
 import RingbackCore
 import RingbackIngest
+import RingbackOperations
 import RingbackStore
 
 /// Options every command takes.

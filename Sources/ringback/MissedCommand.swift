@@ -1,4 +1,5 @@
 import ArgumentParser
+import RingbackOperations
 import RingbackStore
 
 struct Missed: ParsableCommand {
@@ -21,29 +22,10 @@ struct Missed: ParsableCommand {
 
     func run() throws {
         let environment = try CommandEnvironment(options)
-        let today = environment.zone.dayBounds(containing: environment.at)
-        // Neither bound: today. One bound: open on the other side.
-        let bothMissing = since == nil && until == nil
-        let from = try since.map { try environment.parseTime($0, option: "--since") } ?? (bothMissing ? today.start : .min)
-        let to = try until.map { try environment.parseTime($0, option: "--until") } ?? (bothMissing ? today.end : .max)
-        let store = try environment.openReader()
-        let rows = try store.missed(since: from, until: to, at: environment.at, managerID: manager)
-        environment.write(rows.map(Self.record), columns: Self.columns, empty: "No missed calls in this range.")
-    }
-
-    static let columns = ["call_id", "started_at", "number", "client_id", "manager_id", "extension", "voicemail",
-                          "callback_id", "callback_state", "resolved_at", "resolved_by", "late", "minutes_to_callback"]
-
-    static func record(_ m: MissedCall) -> OutputRecord {
-        let minutes: OutputValue = m.resolvedAt.map { .integer(($0 - m.startedAt) / 60) } ?? .null
-        return [("call_id", .text(m.callID)), ("started_at", .time(m.startedAt)),
-                ("number", .text(m.number ?? m.rawNumber)), ("client_id", m.clientID.map(OutputValue.text) ?? .null),
-                ("manager_id", m.managerID.map(OutputValue.text) ?? .null),
-                ("extension", m.extensionNumber.map(OutputValue.text) ?? .null), ("voicemail", .bool(m.voicemail)),
-                ("callback_id", m.callbackID.map(OutputValue.integer) ?? .null),
-                ("callback_state", m.callbackState.map { .text($0.rawValue) } ?? .null),
-                ("resolved_at", m.resolvedAt.map(OutputValue.time) ?? .null),
-                ("resolved_by", m.resolvedBy.map(OutputValue.text) ?? .null),
-                ("late", m.late.map(OutputValue.bool) ?? .null), ("minutes_to_callback", minutes)]
+        let from = try since.map { try environment.parseTime($0, option: "--since") }
+        let to = try until.map { try environment.parseTime($0, option: "--until") }
+        let rows = try Desk.missed(in: try environment.openReader(), since: from, until: to, at: environment.at,
+                                   managerID: manager, zone: environment.zone)
+        environment.write(rows, columns: Listings.missedColumns, empty: "No missed calls in this range.")
     }
 }

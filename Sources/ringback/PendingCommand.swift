@@ -1,4 +1,5 @@
 import ArgumentParser
+import RingbackOperations
 import RingbackStore
 
 struct Pending: ParsableCommand {
@@ -30,19 +31,7 @@ struct Pending: ParsableCommand {
                 managerID = me.id
             }
         }
-        let rows = try store.pending(at: environment.at, managerID: managerID, overdueOnly: overdue)
-        environment.write(rows.map(Self.record), columns: Self.columns, empty: "No pending callbacks.")
-    }
-
-    static let columns = ["callback_id", "number", "client_id", "client_name", "abc", "manager_id", "first_missed_at",
-                          "last_missed_at", "missed_count", "attempts", "due_at", "overdue", "state"]
-
-    static func record(_ p: PendingCallback) -> OutputRecord {
-        [("callback_id", .integer(p.callbackID)), ("number", .text(p.number)), ("client_id", p.clientID.map(OutputValue.text) ?? .null),
-         ("client_name", p.clientName.map(OutputValue.text) ?? .null), ("abc", p.abc.map(OutputValue.text) ?? .null),
-         ("manager_id", p.managerID.map(OutputValue.text) ?? .null), ("first_missed_at", .time(p.firstMissedAt)),
-         ("last_missed_at", .time(p.lastMissedAt)), ("missed_count", .integer(Int64(p.missedCount))),
-         ("attempts", .integer(Int64(p.attempts))), ("due_at", .time(p.dueAt)), ("overdue", .bool(p.overdue)),
-         ("state", .text("open"))]
+        let rows = try Desk.pending(in: store, at: environment.at, managerID: managerID, overdueOnly: overdue)
+        environment.write(rows, columns: Listings.pendingColumns, empty: "No pending callbacks.")
     }
 }

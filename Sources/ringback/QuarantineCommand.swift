@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RingbackCore
 import RingbackIngest
+import RingbackOperations
 import RingbackStore
 
 struct Quarantine: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RingbackCore
 import RingbackHooks
+import RingbackOperations
 import RingbackReport
 import RingbackStore
 
@@ -66,19 +67,8 @@ struct Report: ParsableCommand {
             period = .day(containing: try day.map { try environment.parseTime($0, option: "--day") } ?? environment.at,
                           zone: zone)
         }
-        let store = try environment.openReader()
-        let at = environment.at
-        // One snapshot: the sections agree with each other while the daemon commits.
-        let report = try store.reading {
-            MissedCallReport(
-                period: period, at: at, zone: zone,
-                missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil),
-                callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at),
-                noContactAlerts: try store.alerts(at: at, kind: .noContact, state: nil, managerID: nil),
-                managers: try store.loadDirectory().managers,
-                aClients: try store.clientActivity(abc: "A", at: at),
-                dormantDays: environment.configuration.dormantDays)
-        }
+        let report = try Desk.report(in: try environment.openReader(), period: period, at: environment.at, zone: zone,
+                                     dormantDays: environment.configuration.dormantDays)
         guard send else {
             FileHandle.standardOutput.write(Data(report.rendered(as: format ?? .text, zone: zone).utf8))
             return

@@ -1,6 +1,7 @@
 import ArgumentParser
 import RingbackCore
 import Foundation
+import RingbackOperations
 import RingbackStore
 
 struct Status: ParsableCommand {

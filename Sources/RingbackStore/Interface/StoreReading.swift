@@ -19,8 +19,10 @@ public protocol StoreReading: AnyObject {
     func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback]
     /// Missed inbound calls that started in `[since, until)`, as of `at`.
     func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall]
-    /// Alerts raised by `at`, with their state as of `at`.
-    func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord]
+    /// Alerts raised by `at`, with their state as of `at`; `id`: only that one.
+    func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?, id: Int64?) throws -> [AlertRecord]
+    /// One callback in whatever state it is at `at`.
+    func callback(_ id: Int64, at: Int64) throws -> CallbackRecord?
     /// Callbacks opened in `[since, until)`, with their state as of `at`: the report's rows.
     func callbacksOpened(since: Int64, until: Int64, at: Int64) throws -> [ReportCallback]
     /// Every client of `abc` with its last answered call and last CRM contact by `at`.
@@ -34,4 +36,11 @@ public protocol StoreReading: AnyObject {
     func counts() throws -> [String: Int]
     /// Alert hook deliveries by state.
     func hookDeliveryCounts() throws -> [String: Int]
+}
+
+extension StoreReading {
+    /// Every alert that matches, as `ringback alerts` lists them.
+    public func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord] {
+        try alerts(at: at, kind: kind, state: state, managerID: managerID, id: nil)
+    }
 }

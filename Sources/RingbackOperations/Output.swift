@@ -2,7 +2,7 @@ import Foundation
 import RingbackCore
 
 /// A value in a listing; rendered the same way in every format.
-enum OutputValue {
+public enum OutputValue: Sendable {
     case null
     case text(String)
     case integer(Int64)
@@ -11,26 +11,32 @@ enum OutputValue {
 }
 
 /// One listed object: named fields in a fixed order (the JSON names of SPEC §6).
-typealias OutputRecord = [(name: String, value: OutputValue)]
+public typealias OutputRecord = [(name: String, value: OutputValue)]
 
-enum OutputFormat: String, CaseIterable {
+public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, csv
 }
 
-/// Renders listings as a table for people, JSON for programs, CSV for spreadsheets.
-struct OutputRenderer {
-    let format: OutputFormat
-    let zone: ZoneConverter
+/// Renders listings as a table for people, JSON for programs (the CLI's and the API's: the
+/// same bytes), CSV for spreadsheets.
+public struct OutputRenderer: Sendable {
+    public let format: OutputFormat
+    public let zone: ZoneConverter
 
-    func render(_ records: [OutputRecord], columns: [String], emptyMessage: String) -> String {
+    public init(format: OutputFormat, zone: ZoneConverter) {
+        self.format = format
+        self.zone = zone
+    }
+
+    public func render(_ records: [OutputRecord], columns: [String], emptyMessage: String) -> String {
         switch format {
-        case .json: return json(records)
+        case .json: return jsonArray(records)
         case .csv: return csv(records, columns: columns)
         case .table: return records.isEmpty ? emptyMessage + "\n" : table(records, columns: columns)
         }
     }
 
-    func text(_ value: OutputValue, forTable: Bool) -> String {
+    public func text(_ value: OutputValue, forTable: Bool) -> String {
         switch value {
         case .null: return forTable ? "-" : ""
         case .text(let s): return s
@@ -48,12 +54,18 @@ struct OutputRenderer {
         return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
     }
 
-    private func json(_ records: [OutputRecord]) -> String {
+    /// One JSON array of objects, the fields in their order (SPEC §6).
+    public func jsonArray(_ records: [OutputRecord]) -> String {
         if records.isEmpty { return "[]\n" }
         let objects = records.map { record in
             "  {" + record.map { "\"\($0.name)\": \(jsonValue($0.value))" }.joined(separator: ", ") + "}"
         }
         return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+    }
+
+    /// One JSON object: an API's answer to a write.
+    public func jsonObject(_ record: OutputRecord) -> String {
+        "{" + record.map { "\"\($0.name)\": \(jsonValue($0.value))" }.joined(separator: ", ") + "}\n"
     }
 
     private func jsonValue(_ value: OutputValue) -> String {

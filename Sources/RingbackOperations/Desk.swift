@@ -1,0 +1,76 @@
+import RingbackCore
+import RingbackReport
+import RingbackStore
+
+/// What people do with the store, one implementation for every door: the CLI's commands
+/// and the HTTP API call these, so the queries, the rules of a change and the objects they
+/// answer with exist once. A listing reads in one snapshot; a change is one transaction,
+/// answered with the changed object as the listings show it.
+public enum Desk {
+    /// `ringback pending`, `GET /api/v1/callbacks`.
+    public static func pending(in store: any StoreReading, at: Int64, managerID: String?,
+                               overdueOnly: Bool) throws -> [OutputRecord] {
+        try store.pending(at: at, managerID: managerID, overdueOnly: overdueOnly).map(Listings.pending)
+    }
+
+    /// `ringback missed`, `GET /api/v1/missed`. Neither bound: the day of `at`; one bound:
+    /// open on the other side.
+    public static func missed(in store: any StoreReading, since: Int64?, until: Int64?, at: Int64, managerID: String?,
+                              zone: ZoneConverter) throws -> [OutputRecord] {
+        let today = zone.dayBounds(containing: at)
+        let bothMissing = since == nil && until == nil
+        let from = since ?? (bothMissing ? today.start : .min)
+        let to = until ?? (bothMissing ? today.end : .max)
+        return try store.missed(since: from, until: to, at: at, managerID: managerID).map(Listings.missed)
+    }
+
+    /// `ringback alerts`, `GET /api/v1/alerts`.
+    public static func alerts(in store: any StoreReading, at: Int64, kind: AlertKind?, state: AlertState?,
+                              managerID: String?) throws -> [OutputRecord] {
+        try store.alerts(at: at, kind: kind, state: state, managerID: managerID).map(Listings.alert)
+    }
+
+    /// The head's report of `period` as of `at`, every section from one snapshot.
+    public static func report(in store: any StoreReading, period: ReportPeriod, at: Int64, zone: ZoneConverter,
+                              dormantDays: Int) throws -> MissedCallReport {
+        try store.reading {
+            MissedCallReport(
+                period: period, at: at, zone: zone,
+                missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil),
+                callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at),
+                noContactAlerts: try store.alerts(at: at, kind: .noContact, state: nil, managerID: nil),
+                managers: try store.loadDirectory().managers,
+                aClients: try store.clientActivity(abc: "A", at: at),
+                dormantDays: dormantDays)
+        }
+    }
+
+    /// `ringback resolve`, `POST /api/v1/callbacks/ID/resolve`: a manual close, credited to
+    /// `by` (a login, or `key:NAME` for an API key).
+    public static func resolve(in store: any StoreWriting, callbackID: Int64, reason: String, by: String,
+                               now: Int64) throws -> OutputRecord {
+        try store.closeCallback(callbackID, reason: reason, by: by, now: now, headID: try store.loadDirectory().head?.id)
+        return try callback(callbackID, in: store, at: now)
+    }
+
+    /// `ringback assign`, `POST /api/v1/callbacks/ID/assign`.
+    public static func assign(in store: any StoreWriting, callbackID: Int64, to managerID: String,
+                              now: Int64) throws -> OutputRecord {
+        try store.assignCallback(callbackID, to: managerID)
+        return try callback(callbackID, in: store, at: now)
+    }
+
+    /// `ringback ack`, `POST /api/v1/alerts/ID/ack`.
+    public static func acknowledge(in store: any StoreWriting, alertID: Int64, by: String, now: Int64) throws -> OutputRecord {
+        try store.acknowledge(alertID: alertID, by: by, now: now)
+        guard let alert = try store.alerts(at: now, kind: nil, state: nil, managerID: nil, id: alertID).first else {
+            throw StoreRequestError.notFound("no alert \(alertID)")
+        }
+        return Listings.alert(alert)
+    }
+
+    private static func callback(_ id: Int64, in store: any StoreReading, at: Int64) throws -> OutputRecord {
+        guard let record = try store.callback(id, at: at) else { throw StoreRequestError.notFound("no callback \(id)") }
+        return Listings.callback(record)
+    }
+}
