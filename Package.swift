@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ringbackd", targets: ["ringbackd"]),
         .executable(name: "ringback", targets: ["ringback"]),
+        .executable(name: "ringback-web", targets: ["ringback-web"]),
         .executable(name: "ringback-cdrgen", targets: ["ringback-cdrgen"]),
         // For the fuzz targets in Fuzz/, a package of its own (built with -sanitize=fuzzer).
         .library(name: "RingbackCore", targets: ["RingbackCore"]),
@@ -18,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -54,7 +59,24 @@ let package = Package(
         .target(name: "RingbackReport", dependencies: ["RingbackCore", "RingbackStore"]),
         // What people do with the store, once for every door (the CLI, the HTTP API): the
         // listings' objects, the changes, the report.
-        .target(name: "RingbackOperations", dependencies: ["RingbackCore", "RingbackStore", "RingbackReport"]),
+        .target(
+            name: "RingbackOperations",
+            dependencies: ["RingbackCore", "RingbackStore", "RingbackReport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The network side: the HTTP API over the same operations, keys, HTTPS.
+        .target(
+            name: "RingbackWeb",
+            dependencies: [
+                "RingbackCore", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackOperations",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
         // The exec hook: each new alert handed to a configured program, with retries.
         .target(name: "RingbackHooks", dependencies: ["RingbackCore", "RingbackStore"]),
         // systemd: sd_notify, the watchdog, logging to the journal, sockets passed by systemd.
@@ -77,6 +99,15 @@ let package = Package(
                 "RingbackIngest", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackHooks", "RingbackOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "ringback-web",
+            dependencies: [
+                "RingbackWeb", "RingbackConfig", "RingbackSystemd",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.

@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Its own scratch folder: it can build while `swift test` holds the lock of .build.
 flags=(-c release --static-swift-stdlib --scratch-path .build-release)
-for product in ringbackd ringback ringback-cdrgen; do swift build "${flags[@]}" --product "$product" >&2; done
+for product in ringbackd ringback ringback-web ringback-cdrgen; do swift build "${flags[@]}" --product "$product" >&2; done
 swift build "${flags[@]}" --show-bin-path

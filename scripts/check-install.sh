@@ -8,7 +8,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 DESTDIR="$stage" scripts/install.sh >/dev/null
 toolchain=$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")
-for program in ringbackd ringback; do
+for program in ringbackd ringback ringback-web; do
     binary="$stage/usr/local/bin/$program"
     libraries=$(ldd "$binary")
     if grep -q "not found" <<<"$libraries" || grep -qF "$toolchain" <<<"$libraries"; then

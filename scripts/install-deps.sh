@@ -2,9 +2,11 @@
 # Installs the Debian packages the build needs, when they are missing:
 # libsqlite3-dev and libsystemd-dev (the two system libraries), pkg-config (to find
 # them), tzdata (IANA zones), sqlite3, python3, time and procps (the benchmark's references,
-# clock and process control), systemd (systemd-analyze, to verify the units in CI).
+# clock and process control), systemd (systemd-analyze, to verify the units in CI),
+# python3-venv (the test tools' environment, scripts/install-test-tools.sh), curl (the
+# README's API examples).
 set -euo pipefail
-packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 python3 time procps systemd)
+packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 python3 python3-venv time procps systemd curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -22,7 +22,7 @@ install -d "$root$PREFIX/bin" "$root$UNITDIR" "$root/etc/ringback" \
     "$root$PREFIX/share/ringback/presets" "$root$PREFIX/share/ringback/hooks" "$root$PREFIX/share/doc/ringback"
 # Stripped: the static standard library and Foundation's ICU data make 100 MB binaries
 # with their symbols, 67 MB without.
-install -s -m 0755 "$bin/ringbackd" "$bin/ringback" "$root$PREFIX/bin/"
+install -s -m 0755 "$bin/ringbackd" "$bin/ringback" "$bin/ringback-web" "$root$PREFIX/bin/"
 for unit in systemd/*.service systemd/*.socket systemd/*.timer; do
     sed "s|/usr/local/|$PREFIX/|g" "$unit" > "$root$UNITDIR/$(basename "$unit")"
     chmod 0644 "$root$UNITDIR/$(basename "$unit")"
@@ -42,4 +42,4 @@ if [ -z "$DESTDIR" ]; then
     chgrp ringback /etc/ringback/ringback.toml /etc/ringback/ami.secret
     if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 fi
-echo "installed under ${DESTDIR:-/}: $PREFIX/bin/ringbackd, $PREFIX/bin/ringback, $UNITDIR/ringbackd.{service,socket}, ringback-report.{service,timer}"
+echo "installed under ${DESTDIR:-/}: $PREFIX/bin/ringbackd, ringback, ringback-web, $UNITDIR/ringbackd.{service,socket}, ringback-web.service, ringback-report.{service,timer}"

@@ -47,7 +47,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -110,6 +110,9 @@ public enum ConfigurationParser {
                 config.report.format = chosen
             }
         }
+        if let web = try reader.table(root, "web") {
+            try parseWeb(web, into: &config.web, reader: &reader)
+        }
         if let value = root["source"] {
             guard let array = value.array else {
                 throw reader.failure("source", nil, "must be an array of tables: write [[source]]")
@@ -144,6 +147,57 @@ public enum ConfigurationParser {
         }
     }
 
+    private static func parseWeb(_ table: TOMLTable, into web: inout WebSettings, reader: inout Reader) throws {
+        let s = "web"
+        try reader.onlyKeys(table, section: s, ["listen", "allow_remote", "tls_certificate", "tls_key", "trusted_proxy",
+                                                "user_header", "proxy_secret_file", "public_url", "session_days",
+                                                "language", "secrets_path"])
+        if let listen = try reader.string(table, "listen", s) {
+            guard let address = ListenAddress(listen) else {
+                throw reader.failure(s, "listen", "\"\(listen)\" is neither host:port nor unix:/absolute/path")
+            }
+            web.listen = address
+        }
+        web.allowRemote = try reader.bool(table, "allow_remote", s) ?? false
+        let certificate = try reader.string(table, "tls_certificate", s) ?? ""
+        let key = try reader.string(table, "tls_key", s) ?? ""
+        guard certificate.isEmpty == key.isEmpty else {
+            throw reader.failure(s, certificate.isEmpty ? "tls_key" : "tls_certificate",
+                                 "HTTPS needs both tls_certificate and tls_key (PEM files), or neither")
+        }
+        web.tls = certificate.isEmpty ? nil : (certificate, key)
+        web.trustedProxy = try reader.string(table, "trusted_proxy", s) ?? ""
+        web.userHeader = try reader.string(table, "user_header", s) ?? ""
+        web.proxySecretFile = try reader.string(table, "proxy_secret_file", s) ?? ""
+        guard web.userHeader.isEmpty || (!web.trustedProxy.isEmpty && !web.proxySecretFile.isEmpty) else {
+            throw reader.failure(s, "user_header", "is believed only from a trusted_proxy carrying its proxy_secret_file's secret: set both")
+        }
+        web.publicURL = try reader.string(table, "public_url", s) ?? ""
+        if !web.publicURL.isEmpty, !(web.publicURL.hasPrefix("https://") || web.publicURL.hasPrefix("http://")) {
+            throw reader.failure(s, "public_url", "\"\(web.publicURL)\" is not an http:// or https:// address")
+        }
+        web.sessionDays = try reader.int(table, "session_days", s, min: 1) ?? web.sessionDays
+        if let language = try reader.string(table, "language", s) {
+            guard let chosen = PageLanguage(rawValue: language) else {
+                throw reader.failure(s, "language", "\"\(language)\" is not one of en, ru")
+            }
+            web.language = chosen
+        }
+        web.secretsPath = try reader.string(table, "secrets_path", s) ?? web.secretsPath
+        // SPEC §8.1: who may reach a remote listener, and through what.
+        if !web.listen.isLoopback {
+            guard web.allowRemote else {
+                throw reader.failure(s, "listen", "\(web.listen) can be reached from other machines; set allow_remote = true if that is meant")
+            }
+            guard web.tls != nil || !web.trustedProxy.isEmpty else {
+                throw reader.failure(s, "listen", "\(web.listen) is remote: set tls_certificate and tls_key, or trusted_proxy for a reverse proxy that speaks HTTPS")
+            }
+            guard !web.publicURL.isEmpty else {
+                throw reader.failure(s, "public_url", "is required when listen is not loopback: sign-in links begin with it")
+            }
+        }
+    }
+
     private static func parseCalendar(_ table: TOMLTable, into calendar: inout RingbackConfiguration.CalendarSettings,
                                       reader: inout Reader) throws {
         let s = "calendar"
@@ -163,7 +217,9 @@ public enum ConfigurationParser {
                 return index + 1
             }
         }
-        if let hours = try reader.strings(table, "working_hours", s) {
+        // A list of ranges, or one range as a string (SPEC §7).
+        let oneRange = try? reader.string(table, "working_hours", s)
+        if let hours = try oneRange.map({ [$0] }) ?? reader.strings(table, "working_hours", s) {
             calendar.workingHours = try hours.map { range in
                 guard let parsed = parseHourRange(range) else {
                     throw reader.failure(s, "working_hours", "\"\(range)\" is not a range like \"09:00-18:00\"")

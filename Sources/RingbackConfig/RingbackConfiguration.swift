@@ -14,6 +14,7 @@ public struct RingbackConfiguration: Sendable {
     /// `[abc] dormant_days`: an A-client nobody spoke to for longer is listed in the report.
     public var dormantDays = 30
     public var report = ReportSettings()
+    public var web = WebSettings()
     /// The file this came from, nil for built-in defaults.
     public var file: String?
 

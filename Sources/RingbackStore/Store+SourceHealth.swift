@@ -12,6 +12,16 @@ public struct SourceStatus: Sendable {
     public var pendingBytes: Int64
     public var lastError: String?
     public var updatedAt: Int64
+
+    /// Unread input older than this is lag.
+    public static let lagSeconds: Int64 = 60
+
+    /// The state as `status` and `/healthz` judge it at `now`: a daemon source with input
+    /// unread for over a minute is lagging. A one-shot `ingest` that stopped halfway is not.
+    public func state(at now: Int64) -> SourceState {
+        let lagging = kind != .command && pendingBytes > 0 && now - (lastReadAt ?? updatedAt) > Self.lagSeconds
+        return state == .ok && lagging ? .lagging : state
+    }
 }
 
 extension Store {

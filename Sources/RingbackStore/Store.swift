@@ -92,11 +92,19 @@ public final class Store {
 
     /// One snapshot for everything `body` reads: a report or a listing agrees with itself
     /// while the daemon commits.
+    /// Inside another `reading`, it is part of that snapshot.
     public func reading<T>(_ body: () throws -> T) throws -> T {
+        if readingDepth > 0 { return try body() }
         try connection.execute("BEGIN DEFERRED")
-        defer { try? connection.execute("COMMIT") }
+        readingDepth += 1
+        defer {
+            readingDepth -= 1
+            try? connection.execute("COMMIT")
+        }
         return try body()
     }
+
+    private var readingDepth = 0
 
     func meta(_ key: String) throws -> String? {
         try connection.prepare("SELECT value FROM meta WHERE key = ?").first([.text(key)]) { $0.string(0) }

@@ -6,6 +6,7 @@ import RingbackIngest
 // the help and refuses anything else, naming the choices (exit status 1, SPEC §6).
 
 extension AlertKind: ExpressibleByArgument {}
+extension APIScope: ExpressibleByArgument {}
 extension AlertState: ExpressibleByArgument {}
 extension Dialect: ExpressibleByArgument {}
 extension DirectoryKind: ExpressibleByArgument {}

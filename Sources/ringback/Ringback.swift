@@ -23,9 +23,10 @@ struct Ringback: ParsableCommand {
               ringback ingest /var/log/asterisk/cdr-csv/Master.csv.1
               ringback status                        sources, lag, errors (exit 3 when unhealthy)
               ringback rejudge --since 2026-03-01    judge calls again after adding mobiles, fixing contexts
+              ringback api-key create crm --scope contacts   a key for ringback-web's API
             """,
         subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Report.self, Ingest.self,
-                      Import.self, Quarantine.self, Status.self, Rejudge.self]
+                      Import.self, Quarantine.self, Status.self, Rejudge.self, APIKeyCommand.self]
     )
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).

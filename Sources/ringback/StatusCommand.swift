@@ -16,9 +16,6 @@ struct Status: ParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    /// Unread input older than this is lag.
-    static let lagSeconds: Int64 = 60
-
     func run() throws {
         let environment = try CommandEnvironment(options)
         let store = try environment.openReader()
@@ -28,10 +25,7 @@ struct Status: ParsableCommand {
         }
         var unhealthy = false
         let rows = statuses.map { s -> OutputRecord in
-            // Only the daemon's sources lag; a one-shot `ingest` that stopped halfway does not.
-            let daemonSource = s.kind != .command
-            let lagging = daemonSource && s.pendingBytes > 0 && environment.now - (s.lastReadAt ?? s.updatedAt) > Self.lagSeconds
-            let state: SourceState = s.state == .ok && lagging ? .lagging : s.state
+            let state = s.state(at: environment.now)
             if !state.isHealthy { unhealthy = true }
             let lag: OutputValue = s.lastRowAt.map { .integer(max(0, environment.now - $0)) } ?? .null
             return [("source", .text(s.name)), ("kind", .text(s.kind.rawValue)), ("state", .text(state.rawValue)),

@@ -59,6 +59,51 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertNoThrow(try ConfigurationParser.parse("[[source]]\nkind = \"spool\"\npath = \"/x\"\ncolumns = [\"uniqueid\", \"userfield\"]\n", file: "x.toml"))
     }
 
+    /// `[web]` (SPEC §8.1): a listener others can reach needs allow_remote, then TLS or a
+    /// trusted proxy, and a public_url; each refusal says which.
+    func testWebListenerRefusalsSayWhatIsMissing() throws {
+        let cases: [(text: String, line: Int, reason: String)] = [
+            ("[web]\nlisten = \"0.0.0.0:8443\"\n", 2, "set allow_remote = true"),
+            ("[web]\nlisten = \"0.0.0.0:8443\"\nallow_remote = true\n", 2, "set tls_certificate and tls_key, or trusted_proxy"),
+            ("[web]\nlisten = \"0.0.0.0:8443\"\nallow_remote = true\ntrusted_proxy = \"127.0.0.1\"\n", 1,
+             "public_url: is required when listen is not loopback"),
+            ("[web]\ntls_certificate = \"/etc/ringback/cert.pem\"\n", 2, "needs both tls_certificate and tls_key"),
+            ("[web]\nlanguage = \"de\"\n", 2, "\"de\" is not one of en, ru"),
+            ("[web]\nuser_header = \"X-Remote-User\"\n", 2, "believed only from a trusted_proxy"),
+            ("[web]\nlisten = \"localhost\"\n", 2, "neither host:port nor unix:/absolute/path"),
+            ("[web]\nport = 80\n", 2, "unknown key"),
+        ]
+        for (text, line, reason) in cases {
+            XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml"), text) { error in
+                guard let error = error as? ConfigurationError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.line, line, text)
+                XCTAssertTrue(error.reason.contains(reason), "\(text): \(error.reason)")
+            }
+        }
+        let remote = try ConfigurationParser.parse("""
+            [web]
+            listen = "0.0.0.0:8443"
+            allow_remote = true
+            tls_certificate = "/etc/ringback/cert.pem"
+            tls_key = "/etc/ringback/key.pem"
+            public_url = "https://desk.office.example:8443"
+            language = "ru"
+            """, file: "x.toml")
+        XCTAssertEqual(remote.web.listen, .tcp(host: "0.0.0.0", port: 8443))
+        XCTAssertEqual(remote.web.tls?.key, "/etc/ringback/key.pem")
+        XCTAssertEqual(remote.web.language, .russian)
+        XCTAssertEqual(try ConfigurationParser.parse("", file: "x").web.listen, .tcp(host: "127.0.0.1", port: 8080))
+    }
+
+    /// `working_hours` as one string as well as a list (SPEC §7).
+    func testWorkingHoursAsOneString() throws {
+        let one = try ConfigurationParser.parse("[calendar]\nworking_hours = \"09:00-18:00\"\n", file: "x.toml")
+        XCTAssertEqual(one.calendar.workingHours, [540..<1080])
+        XCTAssertThrowsError(try ConfigurationParser.parse("[calendar]\nworking_hours = \"9 to 6\"\n", file: "x.toml")) { error in
+            XCTAssertEqual((error as? ConfigurationError)?.line, 2)
+        }
+    }
+
     /// The configuration holds typed values: a zone converter, a compiled pattern, a listen
     /// address, a report format; and no default depends on the machine it runs on.
     func testParsedValuesAreTypedAndDefaultsAreTheMachinesOwnNever() throws {

@@ -74,6 +74,32 @@ final class AccessTests: XCTestCase {
         XCTAssertTrue(absent.stderr.contains("no store at"), absent.stderr)
     }
 
+    /// API keys live in the service user's own file: anyone else is refused with the reason.
+    func testAPIKeysAreRefusedToAnyoneButRootAndTheServiceUser() throws {
+        guard geteuid() == 0 else { throw XCTSkip("needs root to run a command as another user") }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("rb-keys-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let config = root.appendingPathComponent("ringback.toml").path
+        try "[web]\nsecrets_path = \"\(root.path)/web.db\"\n".write(toFile: config, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: config)
+        let program = root.appendingPathComponent("ringback").path
+        try FileManager.default.copyItem(atPath: RingbackHarness.products.appendingPathComponent("ringback").path, toPath: program)
+        let refused = try run(program, asNobody: ["api-key", "create", "crm", "--scope", "contacts", "--config", config])
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("run this as root or as root"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.path + "/web.db"), "nothing was created")
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: program)
+        made.arguments = ["api-key", "create", "crm", "--scope", "contacts", "--config", config]
+        made.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try made.run()
+        made.waitUntilExit()
+        XCTAssertEqual(made.terminationStatus, 0, "root may")
+        let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: root.path + "/web.db")[.posixPermissions] as? Int)
+        XCTAssertEqual(mode & 0o077, 0, "the secrets file is its owner's alone")
+    }
+
     private func run(_ program: String, asNobody arguments: [String]) throws -> RingbackHarness.Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")

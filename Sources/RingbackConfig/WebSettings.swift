@@ -1,0 +1,35 @@
+/// `[web]` (SPEC §8.1): how `ringback-web` listens, and where its secrets live.
+public struct WebSettings: Sendable, Equatable {
+    public var listen = ListenAddress.tcp(host: "127.0.0.1", port: 8080)
+    /// A listen address other than loopback needs this, and then TLS or a trusted proxy.
+    public var allowRemote = false
+    /// PEM files; with both set the server speaks HTTPS only.
+    public var tls: (certificate: String, key: String)?
+    /// The address of a reverse proxy whose X-Forwarded-Proto/-For are believed.
+    public var trustedProxy = ""
+    /// The proxy's header naming the signed-in login, believed only with the proxy's secret.
+    public var userHeader = ""
+    public var proxySecretFile = ""
+    /// What sign-in links begin with; required when `listen` is not loopback.
+    public var publicURL = ""
+    public var sessionDays = 30
+    public var language = PageLanguage.english
+    /// Sessions, sign-in links and API keys: the service user's own file (0600).
+    public var secretsPath = "/var/lib/ringback/web.db"
+
+    public init() {}
+
+    public static func == (left: WebSettings, right: WebSettings) -> Bool {
+        left.listen == right.listen && left.allowRemote == right.allowRemote
+            && left.tls?.certificate == right.tls?.certificate && left.tls?.key == right.tls?.key
+            && left.trustedProxy == right.trustedProxy && left.userHeader == right.userHeader
+            && left.proxySecretFile == right.proxySecretFile && left.publicURL == right.publicURL
+            && left.sessionDays == right.sessionDays && left.language == right.language && left.secretsPath == right.secretsPath
+    }
+}
+
+/// `[web] language`: the language of the pages.
+public enum PageLanguage: String, Sendable, CaseIterable {
+    case english = "en"
+    case russian = "ru"
+}

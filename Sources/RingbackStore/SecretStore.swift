@@ -1,0 +1,83 @@
+import Foundation
+import RingbackCore
+
+/// An API key as `ringback api-key list` shows it; the key itself is never stored.
+public struct APIKey: Sendable, Equatable {
+    public var name: String
+    public var scope: APIScope
+    public var createdAt: Int64
+    public var revokedAt: Int64?
+}
+
+/// `[web] secrets_path` (SPEC §8.2): API keys (and, with the pages, sessions and sign-in
+/// links) in a store of their own, 0600 for the service user, because every manager can
+/// write the main store. Only the SHA-256 of a key or token is kept.
+public final class SecretStore {
+    let connection: SQLiteConnection
+
+    /// Opens the secrets file, creating it 0600 (owned like its folder) when `create`.
+    public init(path: String, create: Bool) throws {
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else { throw StoreError(.cannotOpen, "no secrets file at \(path): create an API key first") }
+            let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                throw StoreError(.cannotOpen, "cannot create \(path): \(String(cString: strerror(errno)))")
+            }
+            // Made by root for the service: the folder's owner (the service user) owns it.
+            var folder = stat()
+            if geteuid() == 0, stat((path as NSString).deletingLastPathComponent, &folder) == 0 {
+                fchown(descriptor, folder.st_uid, folder.st_gid)
+            }
+            close(descriptor)
+        }
+        guard access(path, R_OK) == 0 else {
+            throw StoreError(.cannotOpen, "no access to \(path): it is the service user's alone; run as root or that user")
+        }
+        connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS api_keys (
+                name TEXT PRIMARY KEY,
+                scope TEXT NOT NULL,
+                sha256 BLOB NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            )
+            """)
+    }
+
+    /// Stores a new key under `name`; a name in use (not revoked) is refused.
+    public func addKey(name: String, scope: APIScope, sha256: [UInt8], now: Int64) throws {
+        try connection.transaction {
+            if let revoked = try connection.prepare("SELECT revoked_at FROM api_keys WHERE name = ?")
+                .first([.text(name)], { $0.optionalInt(0) }) {
+                guard revoked != nil else { throw StoreRequestError.invalid(field: "name", "a key named \(name) exists: revoke it first") }
+                try connection.prepare("DELETE FROM api_keys WHERE name = ?").run([.text(name)])
+            }
+            try connection.prepare("INSERT INTO api_keys (name, scope, sha256, created_at) VALUES (?, ?, ?, ?)")
+                .run([.text(name), .text(scope.rawValue), .blob(sha256), .integer(now)])
+        }
+    }
+
+    public func keys() throws -> [APIKey] {
+        try connection.prepare("SELECT name, scope, created_at, revoked_at FROM api_keys ORDER BY name").rows {
+            APIKey(name: $0.string(0), scope: try $0.word(1), createdAt: $0.int(2), revokedAt: $0.optionalInt(3))
+        }
+    }
+
+    /// Revokes the key `name`; false when there is no such key in use.
+    public func revokeKey(name: String, now: Int64) throws -> Bool {
+        try connection.prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL")
+            .run([.integer(now), .text(name)])
+        return connection.changes > 0
+    }
+
+    /// The key in use whose SHA-256 this is.
+    public func key(sha256: [UInt8]) throws -> APIKey? {
+        try connection.prepare("SELECT name, scope, created_at, revoked_at FROM api_keys WHERE sha256 = ? AND revoked_at IS NULL")
+            .first([.blob(sha256)]) {
+                APIKey(name: $0.string(0), scope: try $0.word(1), createdAt: $0.int(2), revokedAt: $0.optionalInt(3))
+            }
+    }
+}

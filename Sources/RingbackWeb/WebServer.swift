@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import RingbackConfig
+import RingbackCore
+import RingbackStore
+
+/// `ringback-web` (SPEC §8): the HTTP API over the store, `/healthz`, the OpenAPI document.
+/// Built from the configuration; run as a service of the program's group.
+public struct WebServer: Sendable {
+    let configuration: RingbackConfiguration
+    let store: StoreAccess
+    let secrets: SecretsAccess
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+
+    /// Opens the store (read-only and for short writes; it must exist: the daemon makes it)
+    /// and the secrets file.
+    public init(configuration: RingbackConfiguration, storePath: String, clock: @escaping @Sendable () -> Int64,
+                logger: Logger) throws {
+        self.configuration = configuration
+        store = try StoreAccess(path: storePath)
+        secrets = try SecretsAccess(path: configuration.web.secretsPath)
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The application: `onRunning` is called once the socket listens (READY=1 under systemd).
+    public func application(onRunning: @escaping @Sendable () async -> Void) throws -> some ApplicationProtocol {
+        let router = Router(context: WebRequestContext.self)
+        router.add(middleware: ErrorLogging(logger: logger))
+        router.get("healthz") { _, _ in try await health() }
+        router.get("api/v1/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
+        }
+        let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets))
+        APIRoutes(store: store, configuration: configuration, clock: clock).add(to: api)
+
+        let address: BindAddress = switch configuration.web.listen {
+        case .tcp(let host, let port): .hostname(host, port: port)
+        case .unix(let path): .unixDomainSocket(path: path)
+        }
+        let server: HTTPServerBuilder = if let tls = configuration.web.tls {
+            try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(certificate: tls.certificate, key: tls.key))
+        } else {
+            .http1()
+        }
+        return Application(router: router, server: server,
+                           configuration: .init(address: address, serverName: "ringback-web"),
+                           onServerRunning: { _ in await onRunning() }, logger: logger)
+    }
+
+    /// 200 `{"status": "ok"}` when the store opens and every source is healthy, else 503
+    /// with the reasons (SPEC §8.5).
+    private func health() async throws -> Response {
+        let now = clock()
+        let problems: [String]
+        do {
+            problems = try await store.read { store in
+                try store.sourceStatuses().compactMap { source in
+                    let state = source.state(at: now)
+                    return state.isHealthy ? nil : "\(source.name): \(state.rawValue)\(source.lastError.map { ", \($0)" } ?? "")"
+                }
+            }
+        } catch {
+            problems = ["the store cannot be read"]
+        }
+        guard problems.isEmpty else {
+            let reasons = problems.map(JSONValue.quoted).joined(separator: ", ")
+            return .json("{\"status\": \"failing\", \"reasons\": [\(reasons)]}\n", status: .serviceUnavailable)
+        }
+        return .json("{\"status\": \"ok\"}\n")
+    }
+
+    /// The PEM files of `[web] tls_certificate` and `tls_key`; an unreadable one stops the start.
+    static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+        } catch {
+            throw WebStartError("[web] tls_certificate \(certificate) or tls_key \(key) cannot be read as PEM: \(error)")
+        }
+    }
+}
+
+/// Why `ringback-web` does not start, for the journal.
+public struct WebStartError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RingbackConfig
+import RingbackStore
+import RingbackSystemd
+import RingbackWeb
+import ServiceLifecycle
+
+@main
+struct RingbackWebCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ringback-web",
+        abstract: "The Ringback web side: the HTTP API for the CRM and monitoring, over the store ringbackd writes.",
+        discussion: """
+            Listens where [web] listen says (HTTPS with tls_certificate and tls_key). Runs until \
+            SIGTERM or SIGINT, finishing the requests in hand. Under systemd (Type=notify) it reports \
+            READY=1 once it listens.
+
+            Example: ringback-web --config /etc/ringback/ringback.toml
+            """)
+
+    @Option(help: ArgumentHelp("Configuration file.", valueName: "path"))
+    var config: String = RingbackConfiguration.defaultPath
+
+    @Option(help: ArgumentHelp("Store file (default: [store] path of the configuration).", valueName: "path"))
+    var db: String?
+
+    func run() async throws {
+        let toJournal = JournalLogHandler.standardErrorIsJournal
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            toJournal ? JournalLogHandler(identifier: "ringback-web") : StreamLogHandler.standardError(label: label)
+        }
+        let logger = { () -> Logger in
+            var logger = Logger(label: "ringback-web")
+            logger.logLevel = .info
+            return logger
+        }()
+        let configuration: RingbackConfiguration
+        do {
+            configuration = try ConfigurationParser.load(path: config)
+        } catch let error as ConfigurationError {
+            logger.critical("configuration refused: \(error)")
+            throw ExitCode(1)
+        }
+        umask(0o007)
+        let notifier = SystemdNotifier()
+        let application: any ApplicationProtocol
+        do {
+            let server = try WebServer(configuration: configuration, storePath: db ?? configuration.storePath,
+                                       clock: { Int64(Date().timeIntervalSince1970) }, logger: logger)
+            application = try server.application {
+                notifier.ready()
+                logger.info("listening", metadata: ["address": "\(configuration.web.listen)"])
+            }
+        } catch let error as StoreError {
+            logger.critical("cannot open the store: \(error)")
+            throw ExitCode(2)
+        } catch {
+            logger.critical("\(error)")
+            throw ExitCode(1)
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: [application, WatchdogService(notifier: notifier)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        notifier.stopping()
+        logger.info("stopped")
+    }
+}
+
+/// Pings systemd's watchdog at half its interval while the server runs.
+struct WatchdogService: Service {
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        guard let interval = notifier.watchdogInterval else {
+            try? await gracefulShutdown()
+            return
+        }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            notifier.watchdog()
+            try? await Task.sleep(for: interval / 2)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import XCTest
+
+/// `ringback-web`'s API (SPEC §8.4) against a real server on a real store: the CLI's JSON
+/// field for field, keys and scopes, refusals with their status and a sentence, paging, and
+/// every answer as `openapi.yaml` describes it.
+final class WebAPITests: XCTestCase {
+    private var web: WebHarness!
+    /// Every answer of a test, for the document check at its end.
+    private var answers: [(method: String, template: String, answer: WebHarness.Answer)] = []
+    private let at = "at=2026-03-10T12:00:00%2B03:00"
+
+    override func setUpWithError() throws {
+        web = try WebHarness(loading: "three-misses", "callback-after-due", "answered-for-contact", "unknown-number-direct")
+    }
+
+    override func tearDown() { web.remove() }
+
+    @discardableResult
+    private func call(_ method: String, _ path: String, template: String? = nil, key: String?, json: String? = nil)
+        throws -> WebHarness.Answer {
+        let answer = try json.map { try web.request(method, path, key: key, json: $0) } ?? web.request(method, path, key: key)
+        let plain = String(path.dropFirst("/api/v1".count).split(separator: "?").first ?? "")
+        answers.append((method.lowercased(), template ?? plain, answer))
+        return answer
+    }
+
+    func testListingsAreTheCLIsJSONFieldForField() throws {
+        let key = try web.key("monitoring", scope: "read")
+        try web.start()
+        let cases: [(path: String, cli: [String])] = [
+            ("/api/v1/callbacks?\(at)", ["pending", "--at", "2026-03-10 12:00"]),
+            ("/api/v1/callbacks?overdue=true&\(at)", ["pending", "--overdue", "--at", "2026-03-10 12:00"]),
+            ("/api/v1/missed?since=2026-03-10&until=2026-03-11&\(at)",
+             ["missed", "--since", "2026-03-10", "--until", "2026-03-11", "--at", "2026-03-10 12:00"]),
+            ("/api/v1/alerts?\(at)", ["alerts", "--at", "2026-03-10 12:00"]),
+            ("/api/v1/alerts?kind=callback_overdue&state=open&\(at)",
+             ["alerts", "--kind", "callback_overdue", "--state", "open", "--at", "2026-03-10 12:00"]),
+        ]
+        for (path, cli) in cases {
+            let answer = try call("GET", path, key: key)
+            XCTAssertEqual(answer.status, 200, "\(path): \(answer.text)")
+            let expected = try web.harness.json(cli)
+            XCTAssertFalse(expected.isEmpty, "\(cli): the fixtures give something to compare")
+            XCTAssertEqual(answer.objects as NSArray, expected as NSArray, path)
+        }
+        let report = try call("GET", "/api/v1/report?day=2026-03-10&\(at)", key: key)
+        XCTAssertEqual(report.status, 200, report.text)
+        let cliReport = try web.harness.run(["report", "--day", "2026-03-10", "--format", "json", "--at", "2026-03-10 12:00"])
+        let cliJSON = try JSONSerialization.jsonObject(with: Data(cliReport.stdout.utf8))
+        XCTAssertEqual(report.json as? NSArray, cliJSON as? NSArray, "the report of the CLI, byte for byte in meaning")
+        try checkAgainstTheDocument()
+    }
+
+    func testKeysAndScopes() throws {
+        let read = try web.key("monitoring", scope: "read")
+        let contacts = try web.key("crm", scope: "contacts")
+        let write = try web.key("desk", scope: "write")
+        let revoked = try web.key("old", scope: "write")
+        XCTAssertEqual(try web.harness.run(["api-key", "revoke", "old"]).status, 0)
+        try web.start()
+        XCTAssertEqual(try call("GET", "/api/v1/callbacks", key: nil).status, 401)
+        XCTAssertEqual(try call("GET", "/api/v1/callbacks", key: "rbk_made_up").status, 401)
+        let gone = try call("GET", "/api/v1/callbacks", key: revoked)
+        XCTAssertEqual(gone.status, 401)
+        XCTAssertEqual(gone.object["error"] as? String, "this API key is unknown or revoked")
+        XCTAssertEqual(try call("GET", "/api/v1/callbacks", key: contacts).status, 403, "a CRM key reads no callbacks")
+        let readOnly = try call("POST", "/api/v1/callbacks/1/resolve", template: "/callbacks/{id}/resolve", key: read,
+                                json: #"{"reason": "spam"}"#)
+        XCTAssertEqual(readOnly.status, 403)
+        XCTAssertTrue((readOnly.object["error"] as? String)?.contains("needs write") == true, readOnly.text)
+        XCTAssertEqual(try call("GET", "/api/v1/callbacks", key: write).status, 200, "write holds every scope")
+        XCTAssertEqual(try call("GET", "/api/v1/route?number=%2B79035550707", key: write).status, 501)
+        // The keys never reach the log, not even a refused one.
+        XCTAssertEqual(web.stop(), 0)
+        for secret in [read, contacts, write, revoked] { XCTAssertFalse(web.log.contains(secret), web.log) }
+        XCTAssertFalse(web.log.contains("rbk_made_up"))
+        try checkAgainstTheDocument()
+    }
+
+    func testWritesAnswerTheChangedObjectAndRefuseWithAReason() throws {
+        let key = try web.key("desk", scope: "write")
+        try web.start()
+        let open = try call("GET", "/api/v1/callbacks", key: key).objects
+        let id = try XCTUnwrap(open.first?["callback_id"] as? Int)
+        let resolve = "/callbacks/{id}/resolve"
+        let done = try call("POST", "/api/v1/callbacks/\(id)/resolve", template: resolve, key: key, json: #"{"reason": "spam"}"#)
+        XCTAssertEqual(done.status, 200, done.text)
+        XCTAssertEqual(done.object["callback_id"] as? Int, id)
+        XCTAssertEqual(done.object["state"] as? String, "closed")
+        XCTAssertEqual(done.object["resolved_by"] as? String, "key:desk", "a write by key is recorded as key:NAME")
+        XCTAssertNotNil(done.object["late"] as? Bool)
+        XCTAssertFalse(try web.harness.json(["pending"]).contains { $0["callback_id"] as? Int == id }, "the CLI sees it closed")
+
+        let cases: [(path: String, template: String, body: String, status: Int, error: String, field: String?)] = [
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"{"reason": "spam"}"#, 409, "is no longer open", nil),
+            ("/api/v1/callbacks/999/resolve", resolve, #"{"reason": "spam"}"#, 404, "no callback 999", nil),
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"{"reason": 7}"#, 400, "reason must be a string", "reason"),
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"{"reason": "x", "why": 1}"#, 400, "unknown field why", "why"),
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"{"reason": "#, 400, "not JSON", nil),
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"["spam"]"#, 400, "must be a JSON object", nil),
+            ("/api/v1/callbacks/\(id)/resolve", resolve, #"{}"#, 400, "reason is required", "reason"),
+            ("/api/v1/callbacks/\(id)/assign", "/callbacks/{id}/assign", #"{"manager_id": "m1"}"#, 409, "is no longer open", nil),
+            ("/api/v1/alerts/999/ack", "/alerts/{id}/ack", "", 404, "no alert 999", nil),
+        ]
+        for item in cases {
+            let answer = try call("POST", item.path, template: item.template, key: key, json: item.body)
+            XCTAssertEqual(answer.status, item.status, "\(item.path) \(item.body): \(answer.text)")
+            XCTAssertTrue((answer.object["error"] as? String)?.contains(item.error) == true, "\(item.body): \(answer.text)")
+            XCTAssertEqual(answer.object["field"] as? String, item.field, item.body)
+            XCTAssertFalse(answer.text.contains("SELECT") || answer.text.contains("/tmp/"), answer.text)
+        }
+        let other = try XCTUnwrap(try call("GET", "/api/v1/callbacks", key: key).objects.first?["callback_id"] as? Int)
+        let unknown = try call("POST", "/api/v1/callbacks/\(other)/assign", template: "/callbacks/{id}/assign", key: key,
+                               json: #"{"manager_id": "nobody"}"#)
+        XCTAssertEqual(unknown.status, 422, unknown.text)
+        XCTAssertEqual(unknown.object["field"] as? String, "manager_id")
+        let assigned = try call("POST", "/api/v1/callbacks/\(other)/assign", template: "/callbacks/{id}/assign", key: key,
+                                json: #"{"manager_id": "m2"}"#)
+        XCTAssertEqual(assigned.object["manager_id"] as? String, "m2", assigned.text)
+
+        let big = Data(repeating: UInt8(ascii: " "), count: 10 << 20)
+        let tooLarge = try web.request("POST", "/api/v1/callbacks/\(other)/resolve", key: key, body: big)
+        XCTAssertEqual(tooLarge.status, 413)
+        let badTime = try call("GET", "/api/v1/callbacks?at=yesterday", key: key)
+        XCTAssertEqual(badTime.status, 422)
+        XCTAssertEqual(badTime.object["field"] as? String, "at")
+        let alert = try XCTUnwrap(try call("GET", "/api/v1/alerts", key: key).objects.first?["alert_id"] as? Int)
+        let acknowledged = try call("POST", "/api/v1/alerts/\(alert)/ack", template: "/alerts/{id}/ack", key: key)
+        XCTAssertEqual(acknowledged.status, 200, acknowledged.text)
+        XCTAssertEqual(acknowledged.object["alert_id"] as? Int, alert)
+        XCTAssertEqual(web.stop(), 0)
+        try checkAgainstTheDocument()
+    }
+
+    func testListingsPageWithLimitAndAfter() throws {
+        let key = try web.key("monitoring", scope: "read")
+        try web.start()
+        let all = try call("GET", "/api/v1/alerts?\(at)", key: key).objects
+        XCTAssertGreaterThan(all.count, 2)
+        var seen: [Int] = []
+        var next: String? = "/api/v1/alerts?limit=2&\(at)"
+        while let path = next {
+            let page = try call("GET", path, key: key)
+            XCTAssertEqual(page.status, 200, page.text)
+            XCTAssertLessThanOrEqual(page.objects.count, 2)
+            seen += page.objects.compactMap { $0["alert_id"] as? Int }
+            next = page.headers["link"].flatMap { link in
+                link.range(of: #"(?<=<)[^>]+(?=>; rel="next")"#, options: .regularExpression).map { String(link[$0]) }
+            }
+        }
+        XCTAssertEqual(seen, all.compactMap { $0["alert_id"] as? Int }, "every alert once, in order")
+        XCTAssertEqual(try call("GET", "/api/v1/alerts?limit=0", key: key).status, 422)
+        XCTAssertEqual(try call("GET", "/api/v1/alerts?limit=1001", key: key).status, 422)
+        XCTAssertEqual(try call("GET", "/api/v1/alerts?colour=red", key: key).status, 400, "an unknown parameter")
+        try checkAgainstTheDocument()
+    }
+
+    func testTheServedDocumentIsTheRepositorysAndHealthSaysOK() throws {
+        try web.start()
+        let served = try web.request("GET", "/api/v1/openapi.yaml")
+        XCTAssertEqual(served.status, 200)
+        let file = RingbackHarness.repository.appendingPathComponent("Sources/RingbackWeb/openapi.yaml")
+        XCTAssertEqual(served.text, try String(contentsOf: file, encoding: .utf8))
+        let health = try web.request("GET", "/healthz")
+        XCTAssertEqual(health.status, 200)
+        XCTAssertEqual(health.object["status"] as? String, "ok")
+    }
+
+    /// Every answer of the test, checked against `openapi.yaml` by jsonschema.
+    private func checkAgainstTheDocument() throws {
+        let tools = RingbackHarness.repository.appendingPathComponent("scripts/install-test-tools.sh").path
+        let python = try Self.output(["/bin/bash", tools]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let file = web.harness.directory.appendingPathComponent("answers.jsonl")
+        let lines = try answers.map { item -> String in
+            let body = item.answer.json ?? NSNull()
+            let object: [String: Any] = ["method": item.method, "path": item.template, "status": item.answer.status, "body": body]
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.fragmentsAllowed]), as: UTF8.self)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let document = RingbackHarness.repository.appendingPathComponent("Sources/RingbackWeb/openapi.yaml").path
+        let checker = RingbackHarness.repository.appendingPathComponent("scripts/check-openapi.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [checker, document, file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let report = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, report)
+        XCTAssertTrue(report.contains("\(answers.count) answers valid, 0 not") || report.contains(", 0 not"), report)
+    }
+
+    private static func output(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

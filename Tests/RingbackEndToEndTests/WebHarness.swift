@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import XCTest
+
+/// A built `ringback-web` on a free loopback port over a scratch store loaded with fixtures,
+/// with API keys made by `ringback api-key`, and a plain HTTP client for it.
+final class WebHarness {
+    let harness: RingbackHarness
+    let port: Int
+    let logFile: URL
+    private(set) var process: Process?
+
+    /// `loading`: call fixtures ingested before the server starts.
+    init(loading fixtures: String...) throws {
+        let scratch = try RingbackHarness()
+        port = Self.freePort()
+        let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
+        let config = scratch.directory.appendingPathComponent("web.toml")
+        try (base + """
+
+            [web]
+            listen = "127.0.0.1:\(port)"
+            secrets_path = "\(scratch.directory.appendingPathComponent("web.db").path)"
+
+            """).write(to: config, atomically: true, encoding: .utf8)
+        harness = try RingbackHarness(config: config.path, sharing: scratch)
+        logFile = scratch.directory.appendingPathComponent("ringback-web.log")
+        for kind in ["managers", "clients"] {
+            let output = try harness.run(["import", kind, RingbackHarness.fixtures.appendingPathComponent("directory/\(kind).csv").path])
+            XCTAssertEqual(output.status, 0, output.stderr)
+        }
+        for name in fixtures {
+            let output = try harness.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/\(name).csv").path])
+            XCTAssertEqual(output.status, 0, output.stderr)
+        }
+    }
+
+    /// A new key of `scope`, as `ringback api-key create` prints it.
+    func key(_ name: String, scope: String) throws -> String {
+        let output = try harness.run(["api-key", "create", name, "--scope", scope])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func start() throws {
+        let process = Process()
+        process.executableURL = RingbackHarness.products.appendingPathComponent("ringback-web")
+        process.arguments = ["--config", harness.config, "--db", harness.db]
+        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: logFile)
+        try process.run()
+        self.process = process
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning {
+            if (try? request("GET", "/healthz"))?.status != nil { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("ringback-web did not answer within 30 s: \(log)")
+    }
+
+    /// SIGTERM, then the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+        return process.terminationStatus
+    }
+
+    func remove() {
+        stop()
+        harness.remove()
+    }
+
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    struct Answer {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var json: Any? { try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
+        var objects: [[String: Any]] { json as? [[String: Any]] ?? [] }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+    }
+
+    /// One request; `path` with its query already percent-encoded.
+    func request(_ method: String, _ path: String, key: String? = nil, body: Data? = nil) throws -> Answer {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.httpBody = body
+        request.timeoutInterval = 30
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<Answer, Error>?
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error {
+                outcome = .failure(error)
+            } else if let http = response as? HTTPURLResponse {
+                var headers: [String: String] = [:]
+                for (name, value) in http.allHeaderFields { headers["\(name)".lowercased()] = "\(value)" }
+                outcome = .success(Answer(status: http.statusCode, headers: headers, body: data ?? Data()))
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        return try outcome!.get()
+    }
+
+    func request(_ method: String, _ path: String, key: String? = nil, json: String) throws -> Answer {
+        try request(method, path, key: key, body: Data(json.utf8))
+    }
+
+    /// A TCP port nobody listens on now.
+    static func freePort() -> Int {
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The Python tools the tests use, from PyPI, in a virtual environment of the checkout's own
+# (.build-tools/venv, ignored by git): jsonschema and PyYAML to check real API answers
+# against openapi.yaml. Prints the environment's python.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.build-tools/venv
+if ! "$venv/bin/python" -c "import jsonschema, yaml" 2>/dev/null; then
+    python3 -m venv "$venv" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "jsonschema>=4.18" "PyYAML>=6" >&2
+fi
+echo "$PWD/$venv/bin/python"
