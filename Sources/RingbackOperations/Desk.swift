@@ -69,6 +69,13 @@ public enum Desk {
         return Listings.alert(alert)
     }
 
+    /// `ringback import contacts`, `POST /api/v1/contacts`: stored (by `contact_id`, so a
+    /// contact sent twice is stored once) in one transaction; returns how many `no_contact`
+    /// alerts they answered.
+    public static func importContacts(in store: any StoreWriting, _ contacts: [Contact], now: Int64) throws -> Int {
+        try store.transaction { try store.upsertContacts(contacts, now: now) }
+    }
+
     private static func callback(_ id: Int64, in store: any StoreReading, at: Int64) throws -> OutputRecord {
         guard let record = try store.callback(id, at: at) else { throw StoreRequestError.notFound("no callback \(id)") }
         return Listings.callback(record)

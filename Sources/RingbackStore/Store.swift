@@ -56,12 +56,12 @@ public final class Store {
 
     /// Whether the store file is there and this user may open it, from `errno`: a state
     /// directory this user cannot enter (0770, another group) is "no access", not "absent".
+    /// Asked with `faccessat`, never by opening the file: closing any descriptor of a file
+    /// drops every POSIX lock the process holds on it, SQLite's too, and another connection
+    /// of this process (ringback-web has two) would then lose its WAL to a third program
+    /// that believes itself the last one.
     private static func presence(of path: String, writing: Bool) -> Presence {
-        let descriptor = open(path, (writing ? O_RDWR : O_RDONLY) | O_CLOEXEC)
-        if descriptor >= 0 {
-            close(descriptor)
-            return .present
-        }
+        if faccessat(AT_FDCWD, path, writing ? R_OK | W_OK : R_OK, AT_EACCESS) == 0 { return .present }
         switch errno {
         case EACCES, EPERM: return .denied
         case ENOENT, ENOTDIR: return .absent

@@ -28,6 +28,7 @@ struct APIRoutes {
         group.post("callbacks/:id/resolve") { request, context in try await resolve(request, context) }
         group.post("callbacks/:id/assign") { request, context in try await assign(request, context) }
         group.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
+        group.post("contacts") { request, context in try await contacts(request, context) }
         // Closing the loop in the PBX (SPEC §9) comes with its own issue.
         group.post("callbacks/:id/call") { _, _ -> Response in
             throw APIError(.notImplemented, "one-click callback is not in this version")
@@ -112,6 +113,22 @@ struct APIRoutes {
         _ = try await RequestBody(request, context: context, allowed: [])
         let now = clock()
         return try await change { store in try Desk.acknowledge(in: store, alertID: id, by: caller.recordedAs, now: now) }
+    }
+
+    private func contacts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .contacts)
+        let body = try await RequestBody.json(request, context: context)
+        let contacts: [Contact]
+        do {
+            contacts = try ContactsJSON.contacts(body, numbers: configuration.numbers, zone: zone)
+        } catch {
+            throw APIError(error.isShape ? .badRequest : .unprocessableContent, error.reason, field: error.field)
+        }
+        let now = clock()
+        _ = try await store.write { store in try Desk.importContacts(in: store, contacts, now: now) }
+        // The contacts as sent (SPEC §8.4).
+        let echoed = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return .json(String(decoding: echoed, as: UTF8.self) + "\n")
     }
 
     /// A write, answered with the changed object; what the store refused keeps its meaning.

@@ -7,6 +7,19 @@ struct RequestBody {
     let fields: [String: Any]
 
     init(_ request: Request, context: WebRequestContext, allowed: Set<String>) async throws {
+        guard let parsed = try await Self.json(request, context: context, emptyAllowed: true) else {
+            fields = [:]
+            return
+        }
+        guard let object = parsed as? [String: Any] else { throw APIError(.badRequest, "the body must be a JSON object") }
+        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw APIError(.badRequest, "unknown field \(unknown); known: \(allowed.sorted().joined(separator: ", "))", field: unknown)
+        }
+        fields = object
+    }
+
+    /// The body as parsed JSON; an empty body is nil where `emptyAllowed`, else 400.
+    static func json(_ request: Request, context: WebRequestContext, emptyAllowed: Bool = false) async throws -> Any? {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -14,17 +27,16 @@ struct RequestBody {
             throw APIError(.contentTooLarge, "the body is over 1 MiB")
         }
         if buffer.readableBytes == 0 {
-            fields = [:]
-            return
+            guard emptyAllowed else { throw APIError(.badRequest, "the body is empty; send JSON") }
+            return nil
         }
-        guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) else {
-            throw APIError(.badRequest, "the body is not JSON")
-        }
-        guard let object = parsed as? [String: Any] else { throw APIError(.badRequest, "the body must be a JSON object") }
-        if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw APIError(.badRequest, "unknown field \(unknown); known: \(allowed.sorted().joined(separator: ", "))", field: unknown)
-        }
-        fields = object
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+        else { throw APIError(.badRequest, "the body is not JSON") }
+        return parsed
+    }
+
+    static func json(_ request: Request, context: WebRequestContext) async throws -> Any {
+        try await json(request, context: context, emptyAllowed: false)!
     }
 
     /// A string field that must be there and not empty.

@@ -24,9 +24,10 @@ struct Ringback: ParsableCommand {
               ringback status                        sources, lag, errors (exit 3 when unhealthy)
               ringback rejudge --since 2026-03-01    judge calls again after adding mobiles, fixing contexts
               ringback api-key create crm --scope contacts   a key for ringback-web's API
+              ringback backup /var/backups/ringback.db       a consistent copy while the daemon runs
             """,
         subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Report.self, Ingest.self,
-                      Import.self, Quarantine.self, Status.self, Rejudge.self, APIKeyCommand.self]
+                      Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, APIKeyCommand.self]
     )
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).
@@ -38,7 +39,7 @@ struct Ringback: ParsableCommand {
         // command reports, not SIGPIPE killing it (as the daemon does).
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(CommonOptionsFirst.reordered(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let failure as CommandFailure {
             printError("ringback: \(failure.message)")

@@ -205,4 +205,44 @@ final class CommandTests: XCTestCase {
         XCTAssertEqual(sources.first?.text("state"), "ok")
         XCTAssertEqual(sources.first?.int("rows"), 6)
     }
+
+    /// SPEC §6: the common options before the subcommand's name mean what they mean after it.
+    func testCommonOptionsMayStandBeforeTheSubcommand() throws {
+        try harness.load("three-misses")
+        let after = try harness.run(exactly: ["pending", "--at", "2026-03-10 12:00", "--format", "json",
+                                              "--config", harness.config, "--db", harness.db])
+        let before = try harness.run(exactly: ["--config", harness.config, "--db", harness.db, "--format", "json",
+                                               "--at=2026-03-10 12:00", "pending"])
+        XCTAssertEqual(before.status, 0, before.stderr)
+        XCTAssertEqual(before.stdout, after.stdout)
+        XCTAssertTrue(before.stdout.contains("\"callback_id\""), before.stdout)
+        let nested = try harness.run(exactly: ["--config", harness.config, "--db", harness.db, "quarantine"])
+        XCTAssertEqual(nested.status, 0, nested.stderr)
+    }
+
+    /// `ringback backup`: a consistent copy while the daemon writes, never over a file.
+    func testBackupIsAConsistentCopyWhileTheDaemonWrites() throws {
+        let daemon = try DaemonHarness()
+        defer { daemon.remove() }
+        try daemon.harness.load()
+        try daemon.start()
+        let rows = try DaemonHarness.generatedRows(20_000, seed: 4)
+        try daemon.append(rows[...], to: daemon.masterCSV)
+        try daemon.wait { try daemon.storedRows() > 0 }
+        let copy = daemon.harness.directory.appendingPathComponent("backup.db").path
+        let made = try daemon.harness.run(["backup", copy])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertTrue(made.stdout.contains("copied to \(copy)"), made.stdout)
+        XCTAssertEqual(try SQLiteShell.run("PRAGMA integrity_check", on: copy), "ok")
+        let copied = Int(try SQLiteShell.run("SELECT count(*) FROM legs", on: copy)) ?? 0
+        XCTAssertGreaterThan(copied, 0)
+        // Every copied leg that belongs to a call has its call: one snapshot, not a torn read.
+        XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM legs l WHERE l.call_id IS NOT NULL "
+                                           + "AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.call_id = l.call_id)", on: copy), "0")
+        let again = try daemon.harness.run(["backup", copy])
+        XCTAssertEqual(again.status, 1)
+        XCTAssertTrue(again.stderr.contains("exists"), again.stderr)
+        try daemon.wait { try daemon.storedRows() == rows.count }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
 }

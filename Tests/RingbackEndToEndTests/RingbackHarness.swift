@@ -39,9 +39,14 @@ struct RingbackHarness {
 
     @discardableResult
     func run(_ arguments: [String], program: String = "ringback") throws -> Output {
+        try run(exactly: arguments + ["--config", config, "--db", db], program: program)
+    }
+
+    /// The program with these arguments and no others.
+    func run(exactly arguments: [String], program: String = "ringback") throws -> Output {
         let process = Process()
         process.executableURL = Self.products.appendingPathComponent(program)
-        process.arguments = arguments + ["--config", config, "--db", db]
+        process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

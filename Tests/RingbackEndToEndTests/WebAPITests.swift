@@ -133,6 +133,43 @@ final class WebAPITests: XCTestCase {
         try checkAgainstTheDocument()
     }
 
+    /// A CRM pushes contacts: one object or an array, stored by contact_id, and a contact in
+    /// time resolves its no_contact alert at once; one bad element stores none of them.
+    func testContactsFromACRMAreAllOrNothing() throws {
+        let crm = try web.key("crm", scope: "contacts")
+        try web.start()
+        func noContact() throws -> [[String: Any]] { try web.harness.json(["alerts", "--kind", "no_contact"]) }
+        XCTAssertEqual(try noContact().first?["state"] as? String, "open")
+        let contactsBefore = try web.harness.sqlite("SELECT count(*) FROM contacts")
+
+        let bad = #"""
+            [{"contact_id": "k1", "created_at": "2026-03-10T10:30:00+03:00", "client_id": "c1", "kind": "call"},
+             {"contact_id": "k2", "created_at": "after lunch", "client_id": "c1"}]
+            """#
+        let refused = try call("POST", "/api/v1/contacts", key: crm, json: bad)
+        XCTAssertEqual(refused.status, 422, refused.text)
+        XCTAssertEqual(refused.object["field"] as? String, "[1].created_at")
+        XCTAssertEqual(try web.harness.sqlite("SELECT count(*) FROM contacts"), contactsBefore, "nothing stored")
+        XCTAssertEqual(try noContact().first?["state"] as? String, "open")
+        let unknown = try call("POST", "/api/v1/contacts", key: crm, json: #"[{"contact_id": "k3", "colour": "red"}]"#)
+        XCTAssertEqual(unknown.status, 400, unknown.text)
+        XCTAssertEqual(unknown.object["field"] as? String, "[0].colour")
+        let nobody = try call("POST", "/api/v1/contacts", key: crm, json: #"{"contact_id": "k4", "created_at": "2026-03-10 10:40"}"#)
+        XCTAssertEqual(nobody.status, 422, nobody.text)
+
+        let good = #"{"contact_id": "k1", "created_at": "2026-03-10T10:30:00+03:00", "manager_id": "m1", "client_id": "c1", "kind": "call", "note": "<b>March</b> order"}"#
+        let stored = try call("POST", "/api/v1/contacts", key: crm, json: good)
+        XCTAssertEqual(stored.status, 200, stored.text)
+        XCTAssertEqual(stored.object["contact_id"] as? String, "k1", "the contact as sent")
+        let alert = try XCTUnwrap(try noContact().first)
+        XCTAssertEqual(alert["state"] as? String, "resolved")
+        XCTAssertEqual(alert["resolution"] as? String, "contact_found")
+        // The same contact again is the same contact.
+        XCTAssertEqual(try call("POST", "/api/v1/contacts", key: crm, json: "[\(good)]").status, 200)
+        XCTAssertEqual(try web.harness.sqlite("SELECT count(*) FROM contacts WHERE contact_id = 'k1'"), "1")
+        try checkAgainstTheDocument()
+    }
+
     func testListingsPageWithLimitAndAfter() throws {
         let key = try web.key("monitoring", scope: "read")
         try web.start()
