@@ -26,7 +26,7 @@ public struct ImportResult: Sendable {
 /// Loads a directory file into the store in one transaction, then recomputes the owner and
 /// due time of open callbacks (managers, clients) or resolves `no_contact` alerts that a
 /// contact now answers (contacts).
-public struct DirectoryImporter {
+public struct DirectoryImporter: Sendable {
     public let configuration: RingbackConfiguration
     public init(configuration: RingbackConfiguration) { self.configuration = configuration }
 
@@ -52,6 +52,27 @@ public struct DirectoryImporter {
                 let found = try store.upsertContacts(parsed.records, now: now)
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: found)
             }
+        }
+    }
+
+    /// One client from the CRM (`PUT /api/v1/clients/ID`): stored, and the open callbacks
+    /// of its numbers get their owner and due time again, in one transaction. A manager
+    /// the directory does not know is refused.
+    public func put(_ client: Client, into store: any StoreWriting) throws {
+        try store.transaction {
+            if let manager = client.managerID, !(try store.loadDirectory().managers.contains { $0.id == manager }) {
+                throw StoreRequestError.invalid(field: "manager_id", "no manager \(manager) in the directory")
+            }
+            try store.upsertClients([client])
+            try recompute(store)
+        }
+    }
+
+    /// One manager (`PUT /api/v1/managers/ID`), likewise.
+    public func put(_ manager: Manager, into store: any StoreWriting) throws {
+        try store.transaction {
+            try store.upsertManagers([manager])
+            try recompute(store)
         }
     }
 

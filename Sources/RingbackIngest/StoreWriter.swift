@@ -25,8 +25,19 @@ public actor StoreWriter: RecordSink {
 
     public func commit(_ batch: RecordBatch) throws -> BatchResult { log(try pipeline.commit(batch)) }
 
-    /// Completes settled calls and raises alerts whose time has come.
-    public func tick() throws -> BatchResult { log(try pipeline.tick()) }
+    /// Completes settled calls and raises alerts whose time has come; at most every few
+    /// seconds it also leaves the daemon's heartbeat in the store (`ringback_daemon_up`).
+    public func tick() throws -> BatchResult {
+        let result = log(try pipeline.tick())
+        let now = clock.wallSeconds()
+        if now - lastHeartbeat >= 5 {
+            try pipeline.store.recordDaemonHeartbeat(now: now)
+            lastHeartbeat = now
+        }
+        return result
+    }
+
+    private var lastHeartbeat: Int64 = 0
 
     /// What a person reading the journal must know of a batch: calls judged without their
     /// starting row, numbers judged again.

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import RingbackConfig
 import RingbackCore
+import RingbackIngest
 import RingbackOperations
 import RingbackReport
 import RingbackStore
@@ -29,6 +30,8 @@ struct APIRoutes {
         group.post("callbacks/:id/assign") { request, context in try await assign(request, context) }
         group.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         group.post("contacts") { request, context in try await contacts(request, context) }
+        group.put("clients/:entry") { request, context in try await putClient(request, context) }
+        group.put("managers/:entry") { request, context in try await putManager(request, context) }
         // Closing the loop in the PBX (SPEC §9) comes with its own issue.
         group.post("callbacks/:id/call") { _, _ -> Response in
             throw APIError(.notImplemented, "one-click callback is not in this version")
@@ -129,6 +132,58 @@ struct APIRoutes {
         // The contacts as sent (SPEC §8.4).
         let echoed = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         return .json(String(decoding: echoed, as: UTF8.self) + "\n")
+    }
+
+    /// `PUT /clients/ID`: what a CRM keeps in sync (scope `contacts`).
+    private func putClient(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .contacts)
+        let (id, object) = try await entry(request, context)
+        let client: Client
+        do {
+            client = try DirectoryJSON.client(object, id: id, numbers: configuration.numbers)
+        } catch {
+            throw APIError(error.isShape ? .badRequest : .unprocessableContent, error.reason, field: error.field)
+        }
+        let importer = DirectoryImporter(configuration: configuration)
+        try await directoryChange { store in try importer.put(client, into: store) }
+        return try Self.echo(["client_id": id].merging(object) { first, _ in first })
+    }
+
+    /// `PUT /managers/ID`: never a `contacts` key (a CRM must not make anyone head).
+    private func putManager(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .write)
+        let (id, object) = try await entry(request, context)
+        let manager: Manager
+        do {
+            manager = try DirectoryJSON.manager(object, id: id, numbers: configuration.numbers)
+        } catch {
+            throw APIError(error.isShape ? .badRequest : .unprocessableContent, error.reason, field: error.field)
+        }
+        let importer = DirectoryImporter(configuration: configuration)
+        try await directoryChange { store in try importer.put(manager, into: store) }
+        return try Self.echo(["manager_id": id].merging(object) { first, _ in first })
+    }
+
+    private func entry(_ request: Request, _ context: WebRequestContext) async throws -> (String, [String: Any]) {
+        guard let id = context.parameters.get("entry"), !id.isEmpty else { throw APIError(.notFound, "no such entry") }
+        guard let object = try await RequestBody.json(request, context: context) as? [String: Any] else {
+            throw APIError(.badRequest, "the body must be a JSON object")
+        }
+        return (id, object)
+    }
+
+    private func directoryChange(_ body: @Sendable (any StoreWriting) throws -> Void) async throws {
+        do {
+            try await store.write(body)
+        } catch let error as StoreRequestError {
+            throw APIError.from(error)
+        }
+    }
+
+    /// The entry as sent, with its id.
+    private static func echo(_ object: [String: Any]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return .json(String(decoding: data, as: UTF8.self) + "\n")
     }
 
     /// A write, answered with the changed object; what the store refused keeps its meaning.

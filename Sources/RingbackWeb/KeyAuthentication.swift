@@ -10,6 +10,13 @@ struct KeyAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: WebRequestContext,
                 next: (Request, WebRequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.caller = try await caller(of: request)
+        return try await next(request, context)
+    }
+
+    /// The key's owner; 401 without a key, or with an unknown or revoked one.
+    func caller(of request: Request) async throws -> Caller {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw APIError(.unauthorized, "an API key is needed: send Authorization: Bearer KEY (ringback api-key create)")
         }
@@ -17,9 +24,7 @@ struct KeyAuthentication: RouterMiddleware {
         guard let found = try await secrets.key(sha256: Secrets.sha256(key)) else {
             throw APIError(.unauthorized, "this API key is unknown or revoked")
         }
-        var context = context
-        context.caller = Caller(name: found.name, scope: found.scope)
-        return try await next(request, context)
+        return Caller(name: found.name, scope: found.scope)
     }
 }
 

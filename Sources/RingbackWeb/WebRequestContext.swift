@@ -15,8 +15,18 @@ public struct WebRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
 
+    /// The peer is this machine (a loopback address or the Unix socket). A trusted proxy
+    /// (SPEC §8.1) will never count as loopback.
+    public let isLoopback: Bool
+
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        isLoopback = switch source.channel.remoteAddress {
+        case .v4(let address)?: address.host.hasPrefix("127.")
+        case .v6(let address)?: address.host == "::1"
+        case .unixDomainSocket?: true
+        default: false
+        }
     }
 
     /// SPEC §8.4: a body over 1 MiB is 413.

@@ -33,6 +33,7 @@ public struct WebServer: Sendable {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: ErrorLogging(logger: logger))
         router.get("healthz") { _, _ in try await health() }
+        router.get("metrics") { request, context in try await metrics(request, context) }
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
@@ -74,6 +75,21 @@ public struct WebServer: Sendable {
             return .json("{\"status\": \"failing\", \"reasons\": [\(reasons)]}\n", status: .serviceUnavailable)
         }
         return .json("{\"status\": \"ok\"}\n")
+    }
+
+    /// Without a key from this machine, with a `read` key from elsewhere (SPEC §8.5).
+    private func metrics(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        if !context.isLoopback {
+            let caller = try await KeyAuthentication(secrets: secrets).caller(of: request)
+            guard caller.scope != .contacts else { throw APIError(.forbidden, "metrics need a read or write key") }
+        }
+        let now = clock()
+        let snapshot = try await store.read { store in
+            MetricsPage.Snapshot(sources: try store.sourceStatuses(), counts: try store.metricCounts(at: now),
+                                 hooks: try store.hookDeliveryCounts(), heartbeat: try store.daemonHeartbeat())
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: MetricsPage.render(snapshot, now: now))))
     }
 
     /// The PEM files of `[web] tls_certificate` and `tls_key`; an unreadable one stops the start.

@@ -170,6 +170,45 @@ final class WebAPITests: XCTestCase {
         try checkAgainstTheDocument()
     }
 
+    /// The CRM keeps clients in sync; a manager is the head's business, never a CRM key's.
+    func testClientsFromTheCRMAndManagersOnlyWithAWriteKey() throws {
+        let crm = try web.key("crm", scope: "contacts")
+        let desk = try web.key("desk", scope: "write")
+        try web.start()
+        // The open callback of +79035550707 has no client yet: a client with that number takes it.
+        let client = #"{"name": "Alfa <script>", "abc": "A", "phones": ["8 903 555-07-07"], "manager_id": "m2"}"#
+        let put = try call("PUT", "/api/v1/clients/c9", template: "/clients/{client_id}", key: crm, json: client)
+        XCTAssertEqual(put.status, 200, put.text)
+        XCTAssertEqual(put.object["client_id"] as? String, "c9")
+        let owned = try web.harness.json(["pending"]).first { $0["number"] as? String == "+79035550707" }
+        XCTAssertEqual(owned?["client_id"] as? String, "c9")
+        XCTAssertEqual(owned?["manager_id"] as? String, "m2", "the client's manager owns it now")
+        XCTAssertEqual(owned?["abc"] as? String, "A")
+
+        let unknownManager = try call("PUT", "/api/v1/clients/c9", template: "/clients/{client_id}", key: crm,
+                                      json: #"{"name": "Alfa", "manager_id": "m9"}"#)
+        XCTAssertEqual(unknownManager.status, 422, unknownManager.text)
+        XCTAssertEqual(unknownManager.object["field"] as? String, "manager_id")
+        let badGroup = try call("PUT", "/api/v1/clients/c9", template: "/clients/{client_id}", key: crm, json: #"{"abc": "D"}"#)
+        XCTAssertEqual(badGroup.status, 422)
+        XCTAssertEqual(try call("PUT", "/api/v1/clients/c9", template: "/clients/{client_id}", key: crm,
+                                json: #"{"phones": "89035550707"}"#).status, 400, "phones is an array")
+
+        let head = #"{"name": "Mallory", "extensions": ["109"], "role": "head"}"#
+        let refused = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: crm, json: head)
+        XCTAssertEqual(refused.status, 403, "a CRM key never touches managers")
+        XCTAssertFalse(try web.harness.sqlite("SELECT count(*) FROM managers WHERE manager_id = 'm9'") == "1")
+        let added = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: desk,
+                             json: #"{"name": "Vera Orlova", "extensions": ["109"], "login": "vera", "email": "vera@office.example", "role": "manager", "mobiles": ["+79160000009"]}"#)
+        XCTAssertEqual(added.status, 200, added.text)
+        XCTAssertEqual(try web.harness.sqlite("SELECT name FROM managers WHERE manager_id = 'm9'"), "Vera Orlova")
+        let later = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: desk,
+                             json: #"{"name": "Vera Orlova", "away_until": "2026-03-20"}"#)
+        XCTAssertEqual(later.status, 422, later.text)
+        XCTAssertEqual(later.object["field"] as? String, "away_until")
+        try checkAgainstTheDocument()
+    }
+
     func testListingsPageWithLimitAndAfter() throws {
         let key = try web.key("monitoring", scope: "read")
         try web.start()
@@ -191,6 +230,50 @@ final class WebAPITests: XCTestCase {
         XCTAssertEqual(try call("GET", "/api/v1/alerts?limit=1001", key: key).status, 422)
         XCTAssertEqual(try call("GET", "/api/v1/alerts?colour=red", key: key).status, 400, "an unknown parameter")
         try checkAgainstTheDocument()
+    }
+
+    /// `/metrics` (SPEC §8.5): the store's own totals in the Prometheus text format, without
+    /// a key from this machine, and `ringback_daemon_up` from the daemon's heartbeat.
+    func testMetricsAreTheStoresTotalsAndTheDaemonsHeartbeat() throws {
+        let key = try web.key("monitoring", scope: "read")
+        try web.start()
+        func metrics() throws -> [String: Double] {
+            let page = try web.request("GET", "/metrics")
+            XCTAssertEqual(page.status, 200, page.text)
+            XCTAssertTrue(page.headers["content-type"]?.hasPrefix("text/plain") == true)
+            var values: [String: Double] = [:]
+            for line in page.text.split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: " ")
+                if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
+            }
+            XCTAssertFalse(page.text.contains(key), "no key in the metrics")
+            return values
+        }
+        let values = try metrics()
+        let stored = Double(try web.harness.sqlite("SELECT count(*) FROM legs")) ?? -1
+        XCTAssertEqual(values[#"ringback_cdr_rows_total{source="ingest"}"#], stored)
+        let missedAlerts = try web.harness.json(["alerts", "--kind", "missed_call"]).count
+        XCTAssertEqual(values[#"ringback_alerts_raised_total{kind="missed_call"}"#], Double(missedAlerts))
+        let open = try web.harness.json(["pending"])
+        let openCounted = values.filter { $0.key.hasPrefix("ringback_callbacks_open{") }.values.reduce(0, +)
+        XCTAssertEqual(openCounted, Double(open.count))
+        XCTAssertEqual(values["ringback_daemon_up"], 0, "no daemon has run on this store")
+        XCTAssertNotNil(values[#"ringback_webhook_deliveries_total{outcome="delivered"}"#])
+
+        // A daemon on the same store: its sweep's heartbeat makes it up.
+        let daemon = Process()
+        daemon.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
+        daemon.arguments = ["--config", web.harness.config, "--db", web.harness.db]
+        daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try daemon.run()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(30)
+        var up = 0.0
+        while Date() < deadline, up != 1 {
+            up = (try? metrics()["ringback_daemon_up"]) ?? 0
+            if up != 1 { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        XCTAssertEqual(up, 1)
     }
 
     func testTheServedDocumentIsTheRepositorysAndHealthSaysOK() throws {

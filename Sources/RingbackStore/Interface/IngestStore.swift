@@ -55,4 +55,6 @@ public protocol IngestStore: StoreWriting {
 
     /// Fails when the store was deleted or replaced since it was opened.
     func checkStillInPlace() throws
+    /// The daemon's sweep ran at `now`.
+    func recordDaemonHeartbeat(now: Int64) throws
 }

@@ -38,6 +38,10 @@ public protocol StoreReading: AnyObject {
     func hookDeliveryCounts() throws -> [String: Int]
     /// A consistent copy of the whole store in a new file.
     func backup(to path: String) throws
+    /// When the daemon's sweep last ran (SPEC §8.5), nil if it never did.
+    func daemonHeartbeat() throws -> Int64?
+    /// What `/metrics` shows, from one snapshot.
+    func metricCounts(at now: Int64) throws -> MetricCounts
 }
 
 extension StoreReading {
