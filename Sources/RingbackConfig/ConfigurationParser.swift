@@ -47,7 +47,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -109,6 +109,10 @@ public enum ConfigurationParser {
                 }
                 config.report.format = chosen
             }
+        }
+        if let alerts = try reader.table(root, "alerts") {
+            try reader.onlyKeys(alerts, section: "alerts", ["pbx_silent_after"])
+            config.alerts.pbxSilentAfter = try reader.int(alerts, "pbx_silent_after", "alerts", min: 1) ?? config.alerts.pbxSilentAfter
         }
         if let web = try reader.table(root, "web") {
             try parseWeb(web, into: &config.web, reader: &reader)

@@ -15,6 +15,13 @@ public struct RingbackConfiguration: Sendable {
     public var dormantDays = 30
     public var report = ReportSettings()
     public var web = WebSettings()
+    public var alerts = AlertSettings()
+
+    /// `[alerts]`.
+    public struct AlertSettings: Sendable, Equatable {
+        /// Minutes of working time without a CDR from any source before `pbx_silent` is raised.
+        public var pbxSilentAfter = 60
+    }
     /// The file this came from, nil for built-in defaults.
     public var file: String?
 

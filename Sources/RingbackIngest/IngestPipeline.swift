@@ -24,6 +24,8 @@ public final class IngestPipeline {
     private let resumedSources: [String]
     /// For each source with more input to read at once: the latest CDR end read from it so far.
     private var unreadSourceHorizon: [String: Int64] = [:]
+    /// A `pbx_silent` alert is open: the next CDR resolves it.
+    private var silenceOpen = false
 
     /// `resuming`: the sources whose held rows (stored, not yet part of a judged call) this
     /// pipeline completes; the daemon names its sources, a one-shot run none.
@@ -37,6 +39,7 @@ public final class IngestPipeline {
         context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
         assembler = CallAssembler(timing: configuration.calls.assemblyTiming)
         try reloadWaitingLegs()
+        silenceOpen = try store.hasOpenSilenceAlert()
     }
 
     /// Some held call may complete by time alone soon (settling, waiting for an answering
@@ -106,12 +109,18 @@ public final class IngestPipeline {
                     try store.recordSourceProgress(name: batch.source.name, kind: batch.source.kind, rows: result.stored,
                                                    rejected: result.rejected, lastRowAt: batch.latestEnd,
                                                    pendingBytes: batch.pendingBytes, now: now)
+                    // The PBX speaks (a one-shot load of old files does not count).
+                    if batch.source.kind != .command, !batch.legs.isEmpty {
+                        try store.noteCDRArrival(now: now, resolvingSilence: silenceOpen)
+                        silenceOpen = false
+                    }
                 }
                 return result
             }
         } catch {
             // The transaction rolled back: the assembler must forget what it was given.
             try? reloadWaitingLegs()
+            silenceOpen = (try? store.hasOpenSilenceAlert()) ?? true
             throw error
         }
     }
@@ -194,6 +203,21 @@ public final class IngestPipeline {
             if !rejudging.isEmpty { try store.finishRejudging() }
             return (calls.count, rejudging.numbers.count)
         }
+    }
+
+    /// Raises `pbx_silent` for the head when no CDR came from the daemon's sources for
+    /// `[alerts] pbx_silent_after` minutes of working time since the last one (or since
+    /// `started`, for a store that never had one); once per silence (SPEC §8.5). The
+    /// daemon's sweep calls it.
+    @discardableResult
+    public func checkSilence(since started: Int64) throws -> Bool {
+        guard let silence = context.silence, !silenceOpen else { return false }
+        let last = try store.lastCDRArrival() ?? started
+        let due = silence.alertTime(after: last)
+        guard due <= clock.wallSeconds() else { return false }
+        let raised = try store.transaction { try store.raiseSilenceAlert(at: due, since: last, headID: context.headID) }
+        silenceOpen = true
+        return raised
     }
 
     /// The input has ended (a one-shot run): complete every call held and raise every alert

@@ -8,6 +8,8 @@ public struct RuleContext: Sendable {
     public let directory: Directory
     public let classifier: CallClassifier
     public let rules: CallbackRules
+    /// Nil without a working calendar: then silence is never an alert.
+    public let silence: PBXSilence?
 
     public init(configuration: RingbackConfiguration, directory: Directory) throws {
         self.configuration = configuration
@@ -21,6 +23,8 @@ public struct RuleContext: Sendable {
             ? WallClockTime()
             : WorkingCalendar(zone: configuration.officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
                               holidays: calendar.holidays)
+        silence = calendar.workingHours.isEmpty ? nil
+            : PBXSilence(minutes: configuration.alerts.pbxSilentAfter, workingTime: workingTime)
         let sla = SLAPolicy(minutesA: configuration.sla.a, minutesB: configuration.sla.b, minutesC: configuration.sla.c,
                             minutesUnknown: configuration.sla.unknown, workingTime: workingTime)
         let ignored = Set(configuration.contacts.ignore.compactMap(configuration.numbers.normalize))

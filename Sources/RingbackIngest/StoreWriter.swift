@@ -17,6 +17,7 @@ public actor StoreWriter: RecordSink {
                 logger: Logger = Logger(label: "ringback.store")) throws {
         self.logger = logger
         self.clock = clock
+        started = clock.wallSeconds()
         let store = try Store(path: storePath)
         pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock,
                                       resuming: configuration.sources.map(\.name))
@@ -26,18 +27,25 @@ public actor StoreWriter: RecordSink {
     public func commit(_ batch: RecordBatch) throws -> BatchResult { log(try pipeline.commit(batch)) }
 
     /// Completes settled calls and raises alerts whose time has come; at most every few
-    /// seconds it also leaves the daemon's heartbeat in the store (`ringback_daemon_up`).
+    /// seconds it also leaves the daemon's heartbeat in the store (`ringback_daemon_up`) and
+    /// looks for a silent PBX.
     public func tick() throws -> BatchResult {
-        let result = log(try pipeline.tick())
+        var result = log(try pipeline.tick())
         let now = clock.wallSeconds()
         if now - lastHeartbeat >= 5 {
             try pipeline.store.recordDaemonHeartbeat(now: now)
             lastHeartbeat = now
+            if try pipeline.checkSilence(since: started) {
+                logger.warning("no CDR from any source for [alerts] pbx_silent_after minutes of working time: pbx_silent raised")
+                result.alerts += 1
+            }
         }
         return result
     }
 
     private var lastHeartbeat: Int64 = 0
+    /// When this writer started: the silence of a store that never had a CDR counts from here.
+    private let started: Int64
 
     /// What a person reading the journal must know of a batch: calls judged without their
     /// starting row, numbers judged again.

@@ -57,4 +57,11 @@ public protocol IngestStore: StoreWriting {
     func checkStillInPlace() throws
     /// The daemon's sweep ran at `now`.
     func recordDaemonHeartbeat(now: Int64) throws
+
+    // A silent PBX (SPEC §8.5)
+    func noteCDRArrival(now: Int64, resolvingSilence open: Bool) throws
+    func lastCDRArrival() throws -> Int64?
+    func hasOpenSilenceAlert() throws -> Bool
+    @discardableResult
+    func raiseSilenceAlert(at: Int64, since lastArrival: Int64, headID: String?) throws -> Bool
 }

@@ -1,0 +1,115 @@
+import Foundation
+import RingbackConfig
+import RingbackCore
+import RingbackIngest
+import RingbackStore
+import Synchronization
+import XCTest
+
+/// A silent PBX is an alert (SPEC §8.5), on a clock the test moves: no CDR from any source
+/// for `pbx_silent_after` minutes of working time raises one `pbx_silent` for the head per
+/// silence, and the next CDR resolves it.
+final class PBXSilenceTests: XCTestCase {
+    private var directory: URL!
+    private let zone = ZoneConverter(identifier: "Europe/Moscow")!
+    private let time = TestTime()
+
+    /// The wall clock of the test, moved by `set`.
+    final class TestTime: Sendable {
+        let seconds = Mutex<Int64>(0)
+        var clock: RingbackClock {
+            RingbackClock(wallSeconds: { self.seconds.withLock { $0 } },
+                          monotonicMilliseconds: RingbackClock.system.monotonicMilliseconds)
+        }
+    }
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-silence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    private func set(_ text: String) {
+        let instant = TimeParsing.instant(text, zone: zone)!
+        time.seconds.withLock { $0 = instant }
+    }
+
+    private func row(_ fixture: String) throws -> RecordBatch {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/calls/\(fixture).csv")
+        let source = SourceContext(name: "pbx", kind: .spool, dialect: .asterisk, columns: nil, zone: zone)
+        var batch = RecordBatch(source: source, file: file.path)
+        var decoder = try source.makeDecoder()
+        let bytes = Array(try String(contentsOf: file, encoding: .utf8).utf8)
+        bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: true, decoder: &decoder) }
+        return batch
+    }
+
+    func testOneAlertPerSilenceInWorkingTimeResolvedByTheNextCDR() async throws {
+        let configuration = try ConfigurationParser.parse("""
+            [calendar]
+            timezone = "Europe/Moscow"
+            working_days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
+            working_hours = "09:00-18:00"
+            [alerts]
+            pbx_silent_after = 60
+            """, file: "t.toml")
+        let path = directory.appendingPathComponent("ringback.db").path
+        let setup = try Store(path: path)
+        try setup.transaction {
+            try setup.upsertManagers([Manager(id: "h1", name: "Head", extensions: [], login: "", email: "", role: .head)])
+        }
+        let reader = try Store(path: path, create: false, access: .read)
+        func silenceAlerts() throws -> [AlertRecord] {
+            try reader.alerts(at: .max, kind: .pbxSilent, state: nil, managerID: nil)
+        }
+        let clock = time.clock
+        set("2026-03-10 09:30")  // a Tuesday
+        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
+        set("2026-03-10 10:00")
+        _ = try await writer.commit(try row("direct-answered"))
+
+        set("2026-03-10 10:59:30")
+        _ = try await writer.tick()
+        XCTAssertEqual(try silenceAlerts().count, 0, "59 minutes are not a silence")
+        set("2026-03-10 11:00:10")
+        _ = try await writer.tick()
+        let raised = try silenceAlerts()
+        XCTAssertEqual(raised.count, 1)
+        XCTAssertEqual(raised.first?.raisedAt, TimeParsing.instant("2026-03-10 11:00", zone: zone))
+        XCTAssertEqual(raised.first?.managerID, "h1", "for the head")
+        set("2026-03-10 11:30")
+        _ = try await writer.tick()
+        XCTAssertEqual(try silenceAlerts().count, 1, "once per silence")
+
+        set("2026-03-10 17:40")
+        _ = try await writer.commit(try row("unknown-number-direct"))
+        XCTAssertEqual(try silenceAlerts().first?.state, .resolved)
+        XCTAssertEqual(try silenceAlerts().first?.resolution, "cdr_arrived")
+
+        // 20 working minutes before six, the night and the day off do not count.
+        set("2026-03-11 09:39")
+        _ = try await writer.tick()
+        XCTAssertEqual(try silenceAlerts().count, 1)
+        set("2026-03-11 09:41")
+        _ = try await writer.tick()
+        let second = try silenceAlerts()
+        XCTAssertEqual(second.count, 2, "a new silence, a new alert")
+        XCTAssertEqual(second.last?.raisedAt, TimeParsing.instant("2026-03-11 09:40", zone: zone))
+    }
+
+    /// Without a working calendar silence is never an alert: nights and days off are quiet.
+    func testWithoutAWorkingCalendarSilenceIsNoAlert() async throws {
+        let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
+        let path = directory.appendingPathComponent("ringback.db").path
+        let clock = time.clock
+        set("2026-03-10 10:00")
+        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
+        _ = try await writer.commit(try row("direct-answered"))
+        set("2026-03-12 10:00")
+        _ = try await writer.tick()
+        let reader = try Store(path: path, create: false, access: .read)
+        XCTAssertEqual(try reader.alerts(at: .max, kind: .pbxSilent, state: nil, managerID: nil).count, 0)
+    }
+}
