@@ -49,8 +49,9 @@ public enum ConfigurationParser {
         try reader.onlyKeys(root, section: nil,
                             ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts"])
         if let store = try reader.table(root, "store") {
-            try reader.onlyKeys(store, section: "store", ["path"])
+            try reader.onlyKeys(store, section: "store", ["path", "keep_days"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
+            config.keepDays = try reader.int(store, "keep_days", "store", min: 1)
         }
         if let numbers = try reader.table(root, "numbers") {
             try parseNumbers(numbers, into: &config.numbers, reader: &reader)

@@ -3,6 +3,9 @@ import RingbackCore
 /// The whole configuration file (SPEC §7), typed and checked.
 public struct RingbackConfiguration: Sendable {
     public var storePath: String = RingbackConfiguration.defaultStorePath
+    /// `[store] keep_days`: calls, legs and contacts older than this many days are deleted
+    /// once a day; nil (the default) keeps everything.
+    public var keepDays: Int?
     public var numbers = NumberPlan()
     public var calls = CallSettings()
     public var sla = SLAMinutes()

@@ -44,6 +44,25 @@ public actor StoreWriter: RecordSink {
     }
 
     private var lastHeartbeat: Int64 = 0
+
+    /// Deletes one chunk of what is older than `[store] keep_days`, once a day; the sweep
+    /// calls it until it returns 0, so ingestion goes on between the chunks. Returns the
+    /// rows deleted.
+    public func purgeExpired(chunk: Int = 10_000) throws -> Int {
+        guard let days = configuration.keepDays else { return 0 }
+        let now = clock.wallSeconds()
+        if let last = try pipeline.store.lastPurge(), now - last < 86_400, !purging { return 0 }
+        purging = true
+        let deleted = try pipeline.store.purge(before: now - Int64(days) * 86_400, limit: chunk)
+        if deleted == 0 {
+            purging = false
+            try pipeline.store.recordPurge(at: now)
+        }
+        return deleted
+    }
+
+    /// A purge is under way, chunk by chunk.
+    private var purging = false
     /// When this writer started: the silence of a store that never had a CDR counts from here.
     private let started: Int64
 

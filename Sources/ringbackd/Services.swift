@@ -52,6 +52,9 @@ struct SweepService: Service {
                 do {
                     let result = try await writer.tick()
                     if result.alerts > 0 { logger.info("raised \(result.alerts) alerts") }
+                    var purged = 0
+                    while case let deleted = try await writer.purgeExpired(), deleted > 0 { purged += deleted }
+                    if purged > 0 { logger.info("deleted \(purged) rows older than [store] keep_days") }
                     lastSweep = monotonic.now
                     if monotonic.now - lastStatus >= sweepInterval {
                         try await writer.checkStoreInPlace()

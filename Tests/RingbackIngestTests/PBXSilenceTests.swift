@@ -3,7 +3,6 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
-import Synchronization
 import XCTest
 
 /// A silent PBX is an alert (SPEC §8.5), on a clock the test moves: no CDR from any source
@@ -14,15 +13,6 @@ final class PBXSilenceTests: XCTestCase {
     private let zone = ZoneConverter(identifier: "Europe/Moscow")!
     private let time = TestTime()
 
-    /// The wall clock of the test, moved by `set`.
-    final class TestTime: Sendable {
-        let seconds = Mutex<Int64>(0)
-        var clock: RingbackClock {
-            RingbackClock(wallSeconds: { self.seconds.withLock { $0 } },
-                          monotonicMilliseconds: RingbackClock.system.monotonicMilliseconds)
-        }
-    }
-
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-silence-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -30,10 +20,7 @@ final class PBXSilenceTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    private func set(_ text: String) {
-        let instant = TimeParsing.instant(text, zone: zone)!
-        time.seconds.withLock { $0 = instant }
-    }
+    private func set(_ text: String) { time.set(text, zone: zone) }
 
     private func row(_ fixture: String) throws -> RecordBatch {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -58,6 +58,11 @@ public protocol IngestStore: StoreWriting {
     /// The daemon's sweep ran at `now`.
     func recordDaemonHeartbeat(now: Int64) throws
 
+    // Keeping data no longer than `[store] keep_days`
+    func purge(before cutoff: Int64, limit: Int) throws -> Int
+    func lastPurge() throws -> Int64?
+    func recordPurge(at now: Int64) throws
+
     // A silent PBX (SPEC §8.5)
     func noteCDRArrival(now: Int64, resolvingSilence open: Bool) throws
     func lastCDRArrival() throws -> Int64?
