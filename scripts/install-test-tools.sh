@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The Python tools the tests use, from PyPI, in a virtual environment of the checkout's own
 # (.build-tools/venv, ignored by git): jsonschema and PyYAML to check real API answers
-# against openapi.yaml. Prints the environment's python.
+# against openapi.yaml, Schemathesis to throw generated requests at the API. Prints the
+# folder of the environment's programs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build-tools/venv
-if ! "$venv/bin/python" -c "import jsonschema, yaml" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import jsonschema, yaml, schemathesis" 2>/dev/null; then
     python3 -m venv "$venv" >&2
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "jsonschema>=4.18" "PyYAML>=6" >&2
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+        "jsonschema>=4.18" "PyYAML>=6" "schemathesis>=4.0,<5" >&2
 fi
-echo "$PWD/$venv/bin/python"
+echo "$PWD/$venv/bin"

@@ -18,11 +18,13 @@ struct QueryValues {
         }
     }
 
-    func text(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
+    /// A parameter's value; an empty one (`manager=`) is as if it were not given.
+    func text(_ name: String) -> String? { parameters[Substring(name)].flatMap { $0.isEmpty ? nil : String($0) } }
 
     /// A time or date (SPEC §5.4): without an offset, in the calendar's zone.
     func time(_ name: String) throws -> Int64? {
-        guard let text = text(name) else { return nil }
+        // Present but empty is no time: refused, not taken as absent.
+        guard let text = parameters[Substring(name)].map(String.init) else { return nil }
         guard let instant = TimeParsing.instant(text, zone: zone) else {
             throw APIError(.unprocessableContent, "\(name)=\(text) is not a time; write e.g. 2026-03-10T12:00:00+03:00 (send + as %2B)",
                            field: name)
@@ -31,7 +33,7 @@ struct QueryValues {
     }
 
     func flag(_ name: String) throws -> Bool {
-        switch text(name) {
+        switch parameters[Substring(name)].map(String.init) {
         case nil, "false", "0": return false
         case "true", "1", "": return true
         case let other?: throw APIError(.unprocessableContent, "\(name)=\(other) is not true or false", field: name)
@@ -40,7 +42,7 @@ struct QueryValues {
 
     func word<Word: RawRepresentable & CaseIterable>(_ name: String, as type: Word.Type) throws -> Word?
     where Word.RawValue == String {
-        guard let text = text(name) else { return nil }
+        guard let text = parameters[Substring(name)].map(String.init) else { return nil }
         guard let word = Word(rawValue: text) else {
             let choices = Word.allCases.map(\.rawValue).joined(separator: ", ")
             throw APIError(.unprocessableContent, "\(name)=\(text) is not one of \(choices)", field: name)
