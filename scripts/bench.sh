@@ -6,6 +6,10 @@
 #              bench/python_loader.py (csv + sqlite3, what an admin would script)
 #   queries    `ringback pending --manager m1` and `ringback missed` for a day, whole
 #              commands (median of 5), on a store grown to CALLS calls
+#   API        ringback-web on that store: GET /api/v1/callbacks?manager=m1 (median of 20),
+#              wrk flat out for the most requests/s, and a paced 200 requests/s (p50/p99,
+#              errors) while `ringback ingest` backfills another ROWS rows into the same
+#              store, that backfill's time against the same backfill alone
 #   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
 #   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
 # Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
@@ -16,7 +20,7 @@ rows=${1:-1000000}; calls=${2:-10000000}; file_mb=${3:-1024}; samples=${4:-1000}
 scripts/install-deps.sh
 bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
-trap 'kill "${daemon:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${daemon:-0}" "${web:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 config=Tests/Fixtures/directory/ringback.toml
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
@@ -65,6 +69,33 @@ pending_s=$(median5 "$bin/ringback" pending --manager m1 --config "$config" --db
 next=$(sqlite3 "$work/ringback.db" "SELECT date('$day', '+1 day')")
 missed_s=$(median5 "$bin/ringback" missed --since "$day" --until "$next" --config "$config" --db "$work/ringback.db")
 
+# The API on the large store.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+{ cat "$config"; printf '\n[web]\nlisten = "127.0.0.1:%s"\nsecrets_path = "%s/web.db"\n' "$port" "$work"; } > "$work/web.toml"
+key=$("$bin/ringback" api-key create bench --scope read --config "$work/web.toml")
+"$bin/ringback-web" --config "$work/web.toml" --db "$work/ringback.db" 2>/dev/null &
+web=$!
+api="http://127.0.0.1:$port/api/v1/callbacks?manager=m1"
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done
+api_ms=$(for _ in $(seq 20); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" "$api"; done \
+    | sort -n | sed -n 10p | awk '{ printf "%.1f", $1 * 1000 }')
+wrk_rps=$(wrk -t2 -c16 -d5s -H "Authorization: Bearer $key" "$api" | awk '/Requests\/sec/ { print $2 }')
+# A second backfill of ROWS rows: alone (into a copy of the store), then into the store
+# itself while the paced client asks 200 times a second.
+# Days after the store's data, as a live office's next weeks would be.
+after=$(sqlite3 "$work/ringback.db" "SELECT date(max(started_at), 'unixepoch', '+1 day') FROM calls")
+"$bin/ringback-cdrgen" --rows "$rows" --seed 9 --start "$after" > "$work/second.csv"
+cp "$work/ringback.db" "$work/alone.db"
+read -r alone_s _ < <(measure "$bin/ringback" ingest "$work/second.csv" --config "$config" --db "$work/alone.db")
+rm -f "$work/alone.db"*
+seconds=$(awk -v a="$alone_s" 'BEGIN { s = a * 1.5 + 2; if (s < 5) s = 5; printf "%.0f", s }')
+python3 bench/paced_client.py "$api" "$key" 200 "$seconds" > "$work/paced.txt" &
+paced=$!
+read -r loaded_s _ < <(measure "$bin/ringback" ingest "$work/second.csv" --config "$config" --db "$work/ringback.db")
+wait "$paced"
+read -r paced_p50 paced_p99 paced_max paced_errors paced_total < "$work/paced.txt"
+kill -TERM "$web"; wait "$web" 2>/dev/null || true
+
 # Memory while the daemon ingests a large file.
 mkdir -p "$work/spool"
 target_bytes=$((file_mb * 1024 * 1024))
@@ -80,7 +111,9 @@ wait "$daemon" 2>/dev/null || true
 daemon_kb=$(tail -1 "$work/daemon.rss")
 
 awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v p="$python_s" -v sf="$schema_s" \
-    -v calls="$store_calls" -v pq="$pending_s" -v mq="$missed_s" -v mb="$big_mb" -v drss="$daemon_kb" 'BEGIN {
+    -v calls="$store_calls" -v pq="$pending_s" -v mq="$missed_s" -v mb="$big_mb" -v drss="$daemon_kb" \
+    -v api="$api_ms" -v rps="$wrk_rps" -v p50="$paced_p50" -v p99="$paced_p99" -v perr="$paced_errors" -v ptotal="$paced_total" \
+    -v alone="$alone_s" -v loaded="$loaded_s" 'BEGIN {
     # /usr/bin/time has 10 ms resolution: a smoke-sized run must not divide by zero.
     if (i < 0.01) i = 0.01; if (r < 0.01) r = 0.01
     printf "%-44s %12s %14s\n", "measure", "value", "vs reference"
@@ -91,6 +124,12 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     printf "%-44s %8.0f MiB %14s\n", "  ringback ingest peak RSS", kb / 1024, ""
     printf "%-44s %9.0f ms %14s\n", "pending --manager m1, " calls " calls", pq * 1000, ""
     printf "%-44s %9.0f ms %14s\n", "missed for a day, " calls " calls", mq * 1000, ""
+    printf "%-44s %9.1f ms %14s\n", "GET /api/v1/callbacks?manager=m1", api, ""
+    printf "%-44s %9.0f /s %14s\n", "  wrk, 2 threads, 16 connections", rps, ""
+    printf "%-44s %9.1f ms %14s\n", "  paced 200/s during a backfill: p50", p50, ""
+    printf "%-44s %9.1f ms %14s\n", "  paced 200/s during a backfill: p99", p99, sprintf("%d errors of %d", perr, ptotal)
+    if (alone < 0.01) alone = 0.01
+    printf "%-44s %10.1f s %14s\n", "  that backfill, under the API load", loaded, sprintf("%.2f x alone", loaded / alone)
     printf "%-44s %8.0f MiB %14s\n", "ringbackd peak RSS, " mb " MB file", drss / 1024, ""
 }'
 if [ "$samples" -gt 0 ]; then scripts/bench-latency.sh "$samples"; fi
