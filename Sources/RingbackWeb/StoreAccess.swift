@@ -1,22 +1,76 @@
+import Foundation
 import RingbackStore
 
-/// The web side's connections to the store: one read-only (every GET, inside one read
-/// transaction), one for short writes, each used by one request at a time. The daemon
-/// stays the store's main writer; these writes wait for its batch like the CLI's do.
-actor StoreAccess {
-    private let reader: Store
-    private let writer: Store
+/// The web side's connections to the store: a few read-only ones, used by requests side by
+/// side (each GET inside one read transaction of its own), and one for short writes, one
+/// request at a time. The daemon stays the store's main writer; these writes wait for its
+/// batch like the CLI's do.
+final class StoreAccess: Sendable {
+    private let readers: ReaderPool
+    private let writer: WriterConnection
 
-    init(path: String) throws {
-        reader = try Store(path: path, create: false, access: .read)
-        writer = try Store(path: path, create: false, access: .write)
+    /// `readers`: as many as the machine has cores; a request holds one only while it reads.
+    init(path: String, readers count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) throws {
+        readers = ReaderPool(try (0..<count).map { _ in try Store(path: path, create: false, access: .read) })
+        writer = WriterConnection(try Store(path: path, create: false, access: .write))
     }
 
-    func read<T: Sendable>(_ body: (any StoreReading) throws -> T) throws -> T {
-        try reader.reading { try body(reader) }
+    func read<T: Sendable>(_ body: (any StoreReading) throws -> T) async throws -> T {
+        let store = await readers.acquire()
+        defer { readers.release(store) }
+        return try store.reading { try body(store) }
     }
 
-    func write<T: Sendable>(_ body: (any StoreWriting) throws -> T) throws -> T { try body(writer) }
+    func write<T: Sendable>(_ body: @Sendable (any StoreWriting) throws -> T) async throws -> T {
+        try await writer.write(body)
+    }
+}
+
+/// The one read-write connection of the web side, one change at a time.
+private actor WriterConnection {
+    private let store: Store
+
+    init(_ store: Store) { self.store = store }
+
+    func write<T: Sendable>(_ body: (any StoreWriting) throws -> T) throws -> T { try body(store) }
+}
+
+/// Read-only connections handed to one request at a time; a request finding none idle
+/// waits for one. A connection is used by one task at a time, which is what SQLite's
+/// multi-thread mode asks; the lock guards only the lists, hence unchecked.
+private final class ReaderPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [Store]
+    private var waiting: [CheckedContinuation<Store, Never>] = []
+
+    init(_ stores: [Store]) { idle = stores }
+
+    func acquire() async -> Store {
+        await withCheckedContinuation { continuation in
+            lock.lock()
+            if let store = idle.popLast() {
+                lock.unlock()
+                continuation.resume(returning: store)
+            } else {
+                waiting.append(continuation)
+                lock.unlock()
+            }
+        }
+    }
+
+    func release(_ store: Store) {
+        lock.lock()
+        guard !waiting.isEmpty else {
+            idle.append(store)
+            lock.unlock()
+            return
+        }
+        let next = waiting.removeFirst()
+        lock.unlock()
+        // Handed from one task to the next: the first is done with it.
+        nonisolated(unsafe) let handed = store
+        next.resume(returning: handed)
+    }
 }
 
 /// The secrets file (API keys), used one request at a time.

@@ -1,0 +1,93 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RingbackCore
+import RingbackOperations
+import RingbackReport
+
+/// The GETs: `ringback pending`, `missed`, `alerts` and `report` through HTTP, paged.
+extension APIRoutes {
+    func callbacks(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .read)
+        let query = try QueryValues(request, zone: zone, known: ["manager", "overdue", "limit", "after"])
+        let at = try query.at(now: clock())
+        let overdue = try query.flag("overdue")
+        // `manager=unassigned`: the queue nobody owns yet.
+        let manager = query.text("manager")
+        let rows = try await store.read { store in
+            try Desk.pending(in: store, at: at, managerID: manager == "unassigned" ? nil : manager, overdueOnly: overdue)
+        }
+        let listed = manager == "unassigned" ? rows.filter { Self.isNull($0, "manager_id") } : rows
+        return try page(listed, id: "callback_id", request: request, query: query)
+    }
+
+    func missed(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .read)
+        let query = try QueryValues(request, zone: zone, known: ["since", "until", "manager", "limit", "after"])
+        let at = try query.at(now: clock())
+        let (since, until, manager) = (try query.time("since"), try query.time("until"), query.text("manager"))
+        let zone = zone
+        let rows = try await store.read { store in
+            try Desk.missed(in: store, since: since, until: until, at: at, managerID: manager, zone: zone)
+        }
+        return try page(rows, id: "call_id", request: request, query: query)
+    }
+
+    func alerts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .read)
+        let query = try QueryValues(request, zone: zone, known: ["kind", "state", "manager", "limit", "after"])
+        let at = try query.at(now: clock())
+        let (kind, state) = (try query.word("kind", as: AlertKind.self), try query.word("state", as: AlertState.self))
+        let manager = query.text("manager")
+        let rows = try await store.read { store in
+            try Desk.alerts(in: store, at: at, kind: kind, state: state, managerID: manager)
+        }
+        return try page(rows, id: "alert_id", request: request, query: query)
+    }
+
+    func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        _ = try context.caller(needing: .read)
+        let query = try QueryValues(request, zone: zone, known: ["day", "week"])
+        let at = try query.at(now: clock())
+        let (day, week) = (try query.time("day"), try query.time("week"))
+        guard day == nil || week == nil else { throw APIError(.badRequest, "give day or week, not both", field: "week") }
+        let zone = zone
+        let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? at, zone: zone)
+        let dormantDays = configuration.dormantDays
+        let report = try await store.read { store in
+            try Desk.report(in: store, period: period, at: at, zone: zone, dormantDays: dormantDays)
+        }
+        return .json(report.rendered(as: .json, zone: zone))
+    }
+
+    /// One page of a listing: `limit` objects after the one whose id is `after`; a
+    /// truncated page names the next in `Link`.
+    func page(_ rows: [OutputRecord], id: String, request: Request, query: QueryValues) throws -> Response {
+        var limit = Self.pageLimit
+        if let text = query.text("limit") {
+            guard let value = Int(text), (1...Self.pageLimit).contains(value) else {
+                throw APIError(.unprocessableContent, "limit=\(text) is not a number from 1 to \(Self.pageLimit)", field: "limit")
+            }
+            limit = value
+        }
+        var start = 0
+        if let after = query.text("after") {
+            guard let index = rows.firstIndex(where: { Self.text($0, id) == after }) else {
+                throw APIError(.unprocessableContent, "after=\(after) is not an id of this listing", field: "after")
+            }
+            start = index + 1
+        }
+        let shown = Array(rows[start..<min(rows.count, start + limit)])
+        var response = Response.json(renderer.jsonArray(shown))
+        if start + limit < rows.count, let last = shown.last.flatMap({ Self.text($0, id) }) {
+            var components = URLComponents()
+            components.path = request.uri.path
+            let kept = request.uri.queryParameters.filter { $0.key != "after" }.map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+            components.queryItems = kept + [URLQueryItem(name: "after", value: last)]
+            // `+` in a time is a literal plus: send it encoded (SPEC §8.4).
+            let link = (components.percentEncodedPath) + "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+            response.headers[HTTPField.Name("Link")!] = "<\(link)>; rel=\"next\""
+        }
+        return response
+    }
+}
