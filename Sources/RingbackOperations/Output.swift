@@ -54,18 +54,39 @@ public struct OutputRenderer: Sendable {
         return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
     }
 
-    /// One JSON array of objects, the fields in their order (SPEC §6).
+    /// One JSON array of objects, the fields in their order (SPEC §6), one object a line.
+    /// Appended into one string: an API answer of a thousand callbacks is one allocation
+    /// that grows, not a string per field joined at the end.
     public func jsonArray(_ records: [OutputRecord]) -> String {
         if records.isEmpty { return "[]\n" }
-        let objects = records.map { record in
-            "  {" + record.map { "\"\($0.name)\": \(jsonValue($0.value))" }.joined(separator: ", ") + "}"
+        var out = "[\n"
+        out.reserveCapacity(records.count * 320)
+        for (index, record) in records.enumerated() {
+            out += index == 0 ? "  {" : ",\n  {"
+            appendFields(record, to: &out)
+            out += "}"
         }
-        return "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        out += "\n]\n"
+        return out
     }
 
     /// One JSON object: an API's answer to a write.
     public func jsonObject(_ record: OutputRecord) -> String {
-        "{" + record.map { "\"\($0.name)\": \(jsonValue($0.value))" }.joined(separator: ", ") + "}\n"
+        var out = "{"
+        appendFields(record, to: &out)
+        out += "}\n"
+        return out
+    }
+
+    /// The fields' names are this project's own (SPEC §6): plain words, never escaped.
+    private func appendFields(_ record: OutputRecord, to out: inout String) {
+        for (index, field) in record.enumerated() {
+            if index > 0 { out += ", " }
+            out += "\""
+            out += field.name
+            out += "\": "
+            out += jsonValue(field.value)
+        }
     }
 
     private func jsonValue(_ value: OutputValue) -> String {

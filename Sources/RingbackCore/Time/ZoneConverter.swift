@@ -67,10 +67,28 @@ public final class ZoneConverter: @unchecked Sendable, Equatable {
     public func iso8601(_ instant: Int64) -> String {
         let offset = offset(at: instant)
         let c = CivilTime(secondsAsIfUTC: instant + offset)
-        let sign = offset < 0 ? "-" : "+"
         let minutes = Int(abs(offset) / 60)
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
-            + "\(sign)\(pad(minutes / 60, 2)):\(pad(minutes % 60, 2))"
+        // Digits written straight into the string's storage: every listing's times go
+        // through here (a thousand-callback API answer has four thousand of them).
+        return String(unsafeUninitializedCapacity: 25) { bytes in
+            var at = 0
+            func digits(_ value: Int, _ width: Int) {
+                var rest = value
+                for place in stride(from: width - 1, through: 0, by: -1) {
+                    bytes[at + place] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                at += width
+            }
+            func byte(_ character: Unicode.Scalar) {
+                bytes[at] = UInt8(ascii: character)
+                at += 1
+            }
+            digits(c.year, 4); byte("-"); digits(c.month, 2); byte("-"); digits(c.day, 2)
+            byte("T"); digits(c.hour, 2); byte(":"); digits(c.minute, 2); byte(":"); digits(c.second, 2)
+            byte(offset < 0 ? "-" : "+"); digits(minutes / 60, 2); byte(":"); digits(minutes % 60, 2)
+            return at
+        }
     }
 
     /// The instant a local calendar day starts and the instant the next one starts.
