@@ -129,15 +129,7 @@ final class AMIDaemonTests: XCTestCase {
     /// A PBX that refuses the connection: `status` says so in words and in the office's time.
     func testRefusedConnectionIsASentenceInStatus() throws {
         // A port nobody listens on: bound, then closed.
-        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(probe, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
-        let port = Int(UInt16(bigEndian: address.sin_port))
-        close(probe)
+        let port = WebHarness.freePort()
 
         let daemon = try AMIFixture.daemon(port: port)
         defer { daemon.remove() }

@@ -22,17 +22,6 @@ final class PBXSilenceTests: XCTestCase {
 
     private func set(_ text: String) { time.set(text, zone: zone) }
 
-    private func row(_ fixture: String) throws -> RecordBatch {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/calls/\(fixture).csv")
-        let source = SourceContext(name: "pbx", kind: .spool, dialect: .asterisk, columns: nil, zone: zone)
-        var batch = RecordBatch(source: source, file: file.path)
-        var decoder = try source.makeDecoder()
-        let bytes = Array(try String(contentsOf: file, encoding: .utf8).utf8)
-        bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: true, decoder: &decoder) }
-        return batch
-    }
-
     func testOneAlertPerSilenceInWorkingTimeResolvedByTheNextCDR() async throws {
         let configuration = try ConfigurationParser.parse("""
             [calendar]
@@ -55,7 +44,7 @@ final class PBXSilenceTests: XCTestCase {
         set("2026-03-10 09:30")  // a Tuesday
         let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
         set("2026-03-10 10:00")
-        _ = try await writer.commit(try row("direct-answered"))
+        _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
 
         set("2026-03-10 10:59:30")
         _ = try await writer.tick()
@@ -71,7 +60,7 @@ final class PBXSilenceTests: XCTestCase {
         XCTAssertEqual(try silenceAlerts().count, 1, "once per silence")
 
         set("2026-03-10 17:40")
-        _ = try await writer.commit(try row("unknown-number-direct"))
+        _ = try await writer.commit(try fixtureBatch("unknown-number-direct", zone: zone))
         XCTAssertEqual(try silenceAlerts().first?.state, .resolved)
         XCTAssertEqual(try silenceAlerts().first?.resolution, "cdr_arrived")
 
@@ -93,7 +82,7 @@ final class PBXSilenceTests: XCTestCase {
         let clock = time.clock
         set("2026-03-10 10:00")
         let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
-        _ = try await writer.commit(try row("direct-answered"))
+        _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
         set("2026-03-12 10:00")
         _ = try await writer.tick()
         let reader = try Store(path: path, create: false, access: .read)

@@ -20,17 +20,6 @@ final class RetentionTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    private func batch(_ fixture: String) throws -> RecordBatch {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/calls/\(fixture).csv")
-        let source = SourceContext(name: "pbx", kind: .spool, dialect: .asterisk, columns: nil, zone: zone)
-        var batch = RecordBatch(source: source, file: file.path)
-        var decoder = try source.makeDecoder()
-        let bytes = Array(try String(contentsOf: file, encoding: .utf8).utf8)
-        bytes.withUnsafeBufferPointer { _ = batch.decode($0, firstLine: 1, final: true, decoder: &decoder) }
-        return batch
-    }
-
     func testOldCallsLegsAndContactsGoAndAnOpenCallbackKeepsItsCalls() async throws {
         let path = directory.appendingPathComponent("ringback.db").path
         let configuration = try ConfigurationParser.parse("""
@@ -44,7 +33,7 @@ final class RetentionTests: XCTestCase {
         // March: an answered call and a callback resolved by a call back; three misses of
         // another number whose callback stays open.
         for fixture in ["direct-answered", "callback-after-due", "three-misses"] {
-            _ = try await writer.commit(try batch(fixture))
+            _ = try await writer.commit(try fixtureBatch(fixture, zone: zone))
         }
         time.set("2026-03-10 09:01", zone: zone)
         _ = try await writer.tick()
