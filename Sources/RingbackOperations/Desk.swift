@@ -3,31 +3,32 @@ import RingbackReport
 import RingbackStore
 
 /// What people do with the store, one implementation for every door: the CLI's commands
-/// and the HTTP API call these, so the queries, the rules of a change and the objects they
-/// answer with exist once. A listing reads in one snapshot; a change is one transaction,
-/// answered with the changed object as the listings show it.
+/// and the HTTP API call these, so the queries and the rules of a change exist once; each
+/// door shows what a listing found as `Listings` objects (the API only for the page it
+/// answers with). A listing reads in one snapshot; a change is one transaction, answered
+/// with the changed object as the listings show it.
 public enum Desk {
     /// `ringback pending`, `GET /api/v1/callbacks`.
     public static func pending(in store: any StoreReading, at: Int64, managerID: String?,
-                               overdueOnly: Bool) throws -> [OutputRecord] {
-        try store.pending(at: at, managerID: managerID, overdueOnly: overdueOnly).map(Listings.pending)
+                               overdueOnly: Bool) throws -> [PendingCallback] {
+        try store.pending(at: at, managerID: managerID, overdueOnly: overdueOnly)
     }
 
     /// `ringback missed`, `GET /api/v1/missed`. Neither bound: the day of `at`; one bound:
     /// open on the other side.
     public static func missed(in store: any StoreReading, since: Int64?, until: Int64?, at: Int64, managerID: String?,
-                              zone: ZoneConverter) throws -> [OutputRecord] {
+                              zone: ZoneConverter) throws -> [MissedCall] {
         let today = zone.dayBounds(containing: at)
         let bothMissing = since == nil && until == nil
         let from = since ?? (bothMissing ? today.start : .min)
         let to = until ?? (bothMissing ? today.end : .max)
-        return try store.missed(since: from, until: to, at: at, managerID: managerID).map(Listings.missed)
+        return try store.missed(since: from, until: to, at: at, managerID: managerID)
     }
 
     /// `ringback alerts`, `GET /api/v1/alerts`.
     public static func alerts(in store: any StoreReading, at: Int64, kind: AlertKind?, state: AlertState?,
-                              managerID: String?) throws -> [OutputRecord] {
-        try store.alerts(at: at, kind: kind, state: state, managerID: managerID).map(Listings.alert)
+                              managerID: String?) throws -> [AlertRecord] {
+        try store.alerts(at: at, kind: kind, state: state, managerID: managerID)
     }
 
     /// The head's report of `period` as of `at`, every section from one snapshot.

@@ -40,17 +40,4 @@ struct APIRoutes {
         }
         return id
     }
-
-    static func text(_ record: OutputRecord, _ name: String) -> String? {
-        switch record.first(where: { $0.name == name })?.value {
-        case .integer(let value)?: String(value)
-        case .text(let value)?: value
-        default: nil
-        }
-    }
-
-    static func isNull(_ record: OutputRecord, _ name: String) -> Bool {
-        if case .null? = record.first(where: { $0.name == name })?.value { return true }
-        return false
-    }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import RingbackCore
 import RingbackOperations
 import RingbackReport
+import RingbackStore
 
 /// The GETs: `ringback pending`, `missed`, `alerts` and `report` through HTTP, paged.
 extension APIRoutes {
@@ -17,8 +18,8 @@ extension APIRoutes {
         let rows = try await store.read { store in
             try Desk.pending(in: store, at: at, managerID: manager == "unassigned" ? nil : manager, overdueOnly: overdue)
         }
-        let listed = manager == "unassigned" ? rows.filter { Self.isNull($0, "manager_id") } : rows
-        return try page(listed, id: "callback_id", request: request, query: query)
+        let listed = manager == "unassigned" ? rows.filter { $0.managerID == nil } : rows
+        return try page(listed, id: { String($0.callbackID) }, record: Listings.pending, request: request, query: query)
     }
 
     func missed(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -30,7 +31,7 @@ extension APIRoutes {
         let rows = try await store.read { store in
             try Desk.missed(in: store, since: since, until: until, at: at, managerID: manager, zone: zone)
         }
-        return try page(rows, id: "call_id", request: request, query: query)
+        return try page(rows, id: \.callID, record: Listings.missed, request: request, query: query)
     }
 
     func alerts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -42,7 +43,7 @@ extension APIRoutes {
         let rows = try await store.read { store in
             try Desk.alerts(in: store, at: at, kind: kind, state: state, managerID: manager)
         }
-        return try page(rows, id: "alert_id", request: request, query: query)
+        return try page(rows, id: { String($0.alertID) }, record: Listings.alert, request: request, query: query)
     }
 
     func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -62,7 +63,8 @@ extension APIRoutes {
 
     /// One page of a listing: `limit` objects after the one whose id is `after`; a
     /// truncated page names the next in `Link`.
-    func page(_ rows: [OutputRecord], id: String, request: Request, query: QueryValues) throws -> Response {
+    func page<Item>(_ rows: [Item], id: (Item) -> String, record: (Item) -> OutputRecord, request: Request,
+                    query: QueryValues) throws -> Response {
         var limit = Self.pageLimit
         if let text = query.text("limit") {
             guard let value = Int(text), (1...Self.pageLimit).contains(value) else {
@@ -72,14 +74,15 @@ extension APIRoutes {
         }
         var start = 0
         if let after = query.text("after") {
-            guard let index = rows.firstIndex(where: { Self.text($0, id) == after }) else {
+            guard let index = rows.firstIndex(where: { id($0) == after }) else {
                 throw APIError(.unprocessableContent, "after=\(after) is not an id of this listing", field: "after")
             }
             start = index + 1
         }
-        let shown = Array(rows[start..<min(rows.count, start + limit)])
-        var response = Response.json(renderer.jsonArray(shown))
-        if start + limit < rows.count, let last = shown.last.flatMap({ Self.text($0, id) }) {
+        // Only the page becomes objects: a manager may have thousands of open callbacks.
+        let shown = rows[start..<min(rows.count, start + limit)]
+        var response = Response.json(renderer.jsonArray(shown.map(record)))
+        if start + limit < rows.count, let last = shown.last.map(id) {
             var components = URLComponents()
             components.path = request.uri.path
             let kept = request.uri.queryParameters.filter { $0.key != "after" }.map { URLQueryItem(name: String($0.key), value: String($0.value)) }

@@ -21,7 +21,7 @@ struct Alerts: ParsableCommand {
         let environment = try CommandEnvironment(options)
         let rows = try Desk.alerts(in: try environment.openReader(), at: environment.at, kind: kind, state: state,
                                    managerID: manager)
-        environment.write(rows, columns: Listings.alertColumns, empty: "No alerts.")
+        environment.write(rows.map(Listings.alert), columns: Listings.alertColumns, empty: "No alerts.")
     }
 }
 

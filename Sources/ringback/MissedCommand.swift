@@ -26,6 +26,6 @@ struct Missed: ParsableCommand {
         let to = try until.map { try environment.parseTime($0, option: "--until") }
         let rows = try Desk.missed(in: try environment.openReader(), since: from, until: to, at: environment.at,
                                    managerID: manager, zone: environment.zone)
-        environment.write(rows, columns: Listings.missedColumns, empty: "No missed calls in this range.")
+        environment.write(rows.map(Listings.missed), columns: Listings.missedColumns, empty: "No missed calls in this range.")
     }
 }

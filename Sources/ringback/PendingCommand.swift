@@ -32,6 +32,6 @@ struct Pending: ParsableCommand {
             }
         }
         let rows = try Desk.pending(in: store, at: environment.at, managerID: managerID, overdueOnly: overdue)
-        environment.write(rows, columns: Listings.pendingColumns, empty: "No pending callbacks.")
+        environment.write(rows.map(Listings.pending), columns: Listings.pendingColumns, empty: "No pending callbacks.")
     }
 }
