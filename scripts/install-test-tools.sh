@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build-tools/venv
+mkdir -p .build-tools
+# Tests running side by side may call this at once: one installs, the others wait for it.
+exec 9>.build-tools/lock
+flock 9
 if ! "$venv/bin/python" -c "import jsonschema, yaml, schemathesis" 2>/dev/null; then
     python3 -m venv "$venv" >&2
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \

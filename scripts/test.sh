@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/install-test-tools.sh >/dev/null
 swift build --build-tests
 # The release build takes the CPU while the tests mostly wait (on daemons, sockets, child
 # processes), so it runs beside them, in its own scratch folder.
