@@ -170,7 +170,7 @@ public enum ConfigurationParser {
             throw reader.failure(s, certificate.isEmpty ? "tls_key" : "tls_certificate",
                                  "HTTPS needs both tls_certificate and tls_key (PEM files), or neither")
         }
-        web.tls = certificate.isEmpty ? nil : (certificate, key)
+        web.tls = certificate.isEmpty ? nil : TLSFiles(certificate: certificate, key: key)
         web.trustedProxy = try reader.string(table, "trusted_proxy", s) ?? ""
         web.userHeader = try reader.string(table, "user_header", s) ?? ""
         web.proxySecretFile = try reader.string(table, "proxy_secret_file", s) ?? ""

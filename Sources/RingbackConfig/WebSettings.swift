@@ -4,7 +4,7 @@ public struct WebSettings: Sendable, Equatable {
     /// A listen address other than loopback needs this, and then TLS or a trusted proxy.
     public var allowRemote = false
     /// PEM files; with both set the server speaks HTTPS only.
-    public var tls: (certificate: String, key: String)?
+    public var tls: TLSFiles?
     /// The address of a reverse proxy whose X-Forwarded-Proto/-For are believed.
     public var trustedProxy = ""
     /// The proxy's header naming the signed-in login, believed only with the proxy's secret.
@@ -18,14 +18,12 @@ public struct WebSettings: Sendable, Equatable {
     public var secretsPath = "/var/lib/ringback/web.db"
 
     public init() {}
+}
 
-    public static func == (left: WebSettings, right: WebSettings) -> Bool {
-        left.listen == right.listen && left.allowRemote == right.allowRemote
-            && left.tls?.certificate == right.tls?.certificate && left.tls?.key == right.tls?.key
-            && left.trustedProxy == right.trustedProxy && left.userHeader == right.userHeader
-            && left.proxySecretFile == right.proxySecretFile && left.publicURL == right.publicURL
-            && left.sessionDays == right.sessionDays && left.language == right.language && left.secretsPath == right.secretsPath
-    }
+/// `[web] tls_certificate` and `tls_key`.
+public struct TLSFiles: Sendable, Equatable {
+    public var certificate: String
+    public var key: String
 }
 
 /// `[web] language`: the language of the pages.

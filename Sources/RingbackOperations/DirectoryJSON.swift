@@ -4,32 +4,32 @@ import RingbackCore
 /// `PUT /api/v1/clients/ID` and `PUT /api/v1/managers/ID` (SPEC §8.4): one entry of the
 /// directory as JSON, with the fields of its file (§1.4) and lists as arrays.
 public enum DirectoryJSON {
-    public static func client(_ object: [String: Any], id: String, numbers: NumberPlan) throws(ContactsJSON.Problem) -> Client {
+    public static func client(_ object: [String: Any], id: String, numbers: NumberPlan) throws(BodyProblem) -> Client {
         let fields = Fields(object, allowed: ["name", "abc", "phones", "manager_id"])
         try fields.check()
         let abcText = try fields.text("abc")?.uppercased()
         guard abcText == nil || ABCGroup(rawValue: abcText!) != nil else {
-            throw ContactsJSON.Problem(isShape: false, field: "abc", reason: "abc \"\(abcText!)\" is not A, B, C or null")
+            throw BodyProblem(isShape: false, field: "abc", reason: "abc \"\(abcText!)\" is not A, B, C or null")
         }
         let phones = try fields.texts("phones")
         let normalized = phones.compactMap(numbers.normalize)
         guard normalized.count == phones.count else {
-            throw ContactsJSON.Problem(isShape: false, field: "phones", reason: "a phone without a digit is no number")
+            throw BodyProblem(isShape: false, field: "phones", reason: "a phone without a digit is no number")
         }
         return Client(id: id, name: try fields.text("name") ?? "", abc: abcText.flatMap(ABCGroup.init(rawValue:)),
                       phones: normalized, managerID: try fields.text("manager_id"))
     }
 
-    public static func manager(_ object: [String: Any], id: String, numbers: NumberPlan) throws(ContactsJSON.Problem) -> Manager {
+    public static func manager(_ object: [String: Any], id: String, numbers: NumberPlan) throws(BodyProblem) -> Manager {
         let fields = Fields(object, allowed: ["name", "extensions", "login", "email", "role", "mobiles", "away_until", "active"])
         try fields.check()
         // Absence (SPEC §9.2) and deactivation (§8.2) come with the features they serve.
         for later in ["away_until", "active"] where object[later] != nil && !(object[later] is NSNull) {
-            throw ContactsJSON.Problem(isShape: false, field: later, reason: "\(later) is not supported by this version")
+            throw BodyProblem(isShape: false, field: later, reason: "\(later) is not supported by this version")
         }
         let roleText = try fields.text("role") ?? "manager"
         guard let role = Manager.Role(rawValue: roleText) else {
-            throw ContactsJSON.Problem(isShape: false, field: "role", reason: "role \"\(roleText)\" is neither manager nor head")
+            throw BodyProblem(isShape: false, field: "role", reason: "role \"\(roleText)\" is neither manager nor head")
         }
         let mobiles = try fields.texts("mobiles")
         return Manager(id: id, name: try fields.text("name") ?? "", extensions: try fields.texts("extensions"),
@@ -47,32 +47,32 @@ public enum DirectoryJSON {
             self.allowed = allowed
         }
 
-        func check() throws(ContactsJSON.Problem) {
+        func check() throws(BodyProblem) {
             if let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw ContactsJSON.Problem(isShape: true, field: unknown,
+                throw BodyProblem(isShape: true, field: unknown,
                                            reason: "unknown field \(unknown); known: \(allowed.sorted().joined(separator: ", "))")
             }
         }
 
-        func text(_ name: String) throws(ContactsJSON.Problem) -> String? {
+        func text(_ name: String) throws(BodyProblem) -> String? {
             switch object[name] {
             case nil, is NSNull: return nil
             case let value as String: return value.isEmpty ? nil : value
-            default: throw ContactsJSON.Problem(isShape: true, field: name, reason: "\(name) must be a string or null")
+            default: throw BodyProblem(isShape: true, field: name, reason: "\(name) must be a string or null")
             }
         }
 
-        func texts(_ name: String) throws(ContactsJSON.Problem) -> [String] {
+        func texts(_ name: String) throws(BodyProblem) -> [String] {
             switch object[name] {
             case nil, is NSNull: return []
             case let values as [Any]:
-                return try values.enumerated().map { (index, value) throws(ContactsJSON.Problem) -> String in
+                return try values.enumerated().map { (index, value) throws(BodyProblem) -> String in
                     guard let text = value as? String else {
-                        throw ContactsJSON.Problem(isShape: true, field: "\(name)[\(index)]", reason: "\(name) holds strings")
+                        throw BodyProblem(isShape: true, field: "\(name)[\(index)]", reason: "\(name) holds strings")
                     }
                     return text
                 }
-            default: throw ContactsJSON.Problem(isShape: true, field: name, reason: "\(name) must be an array of strings")
+            default: throw BodyProblem(isShape: true, field: name, reason: "\(name) must be an array of strings")
             }
         }
     }

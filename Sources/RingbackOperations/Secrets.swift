@@ -15,10 +15,4 @@ public enum Secrets {
     }
 
     public static func sha256(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }
-
-    /// HMAC-SHA256 of `message` under `key`, in lower-case hex (webhook signatures).
-    public static func hmacSHA256Hex(_ message: String, key: [UInt8]) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: key))
-        return code.map { String(format: "%02x", $0) }.joined()
-    }
 }

@@ -71,4 +71,17 @@ public struct JournalLogHandler: LogHandler {
         guard fstat(2, &info) == 0 else { return false }
         return stream == "\(info.st_dev):\(info.st_ino)"
     }
+
+    /// Makes swift-log write to the journal, with the metadata as fields, when standard
+    /// error is the journal's stream (under systemd), else plain lines on standard error;
+    /// returns the program's logger at `info`.
+    public static func bootstrap(identifier: String) -> Logger {
+        let toJournal = standardErrorIsJournal
+        LoggingSystem.bootstrap { label -> any LogHandler in
+            toJournal ? JournalLogHandler(identifier: identifier) : StreamLogHandler.standardError(label: label)
+        }
+        var logger = Logger(label: identifier)
+        logger.logLevel = .info
+        return logger
+    }
 }

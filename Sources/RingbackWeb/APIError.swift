@@ -1,5 +1,6 @@
 import Hummingbird
 import RingbackCore
+import RingbackOperations
 import RingbackStore
 
 /// An answer other than success, for a person (SPEC §8.4): `{"error": "…", "field": …}`
@@ -21,6 +22,11 @@ public struct APIError: HTTPResponseError {
         var response = Response.json(body, status: status)
         if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
         return response
+    }
+
+    /// A body of the wrong shape is 400; the right shape with a value that makes no sense, 422.
+    init(_ problem: BodyProblem) {
+        self.init(problem.isShape ? .badRequest : .unprocessableContent, problem.reason, field: problem.field)
     }
 
     /// What the store refused, as the status the API gives it.

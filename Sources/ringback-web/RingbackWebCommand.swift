@@ -28,15 +28,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
     var db: String?
 
     func run() async throws {
-        let toJournal = JournalLogHandler.standardErrorIsJournal
-        LoggingSystem.bootstrap { label -> any LogHandler in
-            toJournal ? JournalLogHandler(identifier: "ringback-web") : StreamLogHandler.standardError(label: label)
-        }
-        let logger = { () -> Logger in
-            var logger = Logger(label: "ringback-web")
-            logger.logLevel = .info
-            return logger
-        }()
+        let logger = JournalLogHandler.bootstrap(identifier: "ringback-web")
         let configuration: RingbackConfiguration
         do {
             configuration = try ConfigurationParser.load(path: config)

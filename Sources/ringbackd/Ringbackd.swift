@@ -26,16 +26,10 @@ struct Ringbackd: AsyncParsableCommand {
     var db: String?
 
     func run() async throws {
-        // Under systemd, stderr is the journal's stream: write entries with their fields
-        // (source, file, line) instead of plain lines.
-        let toJournal = JournalLogHandler.standardErrorIsJournal
-        LoggingSystem.bootstrap { label -> any LogHandler in
-            toJournal ? JournalLogHandler(identifier: "ringbackd") : StreamLogHandler.standardError(label: label)
-        }
+        // Under systemd, entries go to the journal with their fields (source, file, line).
+        let logger = JournalLogHandler.bootstrap(identifier: "ringbackd")
         // A hook program that exits without reading its standard input must not kill us.
         signal(SIGPIPE, SIG_IGN)
-        var logger = Logger(label: "ringbackd")
-        logger.logLevel = .info
         let configuration: RingbackConfiguration
         do {
             configuration = try ConfigurationParser.load(path: config)
