@@ -47,7 +47,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path", "keep_days"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -117,6 +117,15 @@ public enum ConfigurationParser {
         }
         if let web = try reader.table(root, "web") {
             try parseWeb(web, into: &config.web, reader: &reader)
+        }
+        if let value = root["webhook"] {
+            guard let array = value.array else {
+                throw reader.failure("webhook", nil, "must be an array of tables: write [[webhook]]")
+            }
+            for (index, element) in array.enumerated() {
+                guard let table = element.table else { throw reader.failure("webhook", nil, "must be tables") }
+                config.webhooks.append(try parseWebhook(table, index: index, reader: &reader))
+            }
         }
         if let value = root["source"] {
             guard let array = value.array else {
@@ -203,6 +212,36 @@ public enum ConfigurationParser {
         }
     }
 
+    private static func parseWebhook(_ table: TOMLTable, index: Int, reader: inout Reader) throws -> WebhookSettings {
+        let s = "webhook #\(index + 1)"
+        reader.arrayTable = ("webhook", index)
+        defer { reader.arrayTable = nil }
+        try reader.onlyKeys(table, section: s, ["url", "secret_file", "events", "give_up_after"])
+        guard let url = try reader.string(table, "url", s) else {
+            throw reader.failure(s, "url", "is required: where the events are POSTed")
+        }
+        let target: WebhookTarget
+        switch WebhookTarget.parse(url) {
+        case .success(let parsed): target = parsed
+        case .failure(let refusal): throw reader.failure(s, "url", refusal.reason)
+        }
+        guard let secretFile = try reader.string(table, "secret_file", s), !secretFile.isEmpty else {
+            throw reader.failure(s, "secret_file", "is required: the file holding the secret the signatures are made with")
+        }
+        var events = Set(WebhookEvent.allCases)
+        if let names = try reader.strings(table, "events", s) {
+            events = try Set(names.map { name in
+                guard let event = WebhookEvent(rawValue: name) else {
+                    throw reader.failure(s, "events", "\"\(name)\" is not one of \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return event
+            })
+            guard !events.isEmpty else { throw reader.failure(s, "events", "names no event; leave it out for all of them") }
+        }
+        let hours = try reader.int(table, "give_up_after", s, min: 1) ?? WebhookSettings.defaultGiveUpAfterHours
+        return WebhookSettings(target: target, secretFile: secretFile, events: events, giveUpAfterHours: hours)
+    }
+
     private static func parseCalendar(_ table: TOMLTable, into calendar: inout RingbackConfiguration.CalendarSettings,
                                       reader: inout Reader) throws {
         let s = "calendar"
@@ -257,8 +296,8 @@ public enum ConfigurationParser {
 
     private static func parseSource(_ table: TOMLTable, index: Int, reader: inout Reader) throws -> SourceConfiguration {
         let s = "source #\(index + 1)"
-        reader.sourceIndex = index
-        defer { reader.sourceIndex = nil }
+        reader.arrayTable = ("source", index)
+        defer { reader.arrayTable = nil }
         guard let kindText = try reader.string(table, "kind", s) else {
             throw reader.failure(s, "kind", "is required: \"spool\", \"ami\" or \"socket\"")
         }
@@ -403,7 +442,8 @@ public enum ConfigurationParser {
 struct Reader {
     let lines: [Substring]
     let file: String
-    var sourceIndex: Int?
+    /// The `[[source]]` or `[[webhook]]` being read: its lines are found by counting headers.
+    var arrayTable: (name: String, index: Int)?
 
     init(text: String, file: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -420,15 +460,16 @@ struct Reader {
     /// The line of `key = …` inside the section's header, found in the text; TOMLKit keeps
     /// no positions for values.
     func line(section: String?, key: String?) -> Int? {
-        let header = sourceIndex != nil ? "source" : section
+        let header = arrayTable?.name ?? section
         var current: String? = nil
-        var sourceSeen = -1
+        var seen = -1
+        let wanted = arrayTable?.index
         for (index, raw) in lines.enumerated() {
             let text = raw.trimmingCharacters(in: .whitespaces)
             if text.hasPrefix("[[") {
                 current = text.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
-                if current == "source" { sourceSeen += 1 }
-                if key == nil, current == header, sourceIndex == nil || sourceIndex == sourceSeen { return index + 1 }
+                if current == header { seen += 1 }
+                if key == nil, current == header, wanted == nil || wanted == seen { return index + 1 }
                 continue
             }
             if text.hasPrefix("[") {
@@ -438,7 +479,7 @@ struct Reader {
                 if key == nil, current == header { return index + 1 }
                 continue
             }
-            guard let key, current == header, sourceIndex == nil || sourceIndex == sourceSeen else { continue }
+            guard let key, current == header, wanted == nil || wanted == seen else { continue }
             if text.hasPrefix(key), text.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
                 return index + 1
             }

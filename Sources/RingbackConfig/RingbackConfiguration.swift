@@ -19,6 +19,15 @@ public struct RingbackConfiguration: Sendable {
     public var report = ReportSettings()
     public var web = WebSettings()
     public var alerts = AlertSettings()
+    /// `[[webhook]]`: where events go (SPEC §8.6).
+    public var webhooks: [WebhookSettings] = []
+
+    /// Which webhooks want which events: every program that changes the store files them.
+    public var webhookRouting: WebhookRouting? {
+        guard !webhooks.isEmpty else { return nil }
+        return WebhookRouting(subscriptions: webhooks.map { .init(url: $0.target.url.absoluteString, events: $0.events) },
+                              maxAgeSeconds: Int64(hooks.maxAge) * 60)
+    }
 
     /// `[alerts]`.
     public struct AlertSettings: Sendable, Equatable {

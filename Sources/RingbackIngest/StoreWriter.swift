@@ -19,6 +19,7 @@ public actor StoreWriter: RecordSink {
         self.clock = clock
         started = clock.wallSeconds()
         let store = try Store(path: storePath)
+        store.fileWebhookEvents(configuration.webhookRouting, clock: clock.wallSeconds)
         pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock,
                                       resuming: configuration.sources.map(\.name))
         self.configuration = configuration

@@ -272,6 +272,28 @@ enum Migrations {
             number TEXT PRIMARY KEY, manager_id TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Outgoing webhooks (SPEC §8.6): one row per event and webhook, filed in the
+        // transaction of the change; `order_key` keeps one callback's events in order.
+        """
+        CREATE TABLE webhook_outbox (
+            delivery_id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            event TEXT NOT NULL,
+            callback_id INTEGER,
+            alert_id INTEGER,
+            order_key TEXT NOT NULL,
+            happened_at INTEGER NOT NULL,
+            written_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            payload TEXT,
+            last_error TEXT,
+            finished_at INTEGER
+        );
+        CREATE INDEX webhook_outbox_pending ON webhook_outbox(url, order_key, delivery_id) WHERE state = 'pending';
+        """,
     ]
 
     /// A store opened without migrating must have this build's schema.

@@ -101,13 +101,16 @@ extension Store {
     ) throws {
         // The first missed call's extension is the one whose ringing decides the owner.
         let open = try connection.prepare("""
-            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension FROM callbacks cb
+            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension, cb.manager_id FROM callbacks cb
             LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
-            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3)) }
+            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3), $0.optionalString(4)) }
         let update = try connection.prepare("UPDATE callbacks SET manager_id = ?, client_id = ?, due_at = ? WHERE callback_id = ?")
-        for (id, number, first, ext) in open {
+        for (id, number, first, ext, owner) in open {
             let result = compute(number, first, ext)
             try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])
+            if result.owner != owner, result.owner != nil {
+                try fileWebhookEvent(.callbackAssigned, happenedAt: nil, callbackID: id, alertID: nil)
+            }
         }
     }
 }

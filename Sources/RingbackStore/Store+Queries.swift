@@ -223,9 +223,12 @@ extension Store {
             _ = try openCallbackDue(id)
             guard try connection.prepare("SELECT 1 FROM managers WHERE manager_id = ?").first([.text(managerID)], { _ in true }) == true
             else { throw StoreRequestError.invalid(field: "manager_id", "no manager \(managerID) in the directory") }
-            try connection.prepare("UPDATE callbacks SET manager_id = ? WHERE callback_id = ?").run([.text(managerID), .integer(id)])
+            try connection.prepare("UPDATE callbacks SET manager_id = ?1 WHERE callback_id = ?2 AND manager_id IS NOT ?1")
+                .run([.text(managerID), .integer(id)])
+            guard connection.changes == 1 else { return }
             try connection.prepare("UPDATE alerts SET manager_id = ? WHERE callback_id = ? AND resolved_at IS NULL")
                 .run([.text(managerID), .integer(id)])
+            try fileWebhookEvent(.callbackAssigned, happenedAt: nil, callbackID: id, alertID: nil)
         }
     }
 

@@ -1,7 +1,7 @@
 extension Store {
     /// `[store] keep_days` (SPEC §6): deletes up to `limit` rows older than `cutoff` — the
     /// legs and calls (CDRs are personal data), the CRM contacts, quarantined raw rows and
-    /// spent contact checks — in one short transaction, and returns how many; 0 when
+    /// spent contact checks, finished webhook deliveries — in one short transaction, and returns how many; 0 when
     /// nothing older is left. The calls of a callback still open are kept (its story is
     /// still being told); callbacks and alerts stay, as the report's history.
     public func purge(before cutoff: Int64, limit: Int) throws -> Int {
@@ -33,6 +33,12 @@ extension Store {
             try connection.prepare("""
                 DELETE FROM contact_checks WHERE call_id IN (
                     SELECT call_id FROM contact_checks WHERE checked = 1 AND deadline < ?1 LIMIT ?2)
+                """).run(values)
+            deleted += connection.changes
+            // A webhook's payload carries the client's number: finished deliveries go too.
+            try connection.prepare("""
+                DELETE FROM webhook_outbox WHERE delivery_id IN (
+                    SELECT delivery_id FROM webhook_outbox WHERE state != 'pending' AND written_at < ?1 LIMIT ?2)
                 """).run(values)
             deleted += connection.changes
             return deleted

@@ -75,7 +75,9 @@ extension Store {
             INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, state)
             VALUES (?, ?, ?, ?, ?, ?, 'open')
             """).run(values)
-        return connection.lastInsertRowID
+        let id = connection.lastInsertRowID
+        try fileWebhookEvent(.callbackOpened, happenedAt: new.missedAt, callbackID: id, alertID: nil)
+        return id
     }
 
     private func linkCall(callbackID: Int64, callID: String, role: String, at: Int64) throws {
@@ -103,6 +105,9 @@ extension Store {
             UPDATE callbacks SET state = ?, resolved_at = ?, resolved_by = ?, resolution_call_id = ?, reason = ?
             WHERE callback_id = ? AND state = 'open'
             """).run([.text(resolution.rawValue), .integer(at), SQLValue(by), SQLValue(callID), SQLValue(reason), .integer(id)])
+        if connection.changes == 1 {
+            try fileWebhookEvent(.callbackResolved, happenedAt: at, callbackID: id, alertID: nil)
+        }
         try connection.prepare("""
             UPDATE alerts SET resolved_at = ?, resolution = ? WHERE callback_id = ? AND resolved_at IS NULL
             """).run([.integer(at), .text(resolution.rawValue), .integer(id)])
@@ -113,6 +118,9 @@ extension Store {
     @discardableResult
     func raiseAlert(_ kind: AlertKind, at: Int64, managerID: String?, clientID: String?, number: String?,
                     callID: String, callbackID: Int64?) throws -> Bool {
+        // Only a new alert is news: one revived after its number was judged again was announced.
+        let announce = try wantsWebhook(.alertRaised) && connection.prepare("SELECT 1 FROM alerts WHERE kind = ? AND call_id = ?")
+            .first([.text(kind.rawValue), .text(callID)], { _ in true }) == nil
         try connection.prepare("""
             INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -122,7 +130,11 @@ extension Store {
             WHERE alerts.resolution = 'rejudging'
             """).run([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
                       .text(callID), SQLValue(callbackID)])
-        return connection.changes == 1
+        let raised = connection.changes == 1
+        if raised, announce {
+            try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: connection.lastInsertRowID)
+        }
+        return raised
     }
 
     /// What an overdue alert is raised from.

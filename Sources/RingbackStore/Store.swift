@@ -110,6 +110,9 @@ public final class Store {
 
     private var readingDepth = 0
 
+    /// The webhooks events are filed for (`fileWebhookEvents`); nil files none.
+    var outbox: WebhookOutbox?
+
     func meta(_ key: String) throws -> String? {
         try connection.prepare("SELECT value FROM meta WHERE key = ?").first([.text(key)]) { $0.string(0) }
     }
@@ -123,4 +126,4 @@ public final class Store {
     public func directoryVersion() throws -> Int { Int(try meta("directory_version") ?? "0") ?? 0 }
 }
 
-extension Store: IngestStore {}
+extension Store: IngestStore, WebhookDeliveryStore {}

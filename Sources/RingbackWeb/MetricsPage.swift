@@ -13,6 +13,7 @@ struct MetricsPage {
         var sources: [SourceStatus]
         var counts: MetricCounts
         var hooks: [String: Int]
+        var webhooks: [String: Int]
         var heartbeat: Int64?
     }
 
@@ -40,15 +41,14 @@ struct MetricsPage {
             registry.makeCounter(name: "ringback_alerts_raised_total", labels: [("kind", kind.rawValue)], help: "Alerts raised, by kind")
                 .increment(by: Int64(snapshot.counts.alertsRaised[kind] ?? 0))
         }
+        // The same four outcomes for both: delivered, failed (given up), skipped (too old to
+        // send), pending (waiting or being retried).
         for outcome in ["delivered", "failed", "skipped", "pending"] {
             let count = outcome == "pending" ? (snapshot.hooks["pending"] ?? 0) + (snapshot.hooks["sending"] ?? 0) : snapshot.hooks[outcome] ?? 0
             registry.makeCounter(name: "ringback_hook_deliveries_total", labels: [("outcome", outcome)],
                                  help: "Alert hook deliveries, by outcome").increment(by: Int64(count))
-        }
-        // Outgoing webhooks (SPEC §8.6) are not in this version: nothing is delivered.
-        for outcome in ["delivered", "failed"] {
             registry.makeCounter(name: "ringback_webhook_deliveries_total", labels: [("outcome", outcome)],
-                                 help: "Webhook deliveries, by outcome").increment(by: Int64(0))
+                                 help: "Webhook deliveries, by outcome").increment(by: Int64(snapshot.webhooks[outcome] ?? 0))
         }
         let up = snapshot.heartbeat.map { now - $0 <= daemonStaleSeconds } ?? false
         registry.makeGauge(name: "ringback_daemon_up", help: "1 while ringbackd's sweep wrote its heartbeat in the last 30 s")

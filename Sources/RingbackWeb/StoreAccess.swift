@@ -1,4 +1,5 @@
 import Foundation
+import RingbackCore
 import RingbackStore
 
 /// The web side's connections to the store: a few read-only ones, used by requests side by
@@ -10,9 +11,13 @@ final class StoreAccess: Sendable {
     private let writer: WriterConnection
 
     /// `readers`: as many as the machine has cores; a request holds one only while it reads.
-    init(path: String, readers count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) throws {
+    /// Changes file their events for `webhooks`.
+    init(path: String, webhooks: WebhookRouting?, clock: @escaping @Sendable () -> Int64,
+         readers count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) throws {
         readers = ReaderPool(try (0..<count).map { _ in try Store(path: path, create: false, access: .read) })
-        writer = WriterConnection(try Store(path: path, create: false, access: .write))
+        let store = try Store(path: path, create: false, access: .write)
+        store.fileWebhookEvents(webhooks, clock: clock)
+        writer = WriterConnection(store)
     }
 
     func read<T: Sendable>(_ body: (any StoreReading) throws -> T) async throws -> T {
@@ -24,6 +29,11 @@ final class StoreAccess: Sendable {
     func write<T: Sendable>(_ body: @Sendable (any StoreWriting) throws -> T) async throws -> T {
         try await writer.write(body)
     }
+
+    /// The webhook outbox's bookkeeping, on the same connection as people's changes.
+    func deliver<T: Sendable>(_ body: @Sendable (any WebhookDeliveryStore) throws -> T) async throws -> T {
+        try await writer.deliver(body)
+    }
 }
 
 /// The one read-write connection of the web side, one change at a time.
@@ -33,6 +43,8 @@ private actor WriterConnection {
     init(_ store: Store) { self.store = store }
 
     func write<T: Sendable>(_ body: (any StoreWriting) throws -> T) throws -> T { try body(store) }
+
+    func deliver<T: Sendable>(_ body: (any WebhookDeliveryStore) throws -> T) throws -> T { try body(store) }
 }
 
 /// Read-only connections handed to one request at a time; a request finding none idle

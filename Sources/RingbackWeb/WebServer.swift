@@ -7,6 +7,7 @@ import NIOSSL
 import RingbackConfig
 import RingbackCore
 import RingbackStore
+import ServiceLifecycle
 
 /// `ringback-web` (SPEC §8): the HTTP API over the store, `/healthz`, the OpenAPI document.
 /// Built from the configuration; run as a service of the program's group.
@@ -16,14 +17,16 @@ public struct WebServer: Sendable {
     let secrets: SecretsAccess
     let clock: @Sendable () -> Int64
     let logger: Logger
+    private let webhooks: [WebhookService.Webhook]
 
     /// Opens the store (read-only and for short writes; it must exist: the daemon makes it)
     /// and the secrets file.
     public init(configuration: RingbackConfiguration, storePath: String, clock: @escaping @Sendable () -> Int64,
                 logger: Logger) throws {
         self.configuration = configuration
-        store = try StoreAccess(path: storePath)
+        store = try StoreAccess(path: storePath, webhooks: configuration.webhookRouting, clock: clock)
         secrets = try SecretsAccess(path: configuration.web.secretsPath)
+        webhooks = try WebhookService.loadSecrets(configuration.webhooks)
         self.clock = clock
         self.logger = logger
     }
@@ -53,6 +56,11 @@ public struct WebServer: Sendable {
         return Application(router: router, server: server,
                            configuration: .init(address: address, serverName: "ringback-web"),
                            onServerRunning: { _ in await onRunning() }, logger: logger)
+    }
+
+    /// Delivers the webhook outbox while the server runs.
+    public var webhookDelivery: some Service {
+        WebhookService(webhooks: webhooks, store: store, zone: configuration.officeZone, clock: clock, logger: logger)
     }
 
     /// 200 `{"status": "ok"}` when the store opens and every source is healthy, else 503
@@ -86,7 +94,8 @@ public struct WebServer: Sendable {
         let now = clock()
         let snapshot = try await store.read { store in
             MetricsPage.Snapshot(sources: try store.sourceStatuses(), counts: try store.metricCounts(at: now),
-                                 hooks: try store.hookDeliveryCounts(), heartbeat: try store.daemonHeartbeat())
+                                 hooks: try store.hookDeliveryCounts(), webhooks: try store.webhookDeliveryCounts(),
+                                 heartbeat: try store.daemonHeartbeat())
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: MetricsPage.render(snapshot, now: now))))

@@ -39,6 +39,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
         umask(0o007)
         let notifier = SystemdNotifier()
         let application: any ApplicationProtocol
+        let webhookDelivery: any Service
         do {
             let server = try WebServer(configuration: configuration, storePath: db ?? configuration.storePath,
                                        clock: { Int64(Date().timeIntervalSince1970) }, logger: logger)
@@ -46,6 +47,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
                 notifier.ready()
                 logger.info("listening", metadata: ["address": "\(configuration.web.listen)"])
             }
+            webhookDelivery = server.webhookDelivery
         } catch let error as StoreError {
             logger.critical("cannot open the store: \(error)")
             throw ExitCode(2)
@@ -54,7 +56,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let group = ServiceGroup(configuration: .init(
-            services: [application, WatchdogService(notifier: notifier)],
+            services: [application, webhookDelivery, WatchdogService(notifier: notifier)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         notifier.stopping()

@@ -103,7 +103,9 @@ struct CommandEnvironment {
                 let directory = (storePath as NSString).deletingLastPathComponent
                 if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             }
-            return try Store(path: storePath, create: create, access: access)
+            let store = try Store(path: storePath, create: create, access: access)
+            store.fileWebhookEvents(configuration.webhookRouting, clock: RingbackClock.system.wallSeconds)
+            return store
         } catch let error as StoreError {
             throw CommandFailure(message: error.message, status: ExitStatus.storeUnavailable)
         }

@@ -20,8 +20,8 @@ struct Status: ParsableCommand {
         let environment = try CommandEnvironment(options)
         let store = try environment.openReader()
         // One snapshot: the sources and the counts below agree with each other.
-        let (statuses, counts, hooks) = try store.reading {
-            (try store.sourceStatuses(), try store.counts(), try store.hookDeliveryCounts())
+        let (statuses, counts, hooks, webhooks) = try store.reading {
+            (try store.sourceStatuses(), try store.counts(), try store.hookDeliveryCounts(), try store.webhookDeliveryCounts())
         }
         var unhealthy = false
         let rows = statuses.map { s -> OutputRecord in
@@ -46,6 +46,10 @@ struct Status: ParsableCommand {
                 print("alert hook: \(hooks["delivered"] ?? 0) delivered, "
                       + "\((hooks["pending"] ?? 0) + (hooks["sending"] ?? 0)) waiting, \(hooks["failed"] ?? 0) given up, "
                       + "\(hooks["skipped"] ?? 0) too old to send")
+            }
+            if !webhooks.isEmpty {
+                print("webhooks: \(webhooks["delivered"] ?? 0) delivered, \(webhooks["pending"] ?? 0) waiting, "
+                      + "\(webhooks["failed"] ?? 0) given up, \(webhooks["skipped"] ?? 0) too old to send")
             }
         }
         if unhealthy { throw ExitCode(ExitStatus.sourceUnhealthy) }

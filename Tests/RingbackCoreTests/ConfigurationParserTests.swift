@@ -10,6 +10,12 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertEqual(config.calendar.workingHours, [540..<780, 840..<1080])
         XCTAssertFalse(config.sources.isEmpty)
         XCTAssertEqual(config.sources[0].kind, .spool)
+        // The webhook there is commented out (none by default); uncommented, it parses as shown.
+        let text = try String(contentsOf: FixturePaths.repository.appendingPathComponent("Config/ringback.toml"), encoding: .utf8)
+        let webhook = text.components(separatedBy: "\n# [[webhook]]\n")[1].split(separator: "\n").map { $0.dropFirst(2) }
+        let uncommented = try ConfigurationParser.parse("[[webhook]]\n" + webhook.joined(separator: "\n"), file: "x.toml")
+        XCTAssertEqual(uncommented.webhooks.first?.target.description, "https://crm.example/hooks/ringback")
+        XCTAssertEqual(uncommented.webhooks.first?.events.count, 4)
     }
 
     func testUnknownKeyIsRefusedWithSectionKeyAndLine() {
@@ -61,6 +67,56 @@ final class ConfigurationParserTests: XCTestCase {
 
     /// `[web]` (SPEC §8.1): a listener others can reach needs allow_remote, then TLS or a
     /// trusted proxy, and a public_url; each refusal says which.
+    func testWebhookAddressesThatCouldLeakAreRefusedWithTheirLine() throws {
+        func webhook(_ url: String, _ more: String = "") -> String {
+            "[hooks]\nmax_age = 60\n\n[[webhook]]\nurl = \"https://a.example/h\"\nsecret_file = \"/s\"\n\n"
+                + "[[webhook]]\nurl = \"\(url)\"\nsecret_file = \"/s\"\n\(more)"
+        }
+        let cases: [(text: String, line: Int, reason: String)] = [
+            (webhook("http://crm.example/hook"), 9, "must be https:// unless it is on this machine"),
+            (webhook("https://169.254.169.254/latest/meta-data"), 9, "link-local"),
+            (webhook("https://[fe80::1]/hook"), 9, "link-local (fe80::/10)"),
+            (webhook("https://[::ffff:169.254.169.254]/hook"), 9, "link-local"),
+            (webhook("https://metadata.google.internal/computeMetadata"), 9, "cloud metadata service"),
+            (webhook("https://100.100.100.200/"), 9, "cloud metadata service"),
+            (webhook("ftp://crm.example/"), 9, "\"ftp\" is not http or https"),
+            (webhook("https://user:token@crm.example/"), 9, "must not carry a user or password"),
+            (webhook("https://crm.example/", "events = [\"callback.closed\"]\n"), 11, "\"callback.closed\" is not one of callback.opened"),
+            (webhook("https://crm.example/", "give_up_after = 0\n"), 11, "must be at least 1"),
+            ("[[webhook]]\nurl = \"https://crm.example/\"\n", 1, "secret_file: is required"),
+            ("[webhook]\nurl = \"https://crm.example/\"\n", 1, "write [[webhook]]"),
+        ]
+        for (text, line, reason) in cases {
+            XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml"), text) { error in
+                guard let error = error as? ConfigurationError else { return XCTFail("\(error)") }
+                XCTAssertEqual(error.line, line, text)
+                XCTAssertTrue(error.reason.contains(reason), "\(text): \(error.reason)")
+            }
+        }
+        let config = try ConfigurationParser.parse(webhook("http://127.0.0.1:9000/hook", "events = [\"callback.resolved\"]\ngive_up_after = 6\n"),
+                                                   file: "x.toml")
+        XCTAssertEqual(config.webhooks.map(\.target.description), ["https://a.example/h", "http://127.0.0.1:9000/hook"])
+        XCTAssertEqual(config.webhooks[0].events, Set(WebhookEvent.allCases), "all events when none are named")
+        XCTAssertEqual(config.webhooks[1].events, [.callbackResolved])
+        XCTAssertEqual(config.webhooks[1].giveUpAfterHours, 6)
+        XCTAssertEqual(config.webhookRouting?.urls(for: .callbackOpened), ["https://a.example/h"])
+        XCTAssertEqual(config.webhookRouting?.maxAgeSeconds, 3600)
+        XCTAssertNil(try ConfigurationParser.parse("", file: "x.toml").webhookRouting, "no webhooks: nothing is filed")
+    }
+
+    func testWebhookRetriesDoubleUpToAnHourUntilGiveUpAfter() {
+        let policy = WebhookRetryPolicy(giveUpAfterHours: 24)
+        let written: Int64 = 1_000_000
+        XCTAssertEqual(policy.retryAt(afterAttempts: 1, writtenAt: written, now: written), written + 1)
+        XCTAssertEqual(policy.retryAt(afterAttempts: 2, writtenAt: written, now: written + 1), written + 3)
+        XCTAssertEqual(policy.retryAt(afterAttempts: 5, writtenAt: written, now: written), written + 16)
+        XCTAssertEqual(policy.retryAt(afterAttempts: 30, writtenAt: written, now: written + 7200), written + 7200 + 3600,
+                       "never more than an hour apart")
+        XCTAssertEqual(policy.retryAt(afterAttempts: 30, writtenAt: written, now: written + 20 * 3600), written + 21 * 3600)
+        XCTAssertNil(policy.retryAt(afterAttempts: 30, writtenAt: written, now: written + 23 * 3600 + 1),
+                     "the next attempt would come after give_up_after: given up")
+    }
+
     func testWebListenerRefusalsSayWhatIsMissing() throws {
         let cases: [(text: String, line: Int, reason: String)] = [
             ("[web]\nlisten = \"0.0.0.0:8443\"\n", 2, "set allow_remote = true"),

@@ -12,8 +12,9 @@ final class WebHarness {
     let logFile: URL
     private(set) var process: Process?
 
-    /// `loading`: call fixtures ingested before the server starts.
-    init(loading fixtures: String...) throws {
+    /// `loading`: call fixtures ingested before the server starts; `configuration`: more
+    /// TOML after the fixtures' configuration and `[web]`.
+    init(loading fixtures: String..., configuration extra: String = "") throws {
         let scratch = try RingbackHarness()
         port = Self.freePort()
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
@@ -24,7 +25,7 @@ final class WebHarness {
             listen = "127.0.0.1:\(port)"
             secrets_path = "\(scratch.directory.appendingPathComponent("web.db").path)"
 
-            """).write(to: config, atomically: true, encoding: .utf8)
+            """ + extra).write(to: config, atomically: true, encoding: .utf8)
         harness = try RingbackHarness(config: config.path, sharing: scratch)
         logFile = scratch.directory.appendingPathComponent("ringback-web.log")
         for kind in ["managers", "clients"] {

@@ -36,6 +36,8 @@ public protocol StoreReading: AnyObject {
     func counts() throws -> [String: Int]
     /// Alert hook deliveries by state.
     func hookDeliveryCounts() throws -> [String: Int]
+    /// Webhook deliveries by state.
+    func webhookDeliveryCounts() throws -> [String: Int]
     /// A consistent copy of the whole store in a new file.
     func backup(to path: String) throws
     /// When the daemon's sweep last ran (SPEC §8.5), nil if it never did.
