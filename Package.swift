@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -77,12 +78,18 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.embedInCode("openapi.yaml")]
+            resources: [
+                .embedInCode("openapi.yaml"),
+                .embedInCode("Pages/Templates/layout.mustache"), .embedInCode("Pages/Templates/signin.mustache"),
+                .embedInCode("Pages/Templates/home.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
+                .embedInCode("Pages/Static/desk.css"),
+            ]
         ),
         // The exec hook: each new alert handed to a configured program, with retries.
         .target(name: "RingbackHooks", dependencies: ["RingbackCore", "RingbackStore"]),

@@ -23,9 +23,16 @@ public enum DirectoryJSON {
     public static func manager(_ object: [String: Any], id: String, numbers: NumberPlan) throws(BodyProblem) -> Manager {
         let fields = Fields(object, allowed: ["name", "extensions", "login", "email", "role", "mobiles", "away_until", "active"])
         try fields.check()
-        // Absence (SPEC §9.2) and deactivation (§8.2) come with the features they serve.
-        for later in ["away_until", "active"] where object[later] != nil && !(object[later] is NSNull) {
-            throw BodyProblem(isShape: false, field: later, reason: "\(later) is not supported by this version")
+        // Absence (SPEC §9.2) comes with owner-first routing.
+        if object["away_until"] != nil && !(object["away_until"] is NSNull) {
+            throw BodyProblem(isShape: false, field: "away_until", reason: "away_until is not supported by this version")
+        }
+        let active: Bool
+        switch object["active"] {
+        case nil, is NSNull: active = true
+        // JSON's true or false only: Foundation would read 0 and 1 as Booleans too.
+        case let flag as NSNumber where String(cString: flag.objCType) == "c": active = flag.boolValue
+        default: throw BodyProblem(isShape: true, field: "active", reason: "active must be true, false or null")
         }
         let roleText = try fields.text("role") ?? "manager"
         guard let role = Manager.Role(rawValue: roleText) else {
@@ -34,7 +41,7 @@ public enum DirectoryJSON {
         let mobiles = try fields.texts("mobiles")
         return Manager(id: id, name: try fields.text("name") ?? "", extensions: try fields.texts("extensions"),
                        login: try fields.text("login") ?? "", email: try fields.text("email") ?? "", role: role,
-                       mobiles: mobiles.compactMap(numbers.normalize))
+                       mobiles: mobiles.compactMap(numbers.normalize), active: active)
     }
 
     /// An object's fields, each of the type asked for.

@@ -15,4 +15,10 @@ public enum Secrets {
     }
 
     public static func sha256(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }
+
+    /// Whether two secrets are equal, in a time that does not tell how much of one matched.
+    public static func equalInConstantTime(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(sha256(a)), Array(sha256(b)))
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
 }

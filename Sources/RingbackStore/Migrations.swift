@@ -293,6 +293,8 @@ enum Migrations {
             finished_at INTEGER
         );
         CREATE INDEX webhook_outbox_pending ON webhook_outbox(url, order_key, delivery_id) WHERE state = 'pending';
+        -- SPEC §8.2: a manager marked inactive is signed out and can sign in no more.
+        ALTER TABLE managers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
         """,
     ]
 

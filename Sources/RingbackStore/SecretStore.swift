@@ -9,8 +9,7 @@ public struct APIKey: Sendable, Equatable {
     public var revokedAt: Int64?
 }
 
-/// `[web] secrets_path` (SPEC §8.2): API keys (and, with the pages, sessions and sign-in
-/// links) in a store of their own, 0600 for the service user, because every manager can
+/// `[web] secrets_path` (SPEC §8.2): API keys, sign-in links and sessions in a store of their own, 0600 for the service user, because every manager can
 /// write the main store. Only the SHA-256 of a key or token is kept.
 public final class SecretStore {
     let connection: SQLiteConnection
@@ -43,7 +42,23 @@ public final class SecretStore {
                 sha256 BLOB NOT NULL UNIQUE,
                 created_at INTEGER NOT NULL,
                 revoked_at INTEGER
-            )
+            );
+            CREATE TABLE IF NOT EXISTS sign_in_links (
+                sha256 BLOB PRIMARY KEY,
+                login TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL,
+                spent_at INTEGER
+            );
+            CREATE TABLE IF NOT EXISTS sessions (
+                sha256 BLOB PRIMARY KEY,
+                login TEXT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS sessions_login ON sessions(login);
+            CREATE INDEX IF NOT EXISTS sign_in_links_login ON sign_in_links(login);
             """)
     }
 
@@ -79,5 +94,74 @@ public final class SecretStore {
             .first([.blob(sha256)]) {
                 APIKey(name: $0.string(0), scope: try $0.word(1), createdAt: $0.int(2), revokedAt: $0.optionalInt(3))
             }
+    }
+
+    // Sign-in links and sessions (SPEC §8.2)
+
+    /// Keeps a new one-time sign-in link for `login`, valid until `expiresAt`.
+    public func addSignInLink(login: String, sha256: [UInt8], now: Int64, expiresAt: Int64) throws {
+        try connection.prepare("INSERT INTO sign_in_links (sha256, login, created_at, expires_at) VALUES (?, ?, ?, ?)")
+            .run([.blob(sha256), .text(login), .integer(now), .integer(expiresAt)])
+    }
+
+    /// The login of an unspent, unexpired link.
+    public func signInLinkLogin(sha256: [UInt8], now: Int64) throws -> String? {
+        try connection.prepare("SELECT login FROM sign_in_links WHERE sha256 = ? AND spent_at IS NULL AND expires_at > ?")
+            .first([.blob(sha256), .integer(now)]) { $0.string(0) }
+    }
+
+    /// Spends the link and starts a session in one transaction: of two presses of the
+    /// button, one signs in. Returns the login, or nil for a link spent, expired or unknown.
+    public func redeemSignInLink(sha256: [UInt8], session: NewSession, now: Int64) throws -> String? {
+        try connection.transaction {
+            guard let login = try signInLinkLogin(sha256: sha256, now: now) else { return nil }
+            try connection.prepare("UPDATE sign_in_links SET spent_at = ? WHERE sha256 = ?").run([.integer(now), .blob(sha256)])
+            try connection.prepare("""
+                INSERT INTO sessions (sha256, login, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                """).run([.blob(session.sha256), .text(login), .text(session.csrfToken), .integer(now), .integer(session.expiresAt)])
+            return login
+        }
+    }
+
+    /// The session whose id has this SHA-256, while it lasts.
+    public func session(sha256: [UInt8], now: Int64) throws -> Session? {
+        try connection.prepare("SELECT login, csrf_token, expires_at FROM sessions WHERE sha256 = ? AND expires_at > ?")
+            .first([.blob(sha256), .integer(now)]) { Session(login: $0.string(0), csrfToken: $0.string(1), expiresAt: $0.int(2)) }
+    }
+
+    public func endSession(sha256: [UInt8]) throws {
+        try connection.prepare("DELETE FROM sessions WHERE sha256 = ?").run([.blob(sha256)])
+    }
+
+    /// `ringback web-revoke LOGIN`: every session and unspent link of `login` ends; returns
+    /// how many of each.
+    public func revokeSignIns(login: String, now: Int64) throws -> (sessions: Int, links: Int) {
+        try connection.transaction {
+            try connection.prepare("DELETE FROM sessions WHERE login = ?").run([.text(login)])
+            let sessions = connection.changes
+            try connection.prepare("UPDATE sign_in_links SET spent_at = ? WHERE login = ? AND spent_at IS NULL AND expires_at > ?")
+                .run([.integer(now), .text(login), .integer(now)])
+            return (sessions, connection.changes)
+        }
+    }
+}
+
+/// A signed-in person's session (the cookie holds its id; only the id's SHA-256 is kept).
+public struct Session: Sendable, Equatable {
+    public var login: String
+    /// Carried by every write of the session (a form field, or `X-CSRF-Token`).
+    public var csrfToken: String
+    public var expiresAt: Int64
+}
+
+public struct NewSession: Sendable {
+    public var sha256: [UInt8]
+    public var csrfToken: String
+    public var expiresAt: Int64
+
+    public init(sha256: [UInt8], csrfToken: String, expiresAt: Int64) {
+        self.sha256 = sha256
+        self.csrfToken = csrfToken
+        self.expiresAt = expiresAt
     }
 }

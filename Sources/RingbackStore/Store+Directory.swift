@@ -10,11 +10,11 @@ extension Store {
         try connection.prepare("SELECT number, manager_id FROM manager_mobiles ORDER BY number").rows {
             mobiles[$0.string(1), default: []].append($0.string(0))
         }
-        let managers = try connection.prepare("SELECT manager_id, name, login, email, role FROM managers ORDER BY manager_id")
+        let managers = try connection.prepare("SELECT manager_id, name, login, email, role, active FROM managers ORDER BY manager_id")
             .rows { row in
                 Manager(id: row.string(0), name: row.string(1), extensions: extensions[row.string(0)] ?? [],
                         login: row.string(2), email: row.string(3), role: Manager.Role(rawValue: row.string(4)) ?? .manager,
-                        mobiles: mobiles[row.string(0)] ?? [])
+                        mobiles: mobiles[row.string(0)] ?? [], active: row.int(5) != 0)
             }
         var phones: [String: [String]] = [:]
         try connection.prepare("SELECT number, client_id FROM client_phones").rows { phones[$0.string(1), default: []].append($0.string(0)) }
@@ -28,13 +28,13 @@ extension Store {
     /// Adds or updates managers (by `manager_id`); their extension and mobile lists are replaced.
     public func upsertManagers(_ managers: [Manager]) throws {
         let upsert = try connection.prepare("""
-            INSERT INTO managers (manager_id, name, login, email, role) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO managers (manager_id, name, login, email, role, active) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(manager_id) DO UPDATE SET name = excluded.name, login = excluded.login, email = excluded.email,
-                role = excluded.role
+                role = excluded.role, active = excluded.active
             """)
         for manager in managers {
             try upsert.run([.text(manager.id), .text(manager.name), .text(manager.login), .text(manager.email),
-                            .text(manager.role.rawValue)])
+                            .text(manager.role.rawValue), SQLValue(manager.active)])
             try connection.prepare("DELETE FROM manager_extensions WHERE manager_id = ?").run([.text(manager.id)])
             for ext in manager.extensions {
                 try connection.prepare("""

@@ -10,16 +10,26 @@ extension APIRoutes {
         let reason = try await RequestBody(request, context: context, allowed: ["reason"]).requiredText("reason")
         let now = clock()
         return try await change { store in
-            try Desk.resolve(in: store, callbackID: id, reason: reason, by: caller.recordedAs, now: now)
+            try caller.mayChange(callbackOwnedBy: try Self.owner(ofCallback: id, in: store, at: now))
+            return try Desk.resolve(in: store, callbackID: id, reason: reason, by: caller.recordedAs, now: now)
         }
     }
 
     func assign(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .write)
+        let caller = try context.caller(needing: .write)
         let id = try Self.id(context)
         let manager = try await RequestBody(request, context: context, allowed: ["manager_id"]).requiredText("manager_id")
         let now = clock()
-        return try await change { store in try Desk.assign(in: store, callbackID: id, to: manager, now: now) }
+        return try await change { store in
+            // A manager takes an unassigned callback for themselves; only the head assigns.
+            if let own = caller.ownManagerID {
+                let owner = try Self.owner(ofCallback: id, in: store, at: now)
+                guard manager == own, owner == nil || owner == own else {
+                    throw APIError(.forbidden, "a manager takes unassigned callbacks for themselves; the head assigns")
+                }
+            }
+            return try Desk.assign(in: store, callbackID: id, to: manager, now: now)
+        }
     }
 
     func acknowledge(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -27,7 +37,21 @@ extension APIRoutes {
         let id = try Self.id(context)
         _ = try await RequestBody(request, context: context, allowed: [])
         let now = clock()
-        return try await change { store in try Desk.acknowledge(in: store, alertID: id, by: caller.recordedAs, now: now) }
+        return try await change { store in
+            if let own = caller.ownManagerID {
+                guard let alert = try store.alerts(at: now, kind: nil, state: nil, managerID: nil, id: id).first else {
+                    throw StoreRequestError.notFound("no alert \(id)")
+                }
+                guard alert.managerID == own else { throw APIError(.forbidden, "alert \(id) is another manager's") }
+            }
+            return try Desk.acknowledge(in: store, alertID: id, by: caller.recordedAs, now: now)
+        }
+    }
+
+    /// Who owns callback `id` (nil: unassigned); 404 when there is none.
+    static func owner(ofCallback id: Int64, in store: any StoreReading, at now: Int64) throws -> String? {
+        guard let callback = try store.callback(id, at: now) else { throw StoreRequestError.notFound("no callback \(id)") }
+        return callback.callback.managerID
     }
 
     /// A write, answered with the changed object; what the store refused keeps its meaning.

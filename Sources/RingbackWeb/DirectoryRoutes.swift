@@ -8,7 +8,7 @@ import RingbackStore
 /// What a CRM sends: contacts, and the directory's clients and managers one entry at a time.
 extension APIRoutes {
     func contacts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .contacts)
+        _ = try context.callerForTheHead(needing: .contacts)
         let body = try await RequestBody.json(request, context: context)
         let contacts: [Contact]
         do {
@@ -47,7 +47,7 @@ extension APIRoutes {
         _ request: Request, _ context: WebRequestContext, scope: APIScope, idField: String,
         parse: ([String: Any], String, NumberPlan) throws(BodyProblem) -> @Sendable (any StoreWriting) throws -> Void
     ) async throws -> Response {
-        _ = try context.caller(needing: scope)
+        _ = try context.callerForTheHead(needing: scope)
         guard let id = context.parameters.get("entry"), !id.isEmpty else { throw APIError(.notFound, "no such entry") }
         guard let object = try await RequestBody.json(request, context: context) as? [String: Any] else {
             throw APIError(.badRequest, "the body must be a JSON object")

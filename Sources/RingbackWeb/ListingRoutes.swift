@@ -9,37 +9,43 @@ import RingbackStore
 /// The GETs: `ringback pending`, `missed`, `alerts` and `report` through HTTP, paged.
 extension APIRoutes {
     func callbacks(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .read)
+        let caller = try context.caller(needing: .read)
         let query = try QueryValues(request, zone: zone, known: ["manager", "overdue", "limit", "after"])
         let at = try query.at(now: clock())
         let overdue = try query.flag("overdue")
         // `manager=unassigned`: the queue nobody owns yet.
         let manager = query.text("manager")
+        try caller.mayList(manager: manager, unassignedToo: true)
         let rows = try await store.read { store in
             try Desk.pending(in: store, at: at, managerID: manager == "unassigned" ? nil : manager, overdueOnly: overdue)
         }
-        let listed = manager == "unassigned" ? rows.filter { $0.managerID == nil } : rows
+        var listed = manager == "unassigned" ? rows.filter { $0.managerID == nil } : rows
+        // A manager without `manager=`: what their page shows, their own and the unassigned.
+        if let own = caller.ownManagerID, manager == nil { listed = listed.filter { $0.managerID == own || $0.managerID == nil } }
         return try page(listed, id: { String($0.callbackID) }, record: Listings.pending, request: request, query: query)
     }
 
     func missed(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .read)
+        let caller = try context.caller(needing: .read)
         let query = try QueryValues(request, zone: zone, known: ["since", "until", "manager", "limit", "after"])
         let at = try query.at(now: clock())
         let (since, until, manager) = (try query.time("since"), try query.time("until"), query.text("manager"))
+        try caller.mayList(manager: manager, unassignedToo: false)
         let zone = zone
-        let rows = try await store.read { store in
+        var rows = try await store.read { store in
             try Desk.missed(in: store, since: since, until: until, at: at, managerID: manager, zone: zone)
         }
+        if let own = caller.ownManagerID, manager == nil { rows = rows.filter { $0.managerID == own || $0.managerID == nil } }
         return try page(rows, id: \.callID, record: Listings.missed, request: request, query: query)
     }
 
     func alerts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .read)
+        let caller = try context.caller(needing: .read)
         let query = try QueryValues(request, zone: zone, known: ["kind", "state", "manager", "limit", "after"])
         let at = try query.at(now: clock())
         let (kind, state) = (try query.word("kind", as: AlertKind.self), try query.word("state", as: AlertState.self))
-        let manager = query.text("manager")
+        try caller.mayList(manager: query.text("manager"), unassignedToo: false)
+        let manager = caller.ownManagerID ?? query.text("manager")
         let rows = try await store.read { store in
             try Desk.alerts(in: store, at: at, kind: kind, state: state, managerID: manager)
         }
@@ -47,7 +53,7 @@ extension APIRoutes {
     }
 
     func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        _ = try context.caller(needing: .read)
+        _ = try context.callerForTheHead(needing: .read)
         let query = try QueryValues(request, zone: zone, known: ["day", "week"])
         let at = try query.at(now: clock())
         let (day, week) = (try query.time("day"), try query.time("week"))

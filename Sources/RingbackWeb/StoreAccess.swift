@@ -85,11 +85,21 @@ private final class ReaderPool: @unchecked Sendable {
     }
 }
 
-/// The secrets file (API keys), used one request at a time.
+/// The secrets file (API keys, sign-in links, sessions), used one request at a time.
 actor SecretsAccess {
     private let secrets: SecretStore
 
     init(path: String) throws { secrets = try SecretStore(path: path, create: true) }
 
     func key(sha256: [UInt8]) throws -> APIKey? { try secrets.key(sha256: sha256) }
+
+    func session(sha256: [UInt8], now: Int64) throws -> Session? { try secrets.session(sha256: sha256, now: now) }
+
+    func signInLinkLogin(sha256: [UInt8], now: Int64) throws -> String? { try secrets.signInLinkLogin(sha256: sha256, now: now) }
+
+    func redeemSignInLink(sha256: [UInt8], session: NewSession, now: Int64) throws -> String? {
+        try secrets.redeemSignInLink(sha256: sha256, session: session, now: now)
+    }
+
+    func endSession(sha256: [UInt8]) throws { try secrets.endSession(sha256: sha256) }
 }

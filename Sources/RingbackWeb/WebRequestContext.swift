@@ -1,13 +1,26 @@
 import Hummingbird
 import RingbackCore
 
-/// Who is asking: for now an API key (the pages' sessions come with the web desk).
+/// Who is asking: an API key, or a person signed in by session (SPEC §8.2).
 public struct Caller: Sendable, Equatable {
+    /// The key's name, or the person's login.
     public var name: String
     public var scope: APIScope
+    /// A person sees and changes what is theirs; nil for a key.
+    public var person: Person?
 
-    /// How a write by this caller is recorded (`resolved_by`, `acknowledged_by`): `key:NAME`.
-    public var recordedAs: String { "key:\(name)" }
+    /// How a write by this caller is recorded (`resolved_by`, `acknowledged_by`): `key:NAME`
+    /// for a key, the login for a person.
+    public var recordedAs: String { person == nil ? "key:\(name)" : name }
+}
+
+/// A signed-in manager of the directory (SPEC §8.2): a `manager` sees and acts on their own
+/// callbacks and alerts and on the unassigned queue; the `head` on everything.
+public struct Person: Sendable, Equatable {
+    public var managerID: String
+    public var isHead: Bool
+    /// The session's token that every write must carry.
+    public var csrfToken: String
 }
 
 /// The request context of every route: the caller, once authenticated.

@@ -18,6 +18,7 @@ public struct WebServer: Sendable {
     let clock: @Sendable () -> Int64
     let logger: Logger
     private let webhooks: [WebhookService.Webhook]
+    private let pages: PageRenderer
 
     /// Opens the store (read-only and for short writes; it must exist: the daemon makes it)
     /// and the secrets file.
@@ -27,6 +28,7 @@ public struct WebServer: Sendable {
         store = try StoreAccess(path: storePath, webhooks: configuration.webhookRouting, clock: clock)
         secrets = try SecretsAccess(path: configuration.web.secretsPath)
         webhooks = try WebhookService.loadSecrets(configuration.webhooks)
+        pages = try PageRenderer(language: configuration.web.language)
         self.clock = clock
         self.logger = logger
     }
@@ -41,7 +43,8 @@ public struct WebServer: Sendable {
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
-        let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets))
+        SignInRoutes(secrets: secrets, store: store, web: configuration.web, clock: clock, pages: pages).add(to: router)
+        let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets, store: store, clock: clock))
         APIRoutes(store: store, configuration: configuration, clock: clock).add(to: api)
 
         let address: BindAddress = switch configuration.web.listen {
@@ -88,7 +91,7 @@ public struct WebServer: Sendable {
     /// Without a key from this machine, with a `read` key from elsewhere (SPEC §8.5).
     private func metrics(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         if !context.isLoopback {
-            let caller = try await KeyAuthentication(secrets: secrets).caller(of: request)
+            let caller = try await KeyAuthentication(secrets: secrets, store: store, clock: clock).caller(of: request)
             guard caller.scope != .contacts else { throw APIError(.forbidden, "metrics need a read or write key") }
         }
         let now = clock()

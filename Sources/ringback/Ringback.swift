@@ -27,7 +27,7 @@ struct Ringback: ParsableCommand {
               ringback backup /var/backups/ringback.db       a consistent copy while the daemon runs
             """,
         subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Assign.self, Report.self, Ingest.self,
-                      Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, APIKeyCommand.self]
+                      Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, APIKeyCommand.self, WebLink.self, WebRevoke.self]
     )
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).

@@ -73,9 +73,14 @@ public enum DirectoryCSV {
             guard let role = roleText.isEmpty ? .manager : Manager.Role(rawValue: roleText) else {
                 parsed.errors.append(LineError(line: line, reason: "role \"\(roleText)\" is neither manager nor head")); continue
             }
+            let activeText = (row["active"] ?? "").trimmingSpacesString.lowercased()
+            guard let active = activeText.isEmpty ? true : ["true": true, "yes": true, "1": true, "false": false, "no": false,
+                                                            "0": false][activeText] else {
+                parsed.errors.append(LineError(line: line, reason: "active \"\(activeText)\" is neither true nor false")); continue
+            }
             parsed.records.append(Manager(id: id, name: row["name"] ?? "", extensions: list(row["extensions"]),
                                           login: row["login"] ?? "", email: row["email"] ?? "", role: role,
-                                          mobiles: list(row["mobiles"]).compactMap(numbers.normalize)))
+                                          mobiles: list(row["mobiles"]).compactMap(numbers.normalize), active: active))
         }
         return parsed
     }

@@ -9,10 +9,14 @@ public struct Manager: Sendable, Equatable {
     public var role: Role
     /// The manager's own external numbers, normalized (follow-me, call forwarding).
     public var mobiles: [String]
+    /// False: signed out of the desk, and no sign-in any more (SPEC §8.2); the directory
+    /// keeps the entry, so past callbacks still name them.
+    public var active: Bool
 
     public init(id: String, name: String, extensions: [String], login: String, email: String, role: Role,
-                mobiles: [String] = []) {
+                mobiles: [String] = [], active: Bool = true) {
         self.id = id
+        self.active = active
         self.mobiles = mobiles
         self.name = name
         self.extensions = extensions

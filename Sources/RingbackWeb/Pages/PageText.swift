@@ -1,0 +1,35 @@
+import RingbackConfig
+
+/// Every string of the pages, in one place per language (`[web] language`).
+enum PageText {
+    static func strings(_ language: PageLanguage) -> [String: String] {
+        switch language {
+        case .english: english
+        case .russian: russian
+        }
+    }
+
+    static let english: [String: String] = [
+        "signInTitle": "Sign in to Ringback",
+        "signInPrompt": "Press the button to sign in on this device. The link works once.",
+        "signInButton": "Sign in",
+        "linkSpent": "This sign-in link has been used, has expired or was revoked. Ask for a new one.",
+        "signedInAs": "Signed in as",
+        "deskToCome": "The desk's pages are not in this version; your session already answers the API at /api/v1/callbacks.",
+        "signOut": "Sign out",
+        "signedOutTitle": "Signed out",
+        "signedOut": "You are signed out on this device.",
+    ]
+
+    static let russian: [String: String] = [
+        "signInTitle": "Вход в Ringback",
+        "signInPrompt": "Нажмите кнопку, чтобы войти на этом устройстве. Ссылка действует один раз.",
+        "signInButton": "Войти",
+        "linkSpent": "Эта ссылка для входа уже использована, устарела или отозвана. Попросите новую.",
+        "signedInAs": "Вы вошли как",
+        "deskToCome": "Страниц рабочего места в этой версии нет; ваша сессия уже открывает API: /api/v1/callbacks.",
+        "signOut": "Выйти",
+        "signedOutTitle": "Вы вышли",
+        "signedOut": "Вы вышли на этом устройстве.",
+    ]
+}

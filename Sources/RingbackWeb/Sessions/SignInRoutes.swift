@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import RingbackConfig
+import RingbackOperations
+import RingbackStore
+
+/// Signing in by one-time link (SPEC §8.2): opening `/signin/TOKEN` only shows a button, so
+/// a mail scanner or a link preview that fetches it spends nothing; pressing it spends the
+/// link and starts a session.
+struct SignInRoutes: Sendable {
+    let secrets: SecretsAccess
+    let store: StoreAccess
+    let web: WebSettings
+    let clock: @Sendable () -> Int64
+    let pages: PageRenderer
+
+    /// The cookie is `Secure` when people reach us by HTTPS (ours, or the proxy's).
+    var secureCookie: Bool { web.tls != nil || web.publicURL.hasPrefix("https://") }
+
+    func add(to router: Router<WebRequestContext>) {
+        router.get("static/desk.css") { _, _ in PageRenderer.stylesheet() }
+        router.get("signin/:token") { _, context in try await show(context) }
+        router.post("signin/:token") { _, context in try await redeem(context) }
+        router.get("/") { request, _ in try await home(request) }
+        router.post("signout") { request, context in try await signOut(request, context) }
+    }
+
+    private func token(_ context: WebRequestContext) -> String { context.parameters.get("token") ?? "" }
+
+    private func show(_ context: WebRequestContext) async throws -> Response {
+        let token = token(context)
+        let login = try await secrets.signInLinkLogin(sha256: Secrets.sha256(token), now: clock())
+        return pages.page("signin", title: "signInTitle", values: ["valid": login != nil, "token": token],
+                          status: login == nil ? .gone : .ok)
+    }
+
+    private func redeem(_ context: WebRequestContext) async throws -> Response {
+        let now = clock()
+        let sessionID = Secrets.generate(prefix: "rbs_")
+        let session = NewSession(sha256: Secrets.sha256(sessionID), csrfToken: Secrets.generate(prefix: ""),
+                                 expiresAt: now + Int64(web.sessionDays) * 86_400)
+        let hash = Secrets.sha256(token(context))
+        // The link's login must still be an active manager: one switched off cannot sign in.
+        guard let login = try await secrets.signInLinkLogin(sha256: hash, now: now),
+              try await store.read({ try $0.loadDirectory().managers.contains { $0.login == login && $0.active } }),
+              try await secrets.redeemSignInLink(sha256: hash, session: session, now: now) != nil
+        else {
+            return pages.page("signin", title: "signInTitle", values: ["valid": false], status: .gone)
+        }
+        return Response(status: .seeOther, headers: [
+            .location: "/", .setCookie: SessionCookie.setting(sessionID, days: web.sessionDays, secure: secureCookie),
+        ])
+    }
+
+    private func home(_ request: Request) async throws -> Response {
+        guard let id = request.cookies[SessionCookie.name]?.value,
+              let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()),
+              let person = caller.person
+        else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        return pages.page("home", title: "signInTitle", values: ["name": caller.name, "csrfToken": person.csrfToken])
+    }
+
+    /// Ends this browser's session; the form carries the session's CSRF token.
+    private func signOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        var components = URLComponents()
+        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
+        let sent = components.queryItems?.first { $0.name == "csrf_token" }?.value ?? ""
+        guard let id = request.cookies[SessionCookie.name]?.value,
+              let session = try await secrets.session(sha256: Secrets.sha256(id), now: clock()),
+              Secrets.equalInConstantTime(sent, session.csrfToken)
+        else {
+            return pages.page("signedout", title: "signedOutTitle", status: .forbidden)
+        }
+        try await secrets.endSession(sha256: Secrets.sha256(id))
+        return pages.page("signedout", title: "signedOutTitle",
+                          headers: [.setCookie: SessionCookie.clearing(secure: secureCookie)])
+    }
+}
