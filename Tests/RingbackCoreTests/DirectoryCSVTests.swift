@@ -15,6 +15,16 @@ final class DirectoryCSVTests: XCTestCase {
         XCTAssertEqual(parsed.records[1].role, .manager, "an empty role is a manager")
     }
 
+    func testTheOptionalActiveColumnSwitchesAManagerOff() throws {
+        let text = "manager_id,name,extensions,login,active\nm1,Anna,101,anna,false\nm2,Boris,102,boris,\nm3,Vera,103,vera,maybe\n"
+        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan())
+        XCTAssertEqual(parsed.records.map(\.active), [false, true], "empty is active")
+        XCTAssertEqual(parsed.errors.map(\.line), [4])
+        XCTAssertTrue(parsed.errors[0].reason.contains("active \"maybe\" is neither true nor false"), parsed.errors[0].reason)
+        XCTAssertEqual(try DirectoryCSV.managers("manager_id,name,extensions\nm1,Anna,101\n", numbers: NumberPlan()).records[0].active,
+                       true, "without the column, everyone is active")
+    }
+
     func testBadRowsAreReportedByLineAndTheRestKept() throws {
         let text = "client_id,name,abc,phones,manager_id\nc1,Alfa,A,89161234567,m1\nc2,Beta,Z,89162223344,m2\nc3,Gamma,C,+79163334455,m1,extra\n,NoID,B,89164445566,m1\n"
         let parsed = try DirectoryCSV.clients(text, numbers: numbers)
