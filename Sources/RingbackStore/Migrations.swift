@@ -295,6 +295,18 @@ enum Migrations {
         CREATE INDEX webhook_outbox_pending ON webhook_outbox(url, order_key, delivery_id) WHERE state = 'pending';
         -- SPEC §8.2: a manager marked inactive is signed out and can sign in no more.
         ALTER TABLE managers ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        -- A callback's counts kept with it (a listing of a manager's callbacks read them from
+        -- callback_calls, three look-ups per callback); `linked_until`, the latest of its
+        -- calls, says whether they hold at the time asked for.
+        ALTER TABLE callbacks ADD COLUMN missed_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE callbacks ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE callbacks ADD COLUMN last_missed_at INTEGER;
+        ALTER TABLE callbacks ADD COLUMN linked_until INTEGER NOT NULL DEFAULT 0;
+        UPDATE callbacks SET
+            missed_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'missed'),
+            attempt_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'attempt'),
+            last_missed_at = (SELECT max(at) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'missed'),
+            linked_until = coalesce((SELECT max(at) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id), 0);
         """,
     ]
 

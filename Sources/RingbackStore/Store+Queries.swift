@@ -120,9 +120,13 @@ extension Store {
     public func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback] {
         let rows = try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
-                (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1),
-                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1),
-                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?1),
+                -- The counts kept with the callback, unless asked for a time before its latest call.
+                CASE WHEN cb.linked_until <= ?1 THEN cb.last_missed_at ELSE
+                    (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1) END,
+                CASE WHEN cb.linked_until <= ?1 THEN cb.missed_count ELSE
+                    (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?1) END,
+                CASE WHEN cb.linked_until <= ?1 THEN cb.attempt_count ELSE
+                    (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?1) END,
                 cb.due_at
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
             WHERE cb.callback_id IN (
@@ -247,9 +251,12 @@ extension Store {
     public func callback(_ id: Int64, at: Int64) throws -> CallbackRecord? {
         try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
-                (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2),
-                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2),
-                (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?2),
+                CASE WHEN cb.linked_until <= ?2 THEN cb.last_missed_at ELSE
+                    (SELECT max(at) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2) END,
+                CASE WHEN cb.linked_until <= ?2 THEN cb.missed_count ELSE
+                    (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'missed' AND x.at <= ?2) END,
+                CASE WHEN cb.linked_until <= ?2 THEN cb.attempt_count ELSE
+                    (SELECT count(*) FROM callback_calls x WHERE x.callback_id = cb.callback_id AND x.role = 'attempt' AND x.at <= ?2) END,
                 cb.due_at, cb.state, cb.resolved_at, cb.resolved_by
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
             WHERE cb.callback_id = ?1

@@ -126,6 +126,10 @@ extension Store {
                 (SELECT callback_id FROM callbacks WHERE number = ? AND state = 'rejudging')
             """).run([.text(number)])
         try connection.prepare("""
+            UPDATE callbacks SET missed_count = 0, attempt_count = 0, last_missed_at = NULL, linked_until = 0
+            WHERE number = ? AND state = 'rejudging'
+            """).run([.text(number)])
+        try connection.prepare("""
             UPDATE alerts SET resolution = 'rejudging', resolved_at = 0 WHERE callback_id IN
                 (SELECT callback_id FROM callbacks WHERE number = ? AND state = 'rejudging')
             """).run([.text(number)])

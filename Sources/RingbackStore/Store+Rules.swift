@@ -83,6 +83,13 @@ extension Store {
     private func linkCall(callbackID: Int64, callID: String, role: String, at: Int64) throws {
         try connection.prepare("INSERT INTO callback_calls (callback_id, call_id, role, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .run([.integer(callbackID), .text(callID), .text(role), .integer(at)])
+        guard connection.changes == 1 else { return }
+        try connection.prepare("""
+            UPDATE callbacks SET missed_count = missed_count + (?2 = 'missed'), attempt_count = attempt_count + (?2 = 'attempt'),
+                last_missed_at = CASE WHEN ?2 = 'missed' THEN max(coalesce(last_missed_at, ?3), ?3) ELSE last_missed_at END,
+                linked_until = max(linked_until, ?3)
+            WHERE callback_id = ?1
+            """).run([.integer(callbackID), .text(role), .integer(at)])
     }
 
     /// Closes a callback and the alerts it raised. A callback resolved after its due time
