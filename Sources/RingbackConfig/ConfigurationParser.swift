@@ -118,27 +118,15 @@ public enum ConfigurationParser {
         if let web = try reader.table(root, "web") {
             try parseWeb(web, into: &config.web, reader: &reader)
         }
-        if let value = root["webhook"] {
-            guard let array = value.array else {
-                throw reader.failure("webhook", nil, "must be an array of tables: write [[webhook]]")
-            }
-            for (index, element) in array.enumerated() {
-                guard let table = element.table else { throw reader.failure("webhook", nil, "must be tables") }
-                config.webhooks.append(try parseWebhook(table, index: index, reader: &reader))
-            }
+        for (index, table) in try reader.arrayOfTables(root, "webhook").enumerated() {
+            config.webhooks.append(try parseWebhook(table, index: index, reader: &reader))
         }
-        if let value = root["source"] {
-            guard let array = value.array else {
-                throw reader.failure("source", nil, "must be an array of tables: write [[source]]")
-            }
-            for (index, element) in array.enumerated() {
-                guard let table = element.table else { throw reader.failure("source", nil, "must be tables") }
-                config.sources.append(try parseSource(table, index: index, reader: &reader))
-            }
-            let names = config.sources.map(\.name)
-            if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
-                throw reader.failure("source", "name", "two sources are named \"\(duplicate)\"; give each a unique name")
-            }
+        for (index, table) in try reader.arrayOfTables(root, "source").enumerated() {
+            config.sources.append(try parseSource(table, index: index, reader: &reader))
+        }
+        let names = config.sources.map(\.name)
+        if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw reader.failure("source", "name", "two sources are named \"\(duplicate)\"; give each a unique name")
         }
         return config
     }
@@ -493,6 +481,16 @@ struct Reader {
                 throw failure(key, nil, "unknown section; known: \(allowed.joined(separator: ", "))")
             }
             throw failure(section, key, "unknown key; known: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    /// `[[key]]`: its tables, none when absent.
+    func arrayOfTables(_ root: TOMLTable, _ key: String) throws -> [TOMLTable] {
+        guard let value = root[key] else { return [] }
+        guard let array = value.array else { throw failure(key, nil, "must be an array of tables: write [[\(key)]]") }
+        return try array.map { element in
+            guard let table = element.table else { throw failure(key, nil, "must be tables") }
+            return table
         }
     }
 
