@@ -9,9 +9,9 @@ import RingbackStore
 /// with the changed object as the listings show it.
 public enum Desk {
     /// `ringback pending`, `GET /api/v1/callbacks`.
-    public static func pending(in store: any StoreReading, at: Int64, managerID: String?,
+    public static func pending(in store: any StoreReading, at: Int64, owners: CallbackOwners,
                                overdueOnly: Bool) throws -> [PendingCallback] {
-        try store.pending(at: at, managerID: managerID, overdueOnly: overdueOnly)
+        try store.pending(at: at, owners: owners, overdueOnly: overdueOnly)
     }
 
     /// `ringback missed`, `GET /api/v1/missed`. Neither bound: the day of `at`; one bound:

@@ -117,7 +117,13 @@ public struct CallbackRecord: Sendable {
 
 extension Store {
     /// Callbacks open at `at`: overdue first, then by ABC group and due time (SPEC §6).
-    public func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback] {
+    public func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> [PendingCallback] {
+        let (everyone, managerID, unassigned): (Bool, String?, Bool) = switch owners {
+        case .everyone: (true, nil, false)
+        case .manager(let id): (false, id, false)
+        case .unassigned: (false, nil, true)
+        case .managerAndUnassigned(let id): (false, id, true)
+        }
         let rows = try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
                 -- The counts kept with the callback, unless asked for a time before its latest call.
@@ -130,13 +136,20 @@ extension Store {
                 cb.due_at
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
             WHERE cb.callback_id IN (
-                    -- open at ?1: still open, or resolved after ?1; each half has its index
-                    SELECT callback_id FROM callbacks WHERE state = 'open'
+                    -- Open at ?1: still open (everyone's, the manager's ?3, the unassigned when
+                    -- ?4), or resolved after ?1. Each part has its index; a part whose constant
+                    -- condition is false is never run.
+                    SELECT callback_id FROM callbacks WHERE ?2 = 1 AND state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks INDEXED BY callbacks_manager WHERE manager_id = ?3 AND state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks INDEXED BY callbacks_manager
+                    WHERE ?4 = 1 AND manager_id IS NULL AND state = 'open'
                     UNION ALL
                     SELECT callback_id FROM callbacks WHERE resolved_at > ?1)
               AND cb.first_missed_at <= ?1
-              AND (?2 IS NULL OR cb.manager_id = ?2) AND (?3 = 0 OR cb.due_at <= ?1)
-            """).rows([.integer(at), SQLValue(managerID), SQLValue(overdueOnly)]) { row in
+              AND (?2 = 1 OR cb.manager_id = ?3 OR (?4 = 1 AND cb.manager_id IS NULL)) AND (?5 = 0 OR cb.due_at <= ?1)
+            """).rows([.integer(at), SQLValue(everyone), SQLValue(managerID), SQLValue(unassigned), SQLValue(overdueOnly)]) { row in
                 PendingCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
                                 clientName: row.optionalString(3), abc: row.optionalString(4), managerID: row.optionalString(5),
                                 firstMissedAt: row.int(6), lastMissedAt: row.optionalInt(7) ?? row.int(6),

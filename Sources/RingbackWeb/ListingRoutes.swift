@@ -16,12 +16,13 @@ extension APIRoutes {
         // `manager=unassigned`: the queue nobody owns yet.
         let manager = query.text("manager")
         try caller.mayList(manager: manager, unassignedToo: true)
-        let rows = try await store.read { store in
-            try Desk.pending(in: store, at: at, managerID: manager == "unassigned" ? nil : manager, overdueOnly: overdue)
-        }
-        var listed = manager == "unassigned" ? rows.filter { $0.managerID == nil } : rows
+        let owners: CallbackOwners = switch manager {
+        case "unassigned"?: .unassigned
+        case let id?: .manager(id)
         // A manager without `manager=`: what their page shows, their own and the unassigned.
-        if let own = caller.ownManagerID, manager == nil { listed = listed.filter { $0.managerID == own || $0.managerID == nil } }
+        case nil: caller.ownManagerID.map(CallbackOwners.managerAndUnassigned) ?? .everyone
+        }
+        let listed = try await store.read { store in try Desk.pending(in: store, at: at, owners: owners, overdueOnly: overdue) }
         return try page(listed, id: { String($0.callbackID) }, record: Listings.pending, request: request, query: query)
     }
 

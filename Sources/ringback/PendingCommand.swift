@@ -31,7 +31,8 @@ struct Pending: ParsableCommand {
                 managerID = me.id
             }
         }
-        let rows = try Desk.pending(in: store, at: environment.at, managerID: managerID, overdueOnly: overdue)
+        let rows = try Desk.pending(in: store, at: environment.at, owners: managerID.map(CallbackOwners.manager) ?? .everyone,
+                                    overdueOnly: overdue)
         environment.write(rows.map(Listings.pending), columns: Listings.pendingColumns, empty: "No pending callbacks.")
     }
 }

@@ -16,7 +16,7 @@ public protocol StoreReading: AnyObject {
     func directoryVersion() throws -> Int
 
     /// Callbacks open at `at`: overdue first, then by ABC group and due time.
-    func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback]
+    func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> [PendingCallback]
     /// Missed inbound calls that started in `[since, until)`, as of `at`.
     func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall]
     /// Alerts raised by `at`, with their state as of `at`; `id`: only that one.
@@ -46,7 +46,22 @@ public protocol StoreReading: AnyObject {
     func metricCounts(at now: Int64) throws -> MetricCounts
 }
 
+/// Whose callbacks a listing holds.
+public enum CallbackOwners: Sendable, Equatable {
+    case everyone
+    case manager(String)
+    /// The queue nobody owns yet.
+    case unassigned
+    /// What a manager's own page shows.
+    case managerAndUnassigned(String)
+}
+
 extension StoreReading {
+    /// Everyone's open callbacks, or one manager's.
+    public func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback] {
+        try pending(at: at, owners: managerID.map(CallbackOwners.manager) ?? .everyone, overdueOnly: overdueOnly)
+    }
+
     /// Every alert that matches, as `ringback alerts` lists them.
     public func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?) throws -> [AlertRecord] {
         try alerts(at: at, kind: kind, state: state, managerID: managerID, id: nil)
