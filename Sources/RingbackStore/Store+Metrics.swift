@@ -11,6 +11,15 @@ public struct MetricCounts: Sendable {
 extension Store {
     public func daemonHeartbeat() throws -> Int64? { try meta("daemon_heartbeat").flatMap { Int64($0) } }
 
+    /// Equal for two reads inside `reading` only when they see the same data: the same
+    /// connection, and no commit by anyone between them (SQLite's data_version, read once
+    /// the snapshot has begun).
+    public func snapshotKey() throws -> String {
+        _ = try connection.prepare("SELECT 1 FROM meta LIMIT 1").first([]) { _ in true }
+        let version = try connection.prepare("PRAGMA data_version").first([]) { $0.int(0) } ?? 0
+        return "\(ObjectIdentifier(self).hashValue):\(version)"
+    }
+
     public func recordDaemonHeartbeat(now: Int64) throws { try setMeta("daemon_heartbeat", String(now)) }
 
     public func metricCounts(at now: Int64) throws -> MetricCounts {

@@ -9,6 +9,7 @@ struct APIRoutes {
     let store: StoreAccess
     let configuration: RingbackConfiguration
     let clock: @Sendable () -> Int64
+    let listings: ListingCache
 
     var zone: ZoneConverter { configuration.officeZone }
     var renderer: OutputRenderer { OutputRenderer(format: .json, zone: zone) }

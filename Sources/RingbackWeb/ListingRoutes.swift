@@ -22,8 +22,10 @@ extension APIRoutes {
         // A manager without `manager=`: what their page shows, their own and the unassigned.
         case nil: caller.ownManagerID.map(CallbackOwners.managerAndUnassigned) ?? .everyone
         }
-        let listed = try await store.read { store in try Desk.pending(in: store, at: at, owners: owners, overdueOnly: overdue) }
-        return try page(listed, id: { String($0.callbackID) }, record: Listings.pending, request: request, query: query)
+        return try await listing(request, caller, at: at) { store in
+            let rows = try Desk.pending(in: store, at: at, owners: owners, overdueOnly: overdue)
+            return try page(rows, id: { String($0.callbackID) }, record: Listings.pending, request: request, query: query)
+        }
     }
 
     func missed(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -33,11 +35,11 @@ extension APIRoutes {
         let (since, until, manager) = (try query.time("since"), try query.time("until"), query.text("manager"))
         try caller.mayList(manager: manager, unassignedToo: false)
         let zone = zone
-        var rows = try await store.read { store in
-            try Desk.missed(in: store, since: since, until: until, at: at, managerID: manager, zone: zone)
+        return try await listing(request, caller, at: at) { store in
+            var rows = try Desk.missed(in: store, since: since, until: until, at: at, managerID: manager, zone: zone)
+            if let own = caller.ownManagerID, manager == nil { rows = rows.filter { $0.managerID == own || $0.managerID == nil } }
+            return try page(rows, id: \.callID, record: Listings.missed, request: request, query: query)
         }
-        if let own = caller.ownManagerID, manager == nil { rows = rows.filter { $0.managerID == own || $0.managerID == nil } }
-        return try page(rows, id: \.callID, record: Listings.missed, request: request, query: query)
     }
 
     func alerts(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -47,10 +49,10 @@ extension APIRoutes {
         let (kind, state) = (try query.word("kind", as: AlertKind.self), try query.word("state", as: AlertState.self))
         try caller.mayList(manager: query.text("manager"), unassignedToo: false)
         let manager = caller.ownManagerID ?? query.text("manager")
-        let rows = try await store.read { store in
-            try Desk.alerts(in: store, at: at, kind: kind, state: state, managerID: manager)
+        return try await listing(request, caller, at: at) { store in
+            let rows = try Desk.alerts(in: store, at: at, kind: kind, state: state, managerID: manager)
+            return try page(rows, id: { String($0.alertID) }, record: Listings.alert, request: request, query: query)
         }
-        return try page(rows, id: { String($0.alertID) }, record: Listings.alert, request: request, query: query)
     }
 
     func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
@@ -68,10 +70,23 @@ extension APIRoutes {
         return .json(report.rendered(as: .json, zone: zone))
     }
 
+    /// A listing's answer, read and rendered once per store snapshot for the same question.
+    func listing(_ request: Request, _ caller: Caller, at: Int64,
+                 read: (any StoreReading) throws -> ListingCache.Answer) async throws -> Response {
+        let question = "\(caller.ownManagerID ?? "*")|\(at)|\(request.uri.path)?\(request.uri.query ?? "")"
+        let cache = listings
+        let answer = try await store.read { store in
+            try cache.answer("\(try store.snapshotKey())|\(question)") { try read(store) }
+        }
+        var response = Response.json(answer.body)
+        if let next = answer.next { response.headers[HTTPField.Name("Link")!] = next }
+        return response
+    }
+
     /// One page of a listing: `limit` objects after the one whose id is `after`; a
     /// truncated page names the next in `Link`.
     func page<Item>(_ rows: [Item], id: (Item) -> String, record: (Item) -> OutputRecord, request: Request,
-                    query: QueryValues) throws -> Response {
+                    query: QueryValues) throws -> ListingCache.Answer {
         var limit = Self.pageLimit
         if let text = query.text("limit") {
             guard let value = Int(text), (1...Self.pageLimit).contains(value) else {
@@ -88,7 +103,7 @@ extension APIRoutes {
         }
         // Only the page becomes objects: a manager may have thousands of open callbacks.
         let shown = rows[start..<min(rows.count, start + limit)]
-        var response = Response.json(renderer.jsonArray(shown.map(record)))
+        var answer = ListingCache.Answer(body: renderer.jsonArray(shown.map(record)), next: nil)
         if start + limit < rows.count, let last = shown.last.map(id) {
             var components = URLComponents()
             components.path = request.uri.path
@@ -96,8 +111,8 @@ extension APIRoutes {
             components.queryItems = kept + [URLQueryItem(name: "after", value: last)]
             // `+` in a time is a literal plus: send it encoded (SPEC §8.4).
             let link = (components.percentEncodedPath) + "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-            response.headers[HTTPField.Name("Link")!] = "<\(link)>; rel=\"next\""
+            answer.next = "<\(link)>; rel=\"next\""
         }
-        return response
+        return answer
     }
 }

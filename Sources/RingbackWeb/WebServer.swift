@@ -45,7 +45,7 @@ public struct WebServer: Sendable {
         }
         SignInRoutes(secrets: secrets, store: store, web: configuration.web, clock: clock, pages: pages).add(to: router)
         let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets, store: store, clock: clock))
-        APIRoutes(store: store, configuration: configuration, clock: clock).add(to: api)
+        APIRoutes(store: store, configuration: configuration, clock: clock, listings: ListingCache()).add(to: api)
 
         let address: BindAddress = switch configuration.web.listen {
         case .tcp(let host, let port): .hostname(host, port: port)

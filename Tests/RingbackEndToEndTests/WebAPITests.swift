@@ -213,6 +213,26 @@ final class WebAPITests: XCTestCase {
         try checkAgainstTheDocument()
     }
 
+    /// Listings are answered from a cache per store snapshot: a change by anyone (the CLI,
+    /// the API's own writer) shows in the very next answer.
+    func testAnAnswerIsNeverOlderThanTheLastCommit() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let key = try web.key("desk", scope: "write")
+        try web.start()
+        func open() throws -> [Int] {
+            try web.request("GET", "/api/v1/callbacks", key: key).objects.compactMap { $0.int("callback_id") }
+        }
+        let before = try open()
+        XCTAssertEqual(try open(), before)
+        XCTAssertGreaterThan(before.count, 1)
+        XCTAssertEqual(try web.harness.run(["resolve", "\(before[0])", "--reason", "by the CLI"]).status, 0)
+        XCTAssertEqual(try open(), Array(before.dropFirst()), "another program's commit")
+        XCTAssertEqual(try web.request("POST", "/api/v1/callbacks/\(before[1])/resolve", key: key, json: #"{"reason": "by the API"}"#)
+            .status, 200)
+        XCTAssertEqual(try open(), Array(before.dropFirst(2)), "the server's own write")
+    }
+
     func testListingsPageWithLimitAndAfter() throws {
         let key = try web.key("monitoring", scope: "read")
         try web.start()

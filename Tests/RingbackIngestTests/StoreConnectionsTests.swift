@@ -32,4 +32,20 @@ final class StoreConnectionsTests: XCTestCase {
         XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM contacts", on: path), "1", "the commit is in the store")
         XCTAssertEqual(try daemon.counts()["contacts"], 1)
     }
+
+    /// The web side's answer cache keys on this: it must change with every commit by any
+    /// other connection (another program's too), and only then.
+    func testTheSnapshotKeyChangesWithEveryOtherCommitAndOnlyThen() throws {
+        let daemon = try Store(path: path)
+        let reader = try Store(path: path, create: false, access: .read)
+        let other = try Store(path: path, create: false, access: .read)
+        let first = try reader.reading { try reader.snapshotKey() }
+        XCTAssertEqual(try reader.reading { try reader.snapshotKey() }, first, "nothing committed: the same snapshot")
+        XCTAssertNotEqual(try other.reading { try other.snapshotKey() }, first, "another connection is another cache")
+        try daemon.recordDaemonHeartbeat(now: 1)
+        let second = try reader.reading { try reader.snapshotKey() }
+        XCTAssertNotEqual(second, first, "a commit in this process")
+        _ = try SQLiteShell.run("INSERT INTO meta(key, value) VALUES ('probe', '1')", on: path)
+        XCTAssertNotEqual(try reader.reading { try reader.snapshotKey() }, second, "a commit by another program")
+    }
 }

@@ -42,6 +42,8 @@ public protocol StoreReading: AnyObject {
     func backup(to path: String) throws
     /// When the daemon's sweep last ran (SPEC §8.5), nil if it never did.
     func daemonHeartbeat() throws -> Int64?
+    /// Equal for two reads only when they see the same data (an answer cache's key).
+    func snapshotKey() throws -> String
     /// What `/metrics` shows, from one snapshot.
     func metricCounts(at now: Int64) throws -> MetricCounts
 }
