@@ -6,10 +6,12 @@
 #              bench/python_loader.py (csv + sqlite3, what an admin would script)
 #   queries    `ringback pending --manager m1` and `ringback missed` for a day, whole
 #              commands (median of 5), on a store grown to CALLS calls
-#   API        ringback-web on that store: GET /api/v1/callbacks?manager=m1 (median of 20),
-#              wrk flat out for the most requests/s, and a paced 200 requests/s (p50/p99,
-#              errors) while `ringback ingest` backfills another ROWS rows into the same
-#              store, that backfill's time against the same backfill alone
+#   API        ringback-web on that store: GET /api/v1/callbacks?manager=m1 (median of 20,
+#              each a fresh answer), wrk flat out for the most requests/s (each a fresh
+#              answer; the same question, from the snapshot cache), and a paced 200
+#              requests/s (p50/p99, errors) while `ringback ingest` backfills another ROWS
+#              rows into the same store, that backfill's time against the same backfill
+#              alone; then the same with every request a fresh answer
 #   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
 #   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
 # Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
@@ -77,8 +79,13 @@ key=$("$bin/ringback" api-key create bench --scope read --config "$work/web.toml
 web=$!
 api="http://127.0.0.1:$port/api/v1/callbacks?manager=m1"
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.1; done
-api_ms=$(for _ in $(seq 20); do curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" "$api"; done \
+# A fresh answer each time (another `at` a second later: nothing from the snapshot cache),
+# then the same question again and again (what an open page or a wallboard asks).
+api_ms=$(for i in $(seq 20); do
+    at=$(date -u -d "@$(( $(date +%s) + i ))" +%Y-%m-%dT%H:%M:%SZ)
+    curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $key" "$api&at=$at"; done \
     | sort -n | sed -n 10p | awk '{ printf "%.1f", $1 * 1000 }')
+wrk_fresh=$(wrk -t2 -c16 -d5s -s bench/distinct-at.lua -H "Authorization: Bearer $key" "$api" | awk '/Requests\/sec/ { print $2 }')
 wrk_rps=$(wrk -t2 -c16 -d5s -H "Authorization: Bearer $key" "$api" | awk '/Requests\/sec/ { print $2 }')
 # A second backfill of ROWS rows: alone (into a copy of the store), then into the store
 # itself while the paced client asks 200 times a second.
@@ -94,6 +101,14 @@ paced=$!
 read -r loaded_s _ < <(measure "$bin/ringback" ingest "$work/second.csv" --config "$config" --db "$work/ringback.db")
 wait "$paced"
 read -r paced_p50 paced_p99 paced_max paced_errors paced_total < "$work/paced.txt"
+# Again with a third backfill (the days after the second's), every request a fresh answer.
+after=$(sqlite3 "$work/ringback.db" "SELECT date(max(started_at), 'unixepoch', '+1 day') FROM calls")
+"$bin/ringback-cdrgen" --rows "$rows" --seed 11 --start "$after" > "$work/third.csv"
+python3 bench/paced_client.py "$api" "$key" 200 "$seconds" distinct > "$work/fresh.txt" &
+paced=$!
+read -r fresh_loaded_s _ < <(measure "$bin/ringback" ingest "$work/third.csv" --config "$config" --db "$work/ringback.db")
+wait "$paced"
+read -r fresh_p50 fresh_p99 fresh_max fresh_errors fresh_total < "$work/fresh.txt"
 kill -TERM "$web"; wait "$web" 2>/dev/null || true
 
 # Memory while the daemon ingests a large file.
@@ -112,7 +127,9 @@ daemon_kb=$(tail -1 "$work/daemon.rss")
 
 awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v p="$python_s" -v sf="$schema_s" \
     -v calls="$store_calls" -v pq="$pending_s" -v mq="$missed_s" -v mb="$big_mb" -v drss="$daemon_kb" \
-    -v api="$api_ms" -v rps="$wrk_rps" -v p50="$paced_p50" -v p99="$paced_p99" -v perr="$paced_errors" -v ptotal="$paced_total" \
+    -v api="$api_ms" -v rps="$wrk_rps" -v fresh="$wrk_fresh" -v p50="$paced_p50" -v p99="$paced_p99" -v perr="$paced_errors" \
+    -v ptotal="$paced_total" -v f50="$fresh_p50" -v f99="$fresh_p99" -v ferr="$fresh_errors" -v ftotal="$fresh_total" \
+    -v floaded="$fresh_loaded_s" \
     -v alone="$alone_s" -v loaded="$loaded_s" 'BEGIN {
     # /usr/bin/time has 10 ms resolution: a smoke-sized run must not divide by zero.
     if (i < 0.01) i = 0.01; if (r < 0.01) r = 0.01
@@ -124,12 +141,16 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     printf "%-44s %8.0f MiB %14s\n", "  ringback ingest peak RSS", kb / 1024, ""
     printf "%-44s %9.0f ms %14s\n", "pending --manager m1, " calls " calls", pq * 1000, ""
     printf "%-44s %9.0f ms %14s\n", "missed for a day, " calls " calls", mq * 1000, ""
-    printf "%-44s %9.1f ms %14s\n", "GET /api/v1/callbacks?manager=m1", api, ""
-    printf "%-44s %9.0f /s %14s\n", "  wrk, 2 threads, 16 connections", rps, ""
+    printf "%-44s %9.1f ms %14s\n", "GET /api/v1/callbacks?manager=m1 (fresh)", api, ""
+    printf "%-44s %9.0f /s %14s\n", "  wrk 2x16, each a fresh answer", fresh, ""
+    printf "%-44s %9.0f /s %14s\n", "  wrk 2x16, the same question (cached)", rps, ""
     printf "%-44s %9.1f ms %14s\n", "  paced 200/s during a backfill: p50", p50, ""
     printf "%-44s %9.1f ms %14s\n", "  paced 200/s during a backfill: p99", p99, sprintf("%d errors of %d", perr, ptotal)
     if (alone < 0.01) alone = 0.01
     printf "%-44s %10.1f s %14s\n", "  that backfill, under the API load", loaded, sprintf("%.2f x alone", loaded / alone)
+    printf "%-44s %9.1f ms %14s\n", "  same, each a fresh answer: p50", f50, ""
+    printf "%-44s %9.1f ms %14s\n", "  same, each a fresh answer: p99", f99, sprintf("%d errors of %d", ferr, ftotal)
+    printf "%-44s %10.1f s %14s\n", "  that backfill, under the fresh load", floaded, sprintf("%.2f x alone", floaded / alone)
     printf "%-44s %8.0f MiB %14s\n", "ringbackd peak RSS, " mb " MB file", drss / 1024, ""
 }'
 if [ "$samples" -gt 0 ]; then scripts/bench-latency.sh "$samples"; fi
