@@ -40,15 +40,15 @@ struct WebhookService: Service {
     }
 
     func run() async throws {
-        guard !webhooks.isEmpty else {
-            // A service that returns ends the group: wait for the stop like the others.
-            try? await gracefulShutdown()
-            return
-        }
         let urls = webhooks.map { $0.settings.target.url.absoluteString }
         let abandoned = try await store.deliver { try $0.abandonWebhookDeliveries(notTo: urls, now: clock()) }
         if abandoned > 0 {
             logger.warning("\(abandoned) webhook deliveries were waiting for a webhook no longer configured: given up")
+        }
+        guard !webhooks.isEmpty else {
+            // A service that returns ends the group: wait for the stop like the others.
+            try? await gracefulShutdown()
+            return
         }
         let sender = WebhookSender()
         await cancelWhenGracefulShutdown {
