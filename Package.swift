@@ -87,7 +87,7 @@ let package = Package(
             resources: [
                 .embedInCode("openapi.yaml"),
                 .embedInCode("Pages/Templates/layout.mustache"), .embedInCode("Pages/Templates/signin.mustache"),
-                .embedInCode("Pages/Templates/home.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
+                .embedInCode("Pages/Templates/desk.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
                 .embedInCode("Pages/Static/desk.css"),
             ]
         ),

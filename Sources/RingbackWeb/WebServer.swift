@@ -44,6 +44,7 @@ public struct WebServer: Sendable {
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
         SignInRoutes(secrets: secrets, store: store, web: configuration.web, clock: clock, pages: pages).add(to: router)
+        DeskRoutes(secrets: secrets, store: store, configuration: configuration, clock: clock, pages: pages).add(to: router)
         let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets, store: store, clock: clock))
         APIRoutes(store: store, configuration: configuration, clock: clock, listings: ListingCache()).add(to: api)
 

@@ -313,7 +313,7 @@ final class WebAPITests: XCTestCase {
 
     /// Every answer of the test, checked against `openapi.yaml` by jsonschema.
     private func checkAgainstTheDocument() throws {
-        let python = try Self.testTools() + "/python"
+        let python = try WebHarness.testTools() + "/python"
         let file = web.harness.directory.appendingPathComponent("answers.jsonl")
         let lines = try answers.map { item -> String in
             let body = item.answer.json ?? NSNull()
@@ -336,11 +336,6 @@ final class WebAPITests: XCTestCase {
     }
 
     /// The folder of the Python test tools' programs (scripts/install-test-tools.sh).
-    private static func testTools() throws -> String {
-        let script = RingbackHarness.repository.appendingPathComponent("scripts/install-test-tools.sh").path
-        return try output(["/bin/bash", script]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
     /// Schemathesis throws generated requests, valid and not, at every operation: no answer
     /// is a server error, none is outside the document, another method on a path is 405.
     /// Not checked: that every request the document allows is accepted (a time the pattern
@@ -351,7 +346,7 @@ final class WebAPITests: XCTestCase {
         try web.start()
         let base = "http://127.0.0.1:\(web.port)/api/v1"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Self.testTools() + "/st")
+        process.executableURL = URL(fileURLWithPath: try WebHarness.testTools() + "/st")
         process.arguments = ["run", base + "/openapi.yaml", "--url", base, "-H", "Authorization: Bearer \(key)",
                              "--checks", "all", "--exclude-checks", "positive_data_acceptance",
                              "--exclude-path", "/route", "--exclude-path", "/callbacks/{id}/call",
@@ -371,17 +366,5 @@ final class WebAPITests: XCTestCase {
         XCTAssertEqual(web.stop(), 0)
         XCTAssertFalse(web.log.contains(key), "the key is in no log")
         XCTAssertFalse(web.log.contains("request failed"), "no error nobody foresaw: \(web.log)")
-    }
-
-    private static func output(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

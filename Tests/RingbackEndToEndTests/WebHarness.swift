@@ -153,6 +153,20 @@ final class WebHarness {
         return Answer(status: status, headers: fields, body: Data(text[split.upperBound...].utf8))
     }
 
+    /// The folder of the test tools' programs (python with jsonschema and Selenium, st),
+    /// installed on first use by `scripts/install-test-tools.sh`.
+    static func testTools() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [RingbackHarness.repository.appendingPathComponent("scripts/install-test-tools.sh").path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A TCP port nobody listens on now.
     static func freePort() -> Int {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -2,6 +2,16 @@ import RingbackConfig
 
 /// Every string of the pages, in one place per language (`[web] language`).
 enum PageText {
+    /// A string with its `%@` filled in order.
+    static func format(_ template: String, _ values: String...) -> String {
+        var result = template
+        for value in values {
+            guard let range = result.range(of: "%@") else { break }
+            result.replaceSubrange(range, with: value)
+        }
+        return result
+    }
+
     static func strings(_ language: PageLanguage) -> [String: String] {
         switch language {
         case .english: english
@@ -19,6 +29,23 @@ enum PageText {
         "signOut": "Sign out",
         "signedOutTitle": "Signed out",
         "signedOut": "You are signed out on this device.",
+        "myCallbacks": "My callbacks",
+        "allCallbacks": "Open callbacks",
+        "noCallbacks": "Nothing to call back. Well done.",
+        "missed": "missed",
+        "attempts": "attempts",
+        "due": "due",
+        "overdueSince": "overdue since",
+        "unassigned": "unassigned",
+        "reason": "Reason",
+        "reasonPlaceholder": "What happened (e.g. reached by mobile)",
+        "done": "Done",
+        "take": "Take",
+        "assign": "Assign",
+        "assignTo": "Assign to",
+        "noLongerOpen": "Callback %@ was no longer open: %@.",
+        "notYours": "Callback %@ is another manager's.",
+        "badForm": "The form was not complete: %@.",
     ]
 
     static let russian: [String: String] = [
@@ -31,5 +58,22 @@ enum PageText {
         "signOut": "Выйти",
         "signedOutTitle": "Вы вышли",
         "signedOut": "Вы вышли на этом устройстве.",
+        "myCallbacks": "Мои перезвоны",
+        "allCallbacks": "Открытые перезвоны",
+        "noCallbacks": "Перезванивать некому. Отлично.",
+        "missed": "пропущено",
+        "attempts": "попыток",
+        "due": "срок",
+        "overdueSince": "просрочен с",
+        "unassigned": "без ответственного",
+        "reason": "Причина",
+        "reasonPlaceholder": "Что было (например, дозвонился на мобильный)",
+        "done": "Готово",
+        "take": "Взять",
+        "assign": "Назначить",
+        "assignTo": "Назначить",
+        "noLongerOpen": "Перезвон %@ уже закрыт: %@.",
+        "notYours": "Перезвон %@ принадлежит другому менеджеру.",
+        "badForm": "Форма заполнена не полностью: %@.",
     ]
 }

@@ -21,7 +21,6 @@ struct SignInRoutes: Sendable {
         router.get("static/desk.css") { _, _ in PageRenderer.stylesheet() }
         router.get("signin/:token") { _, context in try await show(context) }
         router.post("signin/:token") { _, context in try await redeem(context) }
-        router.get("/") { request, _ in try await home(request) }
         router.post("signout") { request, context in try await signOut(request, context) }
     }
 
@@ -52,22 +51,9 @@ struct SignInRoutes: Sendable {
         ])
     }
 
-    private func home(_ request: Request) async throws -> Response {
-        guard let id = request.cookies[SessionCookie.name]?.value,
-              let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()),
-              let person = caller.person
-        else {
-            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
-        }
-        return pages.page("home", title: "signInTitle", values: ["name": caller.name, "csrfToken": person.csrfToken])
-    }
-
     /// Ends this browser's session; the form carries the session's CSRF token.
     private func signOut(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 16 * 1024)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(buffer: body).replacingOccurrences(of: "+", with: "%20")
-        let sent = components.queryItems?.first { $0.name == "csrf_token" }?.value ?? ""
+        let sent = try await FormBody(request)["csrf_token"] ?? ""
         guard let id = request.cookies[SessionCookie.name]?.value,
               let session = try await secrets.session(sha256: Secrets.sha256(id), now: clock()),
               Secrets.equalInConstantTime(sent, session.csrfToken)

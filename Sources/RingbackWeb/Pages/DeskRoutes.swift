@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import RingbackConfig
+import RingbackCore
+import RingbackOperations
+import RingbackStore
+
+/// The desk (SPEC §8.3): `/` lists a manager's callbacks (their own and the unassigned
+/// queue) or, for the head, every open one; its forms resolve, take and assign, each with
+/// the session's CSRF token, through the same operations as the CLI and the API.
+struct DeskRoutes: Sendable {
+    let secrets: SecretsAccess
+    let store: StoreAccess
+    let configuration: RingbackConfiguration
+    let clock: @Sendable () -> Int64
+    let pages: PageRenderer
+
+    func add(to router: Router<WebRequestContext>) {
+        router.get("/") { request, _ in try await desk(request, notice: nil) }
+        router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
+        router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
+        router.post("callbacks/:id/assign") { request, context in try await act(request, context, action: .assign) }
+    }
+
+    private enum Action { case resolve, take, assign }
+
+    /// The signed-in person of the request, or nil.
+    private func person(_ request: Request) async throws -> (caller: Caller, person: Person)? {
+        guard let id = request.cookies[SessionCookie.name]?.value,
+              let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()),
+              let person = caller.person else { return nil }
+        return (caller, person)
+    }
+
+    private func desk(_ request: Request, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let (caller, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        let now = clock()
+        let owners: CallbackOwners = person.isHead ? .everyone : .managerAndUnassigned(person.managerID)
+        let (callbacks, managers) = try await store.read { store in
+            (try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false),
+             try store.loadDirectory().managers.filter(\.active))
+        }
+        let text = PageText.strings(pages.language)
+        let zone = configuration.officeZone
+        let rows: [[String: Any]] = callbacks.map { callback in
+            let due = callback.overdue ? "\(text["overdueSince"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
+                : "\(text["due"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
+            var facts = ["\(text["missed"] ?? ""): \(callback.missedCount)", "\(text["attempts"] ?? ""): \(callback.attempts)", due]
+            if callback.managerID == nil { facts.append(text["unassigned"] ?? "") }
+            // A key left out, not an empty string: Mustache's sections show for any string.
+            var row: [String: Any] = ["id": callback.callbackID, "number": callback.number, "overdue": callback.overdue,
+                                      "facts": facts.joined(separator: " · "),
+                                      "canTake": !person.isHead && callback.managerID == nil, "canAssign": person.isHead]
+            row["clientName"] = callback.clientName
+            row["abc"] = callback.abc
+            return row
+        }
+        var values: [String: Any] = [
+            "name": caller.name, "csrfToken": person.csrfToken, "callbacks": rows,
+            "heading": text[person.isHead ? "allCallbacks" : "myCallbacks"] ?? "",
+            "managers": managers.map { ["managerID": $0.id, "managerName": $0.name] },
+        ]
+        values["notice"] = notice
+        return pages.page("desk", title: person.isHead ? "allCallbacks" : "myCallbacks", values: values, status: status)
+    }
+
+    /// `HH:MM` today, else the date too, in the calendar's zone.
+    static func clock(_ instant: Int64, zone: ZoneConverter, now: Int64) -> String {
+        let (c, today) = (zone.civil(of: instant), zone.civil(of: now))
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let time = "\(two(c.hour)):\(two(c.minute))"
+        return (c.year, c.month, c.day) == (today.year, today.month, today.day) ? time : "\(c.year)-\(two(c.month))-\(two(c.day)) \(time)"
+    }
+
+    /// A form's change: refused without the session's CSRF token; what the store refused
+    /// (someone resolved it meanwhile, another manager's) is said on the desk, with the
+    /// API's status; done, back to the desk (303, so a reload posts nothing again).
+    private func act(_ request: Request, _ context: WebRequestContext, action: Action) async throws -> Response {
+        let form = try await FormBody(request)
+        guard let (caller, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        guard Secrets.equalInConstantTime(form["csrf_token"] ?? "", person.csrfToken) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .forbidden)
+        }
+        let text = PageText.strings(pages.language)
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else {
+            return try await desk(request, notice: nil, status: .notFound)
+        }
+        let now = clock()
+        let reason = form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let target = action == .take ? person.managerID : form["manager_id"] ?? ""
+        if (action == .resolve && reason.isEmpty) || (action == .assign && target.isEmpty) {
+            return try await desk(request, notice: PageText.format(text["badForm"] ?? "", action == .resolve ? "reason" : "manager_id"),
+                                  status: .unprocessableContent)
+        }
+        do {
+            _ = try await store.write { store -> OutputRecord in
+                try caller.mayChange(callbackOwnedBy: try APIRoutes.owner(ofCallback: id, in: store, at: now))
+                switch action {
+                case .resolve:
+                    return try Desk.resolve(in: store, callbackID: id, reason: reason, by: caller.recordedAs, now: now)
+                case .take, .assign:
+                    guard person.isHead || action == .take else { throw APIError(.forbidden, "only the head assigns") }
+                    return try Desk.assign(in: store, callbackID: id, to: target, now: now)
+                }
+            }
+        } catch StoreRequestError.notOpen(let why) {
+            return try await desk(request, notice: PageText.format(text["noLongerOpen"] ?? "", String(id), why), status: .conflict)
+        } catch let error as APIError where error.status == .forbidden {
+            return try await desk(request, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
+        } catch StoreRequestError.notFound {
+            return try await desk(request, notice: nil, status: .notFound)
+        }
+        return Response(status: .seeOther, headers: [.location: "/"])
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import XCTest
+
+/// The desk in a real browser (SPEC §8.3): Debian's chromium, headless, driven by Selenium
+/// (`Tests/Browser/desk_browser.py`) against a real `ringback-web` on a real store. The
+/// screenshots land in `.build/desk-screenshots/` for a person to look at.
+final class WebBrowserTests: XCTestCase {
+    static let screenshots = RingbackHarness.repository.appendingPathComponent(".build/desk-screenshots")
+    /// A caller-ID name as a hostile caller would choose it, here a client's name from a CRM.
+    static let hostile = #""<img src=x onerror=alert(1)>" <84951234567></script><script>alert(2)</script>"#
+
+    func testAManagerSignsInByTheButtonTakesAndClearsTheirOwnAndHostileTextStaysText() throws {
+        let web = try WebHarness(loading: "ring-group-nobody-answers", "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let all = try web.harness.json(["pending"])
+        let mine = try XCTUnwrap(all.first { $0.text("manager_id") == "m1" })
+        let unassigned = all.filter { $0.isNull("manager_id") }
+        XCTAssertGreaterThan(unassigned.count, 1)
+        // Her callback's client gets a hostile name through the clients file.
+        let clients = web.harness.directory.appendingPathComponent("hostile-clients.csv")
+        let name = Self.hostile.replacingOccurrences(of: "\"", with: "\"\"")
+        try "client_id,name,abc,phones,manager_id\nc9,\"\(name)\",A,\(mine.text("number") ?? ""),m1\n"
+            .write(to: clients, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["import", "clients", clients.path]).status, 0)
+        // One unassigned callback goes to boris (after the import, which gives every open
+        // callback its owner again): anna must not see it.
+        let boris = try XCTUnwrap(unassigned.first?.int("callback_id"))
+        XCTAssertEqual(try web.harness.run(["assign", "\(boris)", "--manager", "m2"]).status, 0)
+        let take = try XCTUnwrap(unassigned.dropFirst().first?.int("callback_id"))
+        let expected = try web.harness.json(["pending"]).filter { $0.text("manager_id") == "m1" || $0.isNull("manager_id") }
+            .compactMap { $0.int("callback_id") }
+
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "http://127.0.0.1:\(web.port)"
+        try web.start()
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        let seen = try drive(base: base, path: String(link.dropFirst(base.count)), done: try XCTUnwrap(mine.int("callback_id")),
+                             take: take)
+
+        XCTAssertEqual(seen["signin_buttons"] as? Int, 1)
+        XCTAssertEqual(seen["after_signin_path"] as? String, "/", "the button signs in and opens the desk")
+        XCTAssertEqual(seen["before"] as? [Int], expected, "exactly her own and the unassigned, in the CLI's order")
+        XCTAssertFalse((seen["before"] as? [Int] ?? []).contains(boris))
+        XCTAssertTrue((seen["client_names"] as? [String] ?? []).contains(Self.hostile), "the name shows as the text it is")
+        XCTAssertEqual(seen["injected_images"] as? Int, 0, "no element came out of it")
+        XCTAssertEqual(seen["alert"] as? Bool, false, "and no script ran")
+        XCTAssertEqual(seen["alert_at_end"] as? Bool, false)
+        XCTAssertTrue((seen["tel_links"] as? [String] ?? []).allSatisfy { $0.hasPrefix("tel:+") }, "every number is a tel: link")
+        XCTAssertEqual(seen["take_buttons_left"] as? Int, 0, "taken: hers now, nothing left to take")
+        XCTAssertEqual(seen["after_done"] as? [Int], expected.filter { $0 != mine.int("callback_id") })
+
+        // The CLI agrees with what the browser did.
+        let taken = try web.harness.json(["pending"]).first { $0.int("callback_id") == take }
+        XCTAssertEqual(taken?.text("manager_id"), "m1")
+        let resolved = try web.harness.json(["missed", "--since", "2026-03-01"]).first { $0.int("callback_id") == mine.int("callback_id") }
+        XCTAssertEqual(resolved?.text("callback_state"), "closed")
+        XCTAssertEqual(resolved?.text("resolved_by"), "anna")
+        for page in ["signin", "desk", "desk-after"] {
+            for width in [390, 1280] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: Self.screenshots.appendingPathComponent("\(page)-\(width).png").path))
+            }
+        }
+    }
+
+    /// Every page sends the policy that keeps injected markup inert; a form posted without
+    /// the session's CSRF token changes nothing.
+    func testEveryPageSendsItsPolicyAndAFormWithoutTheTokenIsRefused() throws {
+        let web = try WebHarness(loading: "three-misses")
+        defer { web.remove() }
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let path = String(link.dropFirst("http://127.0.0.1:\(web.port)".count))
+        let signedIn = try web.raw("POST", path, body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let id = try XCTUnwrap(try web.harness.json(["pending"]).first?.int("callback_id"))
+        for (method, page, headers) in [("GET", path, [:]), ("GET", "/", ["Cookie": cookie]), ("GET", "/", [:])] {
+            let answer = try web.raw(method, page, headers: headers)
+            let policy = answer.headers["content-security-policy"] ?? ""
+            XCTAssertTrue(policy.contains("default-src 'none'") && policy.contains("style-src 'self'"), "\(page): \(policy)")
+            XCTAssertFalse(policy.contains("unsafe-inline"))
+            XCTAssertEqual(answer.headers["referrer-policy"], "no-referrer")
+        }
+        let form = ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"]
+        let forged = try web.raw("POST", "/callbacks/\(id)/resolve", headers: form, body: "reason=forged")
+        XCTAssertEqual(forged.status, 403, "no CSRF token")
+        let wrong = try web.raw("POST", "/callbacks/\(id)/resolve", headers: form, body: "reason=forged&csrf_token=guess")
+        XCTAssertEqual(wrong.status, 403, "a wrong one")
+        XCTAssertTrue(try web.harness.json(["pending"]).contains { $0.int("callback_id") == id }, "still open")
+    }
+
+    private func drive(base: String, path: String, done: Int, take: Int) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try WebHarness.testTools() + "/python")
+        process.arguments = [RingbackHarness.repository.appendingPathComponent("Tests/Browser/desk_browser.py").path,
+                             base, path, Self.screenshots.path, String(done), String(take)]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, errors)
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+}
