@@ -88,7 +88,7 @@ let package = Package(
                 .embedInCode("openapi.yaml"),
                 .embedInCode("Pages/Templates/layout.mustache"), .embedInCode("Pages/Templates/signin.mustache"),
                 .embedInCode("Pages/Templates/desk.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
-                .embedInCode("Pages/Static/desk.css"),
+                .embedInCode("Pages/Static/desk.css"), .embedInCode("Pages/Static/desk.js"),
             ]
         ),
         // The exec hook: each new alert handed to a configured program, with retries.

@@ -88,11 +88,56 @@ final class WebBrowserTests: XCTestCase {
         XCTAssertTrue(try web.harness.json(["pending"]).contains { $0.int("callback_id") == id }, "still open")
     }
 
+    /// A missed call stored by `ringbackd` shows on an open page within 2 s, without a
+    /// reload; resolved elsewhere, it leaves it as fast.
+    func testANewMissedCallAppearsOnTheOpenPageAndLeavesItWhenResolvedElsewhere() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-live-\(UUID().uuidString)")
+        let spool = scratch.appendingPathComponent("cdr")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let web = try WebHarness(loading: "three-misses", configuration: """
+
+            [[source]]
+            kind = "spool"
+            name = "pbx"
+            path = "\(spool.path)"
+
+            """)
+        defer { web.remove() }
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "http://127.0.0.1:\(web.port)"
+        try web.start()
+        try web.startDaemon()
+        // A caller nobody knows rings the sales group now: an unassigned callback, on anna's page.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let (start, end) = (formatter.string(from: Date().addingTimeInterval(-25)), formatter.string(from: Date().addingTimeInterval(-5)))
+        let id = "\(Int(Date().timeIntervalSince1970)).501"
+        let line = #""","89035559999","74951112233","from-trunk",""""" <89035559999>","PJSIP/trunk-00000a01","PJSIP/101-00000a02","Dial","PJSIP/101&PJSIP/102,30",""#
+            + "\(start)\",,\"\(end)\",20,0,\"NO ANSWER\",\"DOCUMENTATION\",\"\(id)\",\"\",\"\",\"\(id)\",0"
+        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", web.harness.config, "--db", web.harness.db]
+        let seen = try run("desk_live.py", [base, String(link.dropFirst(base.count)), spool.appendingPathComponent("Master.csv").path,
+                                            line, "+79035559999", String(decoding: try JSONSerialization.data(withJSONObject: cli), as: UTF8.self)])
+        XCTAssertEqual(seen["same_page"] as? Bool, true, "no reload: the page swapped its list in")
+        XCTAssertEqual(seen["still_same_page"] as? Bool, true)
+        XCTAssertNotNil(seen["appeared_after_ms"] as? Int, "\(seen)")
+        XCTAssertNotNil(seen["left_after_ms"] as? Int)
+        let callbackID = try XCTUnwrap(seen["callback_id"] as? Int)
+        XCTAssertFalse(try web.harness.json(["pending"]).contains { $0.int("callback_id") == callbackID }, "resolved in the store")
+        print("live: appeared after \(seen["appeared_after_ms"] ?? "?") ms, left after \(seen["left_after_ms"] ?? "?") ms")
+    }
+
     private func drive(base: String, path: String, done: Int, take: Int) throws -> [String: Any] {
+        try run("desk_browser.py", [base, path, Self.screenshots.path, String(done), String(take)])
+    }
+
+    /// One of the browser scripts; what it printed, as JSON.
+    private func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try WebHarness.testTools() + "/python")
-        process.arguments = [RingbackHarness.repository.appendingPathComponent("Tests/Browser/desk_browser.py").path,
-                             base, path, Self.screenshots.path, String(done), String(take)]
+        process.arguments = [RingbackHarness.repository.appendingPathComponent("Tests/Browser/\(script)").path] + arguments
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

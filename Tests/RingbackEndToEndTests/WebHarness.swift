@@ -61,9 +61,26 @@ final class WebHarness {
         XCTFail("ringback-web did not answer within 30 s: \(log)")
     }
 
+    /// `ringbackd` on the same configuration and store (for a configuration with a source).
+    func startDaemon() throws {
+        let daemon = Process()
+        daemon.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
+        daemon.arguments = ["--config", harness.config, "--db", harness.db]
+        daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try daemon.run()
+        self.daemon = daemon
+    }
+
+    private var daemon: Process?
+
     /// SIGTERM, then the exit status.
     @discardableResult
     func stop() -> Int32 {
+        if let daemon {
+            daemon.terminate()
+            daemon.waitUntilExit()
+            self.daemon = nil
+        }
         guard let process else { return -1 }
         process.terminate()
         process.waitUntilExit()

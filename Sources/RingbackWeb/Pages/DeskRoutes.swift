@@ -17,6 +17,7 @@ struct DeskRoutes: Sendable {
 
     func add(to router: Router<WebRequestContext>) {
         router.get("/") { request, _ in try await desk(request, notice: nil) }
+        router.get("events") { request, _ in try await LiveEvents(secrets: secrets, store: store, clock: clock).stream(request) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
         router.post("callbacks/:id/assign") { request, context in try await act(request, context, action: .assign) }
@@ -63,6 +64,8 @@ struct DeskRoutes: Sendable {
             "managers": managers.map { ["managerID": $0.id, "managerName": $0.name] },
         ]
         values["notice"] = notice
+        values["live"] = true
+        values["state"] = LiveEvents.state(of: callbacks)
         return pages.page("desk", title: person.isHead ? "allCallbacks" : "myCallbacks", values: values, status: status)
     }
 

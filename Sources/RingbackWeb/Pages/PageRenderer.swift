@@ -23,8 +23,8 @@ struct PageRenderer: Sendable {
     /// Only this origin, no inline script or style, no framing; no referrer, so a sign-in
     /// link in the address bar never reaches another site.
     static let securityHeaders: HTTPFields = [
-        .contentSecurityPolicy: "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-            + "frame-ancestors 'none'; base-uri 'none'",
+        .contentSecurityPolicy: "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+            + "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         HTTPField.Name("Referrer-Policy")!: "no-referrer",
         HTTPField.Name("X-Content-Type-Options")!: "nosniff",
         .cacheControl: "no-store",
@@ -44,10 +44,11 @@ struct PageRenderer: Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    static func stylesheet() -> Response {
+    /// The pages' own stylesheet and script, from this origin only.
+    static func file(_ bytes: [UInt8], type: String) -> Response {
         var fields = securityHeaders
-        fields[.contentType] = "text/css; charset=utf-8"
+        fields[.contentType] = type
         fields[.cacheControl] = "max-age=3600"
-        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.desk_css)))
+        return Response(status: .ok, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -18,7 +18,10 @@ struct SignInRoutes: Sendable {
     var secureCookie: Bool { web.tls != nil || web.publicURL.hasPrefix("https://") }
 
     func add(to router: Router<WebRequestContext>) {
-        router.get("static/desk.css") { _, _ in PageRenderer.stylesheet() }
+        router.get("static/desk.css") { _, _ in PageRenderer.file(PackageResources.desk_css, type: "text/css; charset=utf-8") }
+        router.get("static/desk.js") { _, _ in
+            PageRenderer.file(PackageResources.desk_js, type: "text/javascript; charset=utf-8")
+        }
         router.get("signin/:token") { _, context in try await show(context) }
         router.post("signin/:token") { _, context in try await redeem(context) }
         router.post("signout") { request, context in try await signOut(request, context) }
