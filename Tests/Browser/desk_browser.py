@@ -10,10 +10,9 @@ import json
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -35,10 +34,12 @@ def main(base, signin_path, screenshots, done_id, take_id):
             return [int(e.get_attribute("data-callback-id")) for e in driver.find_elements(By.CSS_SELECTOR, "[data-callback-id]")]
 
         def click_and_wait(button):
-            """A form's button: waits for the page it posts to, never on a clock."""
-            page = driver.find_element(By.TAG_NAME, "html")
+            """A form's button: waits for the page it posts to (a new document, loaded), never
+            on a clock. The old document is marked; the new one has no mark."""
+            driver.execute_script("window.leaving = true")
             button.click()
-            WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+            WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
+                lambda d: d.execute_script("return window.leaving !== true && document.readyState === 'complete'"))
 
         def alert_opened():
             try:

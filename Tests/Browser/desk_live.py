@@ -12,9 +12,9 @@ import sys
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -27,9 +27,10 @@ def main(base, signin_path, master_csv, line, number, cli):
     seen = {}
     try:
         driver.get(base + signin_path)
-        page = driver.find_element(By.TAG_NAME, "html")
+        driver.execute_script("window.leaving = true")
         driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="signin"]').click()
-        WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+        WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
+            lambda d: d.execute_script("return window.leaving !== true && document.readyState === 'complete'"))
         driver.execute_script("window.notReloaded = true")
         selector = f'.callback a[href="tel:{number}"]'
 
