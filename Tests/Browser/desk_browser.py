@@ -71,6 +71,12 @@ def main(base, signin_path, screenshots, done_id, take_id):
         seen["after_done"] = ids()
         seen["alert_at_end"] = alert_opened()
         shots("desk-after")
+        driver.get(f"{base}/callbacks/{take_id}")
+        seen["story_rows"] = len(driver.find_elements(By.CSS_SELECTOR, ".story tbody tr"))
+        shots("callback")
+        driver.find_element(By.CSS_SELECTOR, ".story tbody tr a").click()
+        seen["legs_rows"] = len(driver.find_elements(By.CSS_SELECTOR, ".legs tbody tr"))
+        shots("call")
     finally:
         driver.quit()
     print(json.dumps(seen))

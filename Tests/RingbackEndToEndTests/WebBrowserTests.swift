@@ -55,7 +55,9 @@ final class WebBrowserTests: XCTestCase {
         let resolved = try web.harness.json(["missed", "--since", "2026-03-01"]).first { $0.int("callback_id") == mine.int("callback_id") }
         XCTAssertEqual(resolved?.text("callback_state"), "closed")
         XCTAssertEqual(resolved?.text("resolved_by"), "anna")
-        for page in ["signin", "desk", "desk-after"] {
+        XCTAssertGreaterThan(seen["story_rows"] as? Int ?? 0, 0, "the taken callback's calls")
+        XCTAssertGreaterThan(seen["legs_rows"] as? Int ?? 0, 0, "and a call's rows")
+        for page in ["signin", "desk", "desk-after", "callback", "call"] {
             for width in [390, 1280] {
                 XCTAssertTrue(FileManager.default.fileExists(atPath: Self.screenshots.appendingPathComponent("\(page)-\(width).png").path))
             }

@@ -120,3 +120,47 @@ final class WebSessionTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("no manager with the login nobody"), unknown.stderr)
     }
 }
+
+/// The story pages (SPEC §8.3): a callback's calls and a call's rows, where the caller's
+/// own words (caller-ID name, dialplan data, userfield) reach the page as text.
+final class StoryPageTests: XCTestCase {
+    func testACallbacksStoryAndItsCallsRowsShowHostileFieldsAsTextAndOnlyToWhoMaySee() throws {
+        let web = try WebHarness(loading: "three-misses")
+        defer { web.remove() }
+        let hostile = web.harness.directory.appendingPathComponent("hostile.csv")
+        let clid = #"""<img src=x onerror=alert(1)>"" <89035554444>"#
+        try #""","89035554444","74951112233","from-trunk","\#(clid)","PJSIP/trunk-00000c01","PJSIP/102-00000c02","Dial","</script><script>alert(2)</script>","2026-03-10 11:00:00",,"2026-03-10 11:00:20",20,0,"NO ANSWER","DOCUMENTATION","1773129600.9","""><svg onload=alert(3)>","","1773129600.9",0"#
+            .appending("\n").write(to: hostile, atomically: true, encoding: .utf8)
+        let ingest = try web.harness.run(["ingest", hostile.path])
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        let callback = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035554444" })
+        let id = try XCTUnwrap(callback.int("callback_id"))
+        XCTAssertEqual(try web.harness.run(["assign", "\(id)", "--manager", "m2"]).status, 0)
+        let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        func cookie(_ link: String) throws -> String {
+            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        }
+        let head = try cookie(helen)
+        let story = try web.raw("GET", "/callbacks/\(id)", headers: ["Cookie": head])
+        XCTAssertEqual(story.status, 200, story.text)
+        XCTAssertTrue(story.text.contains("data-callback-id=\"\(id)\""))
+        XCTAssertTrue(story.text.contains("&lt;img src=x onerror=alert(1)&gt;"), "the caller-ID name, escaped: \(story.text)")
+        XCTAssertFalse(story.text.contains("<img"), "no element came out of it")
+        let callID = try XCTUnwrap(story.text.components(separatedBy: "href=\"/calls/").dropFirst().first?.components(separatedBy: "\"").first)
+        let legs = try web.raw("GET", "/calls/\(callID)", headers: ["Cookie": head])
+        XCTAssertEqual(legs.status, 200, legs.text)
+        XCTAssertTrue(legs.text.contains("&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;"), "lastdata as text")
+        XCTAssertFalse(legs.text.contains("<script>alert"), legs.text)
+        XCTAssertFalse(legs.text.contains("<svg"), "userfield as text")
+        XCTAssertTrue((legs.headers["content-security-policy"] ?? "").contains("script-src 'self'"))
+
+        // It rang boris (102): anna may not see his callback, nor its call, even by editing the URL.
+        let manager = try cookie(anna)
+        XCTAssertEqual(try web.raw("GET", "/callbacks/\(id)", headers: ["Cookie": manager]).status, 404)
+        XCTAssertEqual(try web.raw("GET", "/calls/\(callID)", headers: ["Cookie": manager]).status, 404)
+        XCTAssertEqual(try web.raw("GET", "/callbacks/\(id)").status, 401, "nobody signed in")
+    }
+}

@@ -31,9 +31,7 @@ public protocol IngestStore: StoreWriting {
     func raiseDueAlerts(now: Int64, headID: String?, heldBack: [String: Int64]) throws -> Int
 
     // Judging again
-    func recordedCall(_ callID: String) throws -> Call?
     func recordedCalls(from start: Int64) throws -> [Call]
-    func legs(of call: Call) throws -> [CallLeg]
     func hasCallAfter(number: String, start: Int64) throws -> Bool
     func recordedCall(joining legs: [CallLeg], maxHoldSeconds: Int64) throws -> String?
     func updateDetails(of call: Call) throws

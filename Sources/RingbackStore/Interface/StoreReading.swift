@@ -42,6 +42,13 @@ public protocol StoreReading: AnyObject {
     func backup(to path: String) throws
     /// When the daemon's sweep last ran (SPEC §8.5), nil if it never did.
     func daemonHeartbeat() throws -> Int64?
+    /// A callback's calls, in order (the pages' story of a callback).
+    func story(ofCallback id: Int64) throws -> [StoryCall]
+    /// A recorded call, and its rows as the PBX wrote them.
+    func recordedCall(_ callID: String) throws -> Call?
+    func legs(of call: Call) throws -> [CallLeg]
+    /// Who may see a call on a page; nil: no such call.
+    func callOwners(_ callID: String) throws -> (manager: String?, callbackOwner: String?, hasCallback: Bool)?
     /// Equal for two reads only when they see the same data (an answer cache's key).
     func snapshotKey() throws -> String
     /// What `/metrics` shows, from one snapshot.

@@ -18,6 +18,8 @@ struct DeskRoutes: Sendable {
     func add(to router: Router<WebRequestContext>) {
         router.get("/") { request, _ in try await desk(request, notice: nil) }
         router.get("events") { request, _ in try await LiveEvents(secrets: secrets, store: store, clock: clock).stream(request) }
+        router.get("callbacks/:id") { request, context in try await callbackStory(request, context) }
+        router.get("calls/:call") { request, context in try await callLegs(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
         router.post("callbacks/:id/assign") { request, context in try await act(request, context, action: .assign) }
@@ -118,5 +120,74 @@ struct DeskRoutes: Sendable {
             return try await desk(request, notice: nil, status: .notFound)
         }
         return Response(status: .seeOther, headers: [.location: "/"])
+    }
+
+    /// Not there, or not this person's to see: the same answer, so a URL edited by hand
+    /// learns nothing of another manager's callbacks.
+    private func notFound() -> Response {
+        pages.page("message", title: "notFound", values: ["message": PageText.strings(pages.language)["notFound"] ?? ""],
+                   status: .notFound)
+    }
+
+    /// `/callbacks/ID`: the callback and every call of its story.
+    private func callbackStory(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let (_, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        guard let id = context.parameters.get("id").flatMap(Int64.init) else { return notFound() }
+        let now = clock()
+        guard let (record, story) = try await store.read({ store -> (CallbackRecord, [StoryCall])? in
+            guard let record = try store.callback(id, at: now) else { return nil }
+            return (record, try store.story(ofCallback: id))
+        }) else { return notFound() }
+        let callback = record.callback
+        guard person.isHead || callback.managerID == nil || callback.managerID == person.managerID else { return notFound() }
+        let text = PageText.strings(pages.language)
+        let zone = configuration.officeZone
+        var facts = ["\(text["missed"] ?? ""): \(callback.missedCount)", "\(text["attempts"] ?? ""): \(callback.attempts)",
+                     "\(text["due"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))", record.state.rawValue]
+        if callback.managerID == nil { facts.append(text["unassigned"] ?? "") }
+        let calls: [[String: Any]] = story.map { entry in
+            let call = entry.call
+            var row: [String: Any] = [
+                "callID": call.callID, "time": Self.clock(call.startedAt, zone: zone, now: now),
+                "role": text["\(entry.role)Role"] ?? entry.role,
+                "answeredBy": call.answered ? (call.extensionNumber ?? "") : (call.voicemail ? text["voicemail"] ?? "" : text["nobody"] ?? ""),
+                "talk": call.answered ? "\(call.talkSeconds / 60):\(call.talkSeconds % 60 < 10 ? "0" : "")\(call.talkSeconds % 60)" : "",
+            ]
+            row["callerID"] = entry.callerID
+            return row
+        }
+        var values: [String: Any] = ["id": id, "number": callback.number, "facts": facts.joined(separator: " · "), "calls": calls]
+        values["clientName"] = callback.clientName
+        values["abc"] = callback.abc
+        return pages.page("callback", title: "callbackTitle", values: values)
+    }
+
+    /// `/calls/CALL_ID`: the call's rows as the PBX recorded them, every field as text.
+    private func callLegs(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let (_, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        let callID = context.parameters.get("call") ?? ""
+        guard let (owners, call, legs) = try await store.read({ store -> ((manager: String?, callbackOwner: String?, hasCallback: Bool), Call, [CallLeg])? in
+            guard let owners = try store.callOwners(callID), let call = try store.recordedCall(callID) else { return nil }
+            return (owners, call, try store.legs(of: call))
+        }) else { return notFound() }
+        // A manager sees their own calls and those of callbacks they may see.
+        let visible = person.isHead || owners.manager == person.managerID
+            || (owners.hasCallback && (owners.callbackOwner == nil || owners.callbackOwner == person.managerID))
+        guard visible else { return notFound() }
+        let zone = configuration.officeZone
+        let now = clock()
+        let rows: [[String: Any]] = legs.map { leg in
+            ["start": Self.clock(leg.start, zone: zone, now: now), "answer": leg.answer.map { Self.clock($0, zone: zone, now: now) } ?? "",
+             "end": Self.clock(leg.end, zone: zone, now: now), "src": leg.source, "dst": leg.destination,
+             "dcontext": leg.destinationContext, "clid": leg.callerID, "channel": leg.channel,
+             "dstchannel": leg.destinationChannel, "lastapp": leg.lastApplication, "lastdata": leg.lastData,
+             "billsec": leg.billableSeconds, "disposition": leg.disposition.rawValue, "userfield": leg.userField ?? ""]
+        }
+        let facts = [call.direction.rawValue, call.number ?? call.rawNumber, call.answered ? "answered" : "not answered"]
+        return pages.page("call", title: "callTitle", values: ["callID": callID, "facts": facts.joined(separator: " · "), "legs": rows])
     }
 }

@@ -13,7 +13,9 @@ struct PageRenderer: Sendable {
     init(language: PageLanguage) throws {
         var library = MustacheLibrary()
         for (name, bytes) in [("layout", PackageResources.layout_mustache), ("signin", PackageResources.signin_mustache),
-                              ("desk", PackageResources.desk_mustache), ("signedout", PackageResources.signedout_mustache)] {
+                              ("desk", PackageResources.desk_mustache), ("signedout", PackageResources.signedout_mustache),
+                              ("callback", PackageResources.callback_mustache), ("call", PackageResources.call_mustache),
+                              ("message", PackageResources.message_mustache)] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
         self.library = library
