@@ -164,3 +164,39 @@ final class StoryPageTests: XCTestCase {
         XCTAssertEqual(try web.raw("GET", "/callbacks/\(id)").status, 401, "nobody signed in")
     }
 }
+
+/// `/alerts` (SPEC §8.3): a person's own alerts with *Acknowledge*.
+final class AlertPageTests: XCTestCase {
+    func testAManagerAcknowledgesHerOwnAlertsAndNoOneElses() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let hers = try web.harness.json(["alerts", "--manager", "m1", "--state", "open"]).compactMap { $0.int("alert_id") }
+        let others = try web.harness.json(["alerts", "--state", "open"]).filter { $0.text("manager_id") != "m1" }
+            .compactMap { $0.int("alert_id") }
+        XCTAssertFalse(hers.isEmpty)
+        XCTAssertFalse(others.isEmpty)
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let page = try web.raw("GET", "/alerts", headers: ["Cookie": cookie])
+        XCTAssertEqual(page.status, 200)
+        let shown = page.text.components(separatedBy: "data-alert-id=\"").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
+        XCTAssertEqual(Set(shown), Set(hers), "exactly her open alerts")
+        XCTAssertTrue(page.text.contains("<button name=\"action\" value=\"ack\">"))
+        let token = try XCTUnwrap(page.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        let form = ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"]
+        XCTAssertEqual(try web.raw("POST", "/alerts/\(hers[0])/ack", headers: form, body: "").status, 403, "no CSRF token")
+        XCTAssertEqual(try web.raw("POST", "/alerts/\(others[0])/ack", headers: form, body: "csrf_token=\(token)").status, 404,
+                       "not hers: the same answer as none")
+        let acked = try web.raw("POST", "/alerts/\(hers[0])/ack", headers: form, body: "csrf_token=\(token)")
+        XCTAssertEqual(acked.status, 303)
+        XCTAssertEqual(acked.headers["location"], "/alerts")
+        let states = Dictionary(uniqueKeysWithValues: try web.harness.json(["alerts"]).compactMap { alert in
+            alert.int("alert_id").map { ($0, alert.text("state") ?? "") }
+        })
+        XCTAssertEqual(states[hers[0]], "acknowledged", "the CLI sees it")
+        XCTAssertEqual(states[others[0]], "open")
+    }
+}

@@ -62,6 +62,16 @@ enum PageText {
         "callTitle": "Call",
         "callbackTitle": "Callback",
         "notFound": "There is no such callback or call, or it is not yours to see.",
+        "alertsTitle": "Alerts",
+        "noAlerts": "No alerts.",
+        "acknowledge": "Acknowledge",
+        "raised": "raised",
+        "acknowledged": "acknowledged",
+        "alertsLink": "Alerts",
+        "missed_call": "Missed call",
+        "callback_overdue": "Callback overdue",
+        "no_contact": "Answered, no CRM contact",
+        "pbx_silent": "The PBX is silent",
     ]
 
     static let russian: [String: String] = [
@@ -107,5 +117,15 @@ enum PageText {
         "callTitle": "Звонок",
         "callbackTitle": "Перезвон",
         "notFound": "Такого перезвона или звонка нет, или он не ваш.",
+        "alertsTitle": "Оповещения",
+        "noAlerts": "Оповещений нет.",
+        "acknowledge": "Принято",
+        "raised": "поднято",
+        "acknowledged": "принято",
+        "alertsLink": "Оповещения",
+        "missed_call": "Пропущенный звонок",
+        "callback_overdue": "Перезвон просрочен",
+        "no_contact": "Разговор без записи в CRM",
+        "pbx_silent": "АТС молчит",
     ]
 }
