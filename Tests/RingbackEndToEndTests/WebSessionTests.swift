@@ -200,3 +200,31 @@ final class AlertPageTests: XCTestCase {
         XCTAssertEqual(states[others[0]], "open")
     }
 }
+
+/// `/status` (SPEC §8.3): the head's view of the sources and the quarantine.
+final class StatusPageTests: XCTestCase {
+    func testTheHeadSeesSourcesAndQuarantineAndAManagerDoesNot() throws {
+        let web = try WebHarness(loading: "bad-input", "three-misses")
+        defer { web.remove() }
+        let held = try web.harness.json(["quarantine"])
+        XCTAssertFalse(held.isEmpty)
+        let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        func cookie(_ link: String) throws -> String {
+            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        }
+        let page = try web.raw("GET", "/status", headers: ["Cookie": try cookie(helen)])
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("(\(held.count))"), "the quarantine's size")
+        for record in held {
+            let reason = (record.text("reason") ?? "").replacingOccurrences(of: "&", with: "&amp;")
+                .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "\"", with: "&quot;")
+            XCTAssertTrue(page.text.contains(reason), "\(reason) in \(page.text)")
+        }
+        XCTAssertTrue(page.text.contains("ingest"), "the one-shot ingest shows as a source")
+        XCTAssertEqual(try web.raw("GET", "/status", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
+    }
+}

@@ -21,6 +21,7 @@ struct DeskRoutes: Sendable {
         router.get("callbacks/:id") { request, context in try await callbackStory(request, context) }
         router.get("calls/:call") { request, context in try await callLegs(request, context) }
         router.get("alerts") { request, _ in try await alerts(request, notice: nil) }
+        router.get("status") { request, _ in try await status(request) }
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
@@ -70,6 +71,7 @@ struct DeskRoutes: Sendable {
         values["notice"] = notice
         values["live"] = true
         values["state"] = LiveEvents.state(of: callbacks)
+        values["isHead"] = person.isHead
         return pages.page("desk", title: person.isHead ? "allCallbacks" : "myCallbacks", values: values, status: status)
     }
 
@@ -242,5 +244,30 @@ struct DeskRoutes: Sendable {
             return notFound()
         }
         return Response(status: .seeOther, headers: [.location: "/alerts"])
+    }
+
+    /// `/status` (the head's): what `ringback status` and `ringback quarantine` show.
+    private func status(_ request: Request) async throws -> Response {
+        guard let (_, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        guard person.isHead else { return notFound() }
+        let now = clock()
+        let (sources, quarantined) = try await store.read { store in (try store.sourceStatuses(), try store.quarantined()) }
+        let zone = configuration.officeZone
+        let rows: [[String: Any]] = sources.map { source in
+            let state = source.state(at: now)
+            return ["name": source.name, "kind": source.kind.rawValue, "state": state.rawValue, "unhealthy": !state.isHealthy,
+                    "lastRow": source.lastRowAt.map { Self.clock($0, zone: zone, now: now) } ?? "",
+                    "lag": source.lastRowAt.map { String(max(0, now - $0)) } ?? "", "rows": source.rows,
+                    "rejected": source.rejected, "error": source.lastError ?? ""]
+        }
+        // The newest 200 of the quarantine: every field a PBX (or anyone) wrote, as text.
+        let held: [[String: Any]] = quarantined.suffix(200).reversed().map { record in
+            ["id": record.id, "source": record.source, "file": record.file, "line": record.line, "reason": record.reason,
+             "raw": String(decoding: record.raw.prefix(500), as: UTF8.self)]
+        }
+        return pages.page("status", title: "statusTitle",
+                          values: ["sources": rows, "quarantine": held, "quarantineCount": quarantined.count])
     }
 }

@@ -15,7 +15,8 @@ struct PageRenderer: Sendable {
         for (name, bytes) in [("layout", PackageResources.layout_mustache), ("signin", PackageResources.signin_mustache),
                               ("desk", PackageResources.desk_mustache), ("signedout", PackageResources.signedout_mustache),
                               ("callback", PackageResources.callback_mustache), ("call", PackageResources.call_mustache),
-                              ("message", PackageResources.message_mustache), ("alerts", PackageResources.alerts_mustache)] {
+                              ("message", PackageResources.message_mustache), ("alerts", PackageResources.alerts_mustache),
+                              ("status", PackageResources.status_mustache)] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
         self.library = library

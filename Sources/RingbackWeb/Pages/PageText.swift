@@ -72,6 +72,11 @@ enum PageText {
         "callback_overdue": "Callback overdue",
         "no_contact": "Answered, no CRM contact",
         "pbx_silent": "The PBX is silent",
+        "statusTitle": "Sources",
+        "statusLink": "Sources",
+        "source": "Source", "kind": "Kind", "state": "State", "lastRow": "Last row", "lag": "Seconds since",
+        "rows": "Rows", "rejected": "Rejected", "error": "Error",
+        "quarantineTitle": "Quarantine", "file": "File", "line": "Line", "rawRow": "Row as received",
     ]
 
     static let russian: [String: String] = [
@@ -127,5 +132,10 @@ enum PageText {
         "callback_overdue": "Перезвон просрочен",
         "no_contact": "Разговор без записи в CRM",
         "pbx_silent": "АТС молчит",
+        "statusTitle": "Источники",
+        "statusLink": "Источники",
+        "source": "Источник", "kind": "Тип", "state": "Состояние", "lastRow": "Последняя строка", "lag": "Секунд назад",
+        "rows": "Строк", "rejected": "Отклонено", "error": "Ошибка",
+        "quarantineTitle": "Карантин", "file": "Файл", "line": "Строка", "rawRow": "Строка как пришла",
     ]
 }
