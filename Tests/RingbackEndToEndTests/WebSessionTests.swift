@@ -228,3 +228,55 @@ final class StatusPageTests: XCTestCase {
         XCTAssertEqual(try web.raw("GET", "/status", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
     }
 }
+
+/// The head's `/` (SPEC §8.3): the day's board — the report's figures, the managers, missed
+/// calls by hour as a chart — and the unassigned queue with *Assign*.
+final class BoardPageTests: XCTestCase {
+    func testTheHeadSeesTodaysFiguresAChartAndAssignsFromTheQueue() throws {
+        let web = try WebHarness(loading: "three-misses")
+        defer { web.remove() }
+        // Two missed calls of today, from numbers nobody knows.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        var lines: [String] = []
+        for (index, number) in ["89035556601", "89035556602"].enumerated() {
+            let start = formatter.string(from: Date().addingTimeInterval(Double(-60 - index * 30)))
+            let end = formatter.string(from: Date().addingTimeInterval(Double(-40 - index * 30)))
+            let id = "\(Int(Date().timeIntervalSince1970) - index).66"
+            lines.append(#""","\#(number)","74951112233","from-trunk",""""" <\#(number)>","PJSIP/trunk-0000\#(index)d01","PJSIP/101-0000\#(index)d02","Dial","PJSIP/101&PJSIP/102,30","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"#)
+        }
+        let today = web.harness.directory.appendingPathComponent("today.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: today, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["ingest", today.path]).status, 0)
+        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try web.harness.run(["report", "--format", "json"]).stdout.utf8))
+            as? [[String: Any]])?.first)
+        let missed = try XCTUnwrap(report["missed_calls"] as? Int)
+        // (Just after midnight they may be yesterday's: the board and the report agree either way.)
+        let queue = try web.harness.json(["pending"]).filter { $0.isNull("manager_id") }.compactMap { $0.int("callback_id") }
+
+        let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let board = try web.raw("GET", "/", headers: ["Cookie": cookie])
+        XCTAssertEqual(board.status, 200)
+        XCTAssertTrue(board.text.contains("<span class=\"value\">\(missed)</span> <span class=\"label\">missed calls</span>"),
+                      "the report's figure: \(board.text)")
+        XCTAssertEqual(board.text.components(separatedBy: "<rect class=\"bar\"").count - 1, 24, "a bar for every hour")
+        XCTAssertFalse(board.text.contains("style="), "no inline style: the policy forbids it")
+        for name in ["Anna Petrova", "Boris Ivanov"] { XCTAssertTrue(board.text.contains("<td>\(name)</td>"), name) }
+        let listed = board.text.components(separatedBy: "<li class=\"callback").dropFirst()
+            .compactMap { Int($0.components(separatedBy: "data-callback-id=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") }
+        XCTAssertEqual(listed, queue, "the unassigned queue, in pending's order")
+
+        let token = try XCTUnwrap(board.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        let assigned = try web.raw("POST", "/callbacks/\(queue[0])/assign",
+                                   headers: ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"],
+                                   body: "csrf_token=\(token)&manager_id=m2&action=assign")
+        XCTAssertEqual(assigned.status, 303)
+        XCTAssertEqual(try web.harness.json(["pending"]).first { $0.int("callback_id") == queue[0] }?.text("manager_id"), "m2")
+    }
+}

@@ -3,6 +3,7 @@ import Hummingbird
 import RingbackConfig
 import RingbackCore
 import RingbackOperations
+import RingbackReport
 import RingbackStore
 
 /// The desk (SPEC §8.3): `/` lists a manager's callbacks (their own and the unassigned
@@ -43,13 +44,17 @@ struct DeskRoutes: Sendable {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let now = clock()
-        let owners: CallbackOwners = person.isHead ? .everyone : .managerAndUnassigned(person.managerID)
-        let (callbacks, managers) = try await store.read { store in
+        // The head's page is the day's board, then the unassigned queue to assign from.
+        let owners: CallbackOwners = person.isHead ? .unassigned : .managerAndUnassigned(person.managerID)
+        let zone = configuration.officeZone
+        let dormantDays = configuration.dormantDays
+        let (callbacks, managers, report) = try await store.read { store in
             (try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false),
-             try store.loadDirectory().managers.filter(\.active))
+             try store.loadDirectory().managers.filter(\.active),
+             person.isHead ? try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone,
+                                             dormantDays: dormantDays) : nil)
         }
         let text = PageText.strings(pages.language)
-        let zone = configuration.officeZone
         let rows: [[String: Any]] = callbacks.map { callback in
             let due = callback.overdue ? "\(text["overdueSince"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
                 : "\(text["due"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
@@ -65,14 +70,15 @@ struct DeskRoutes: Sendable {
         }
         var values: [String: Any] = [
             "name": caller.name, "csrfToken": person.csrfToken, "callbacks": rows,
-            "heading": text[person.isHead ? "allCallbacks" : "myCallbacks"] ?? "",
+            "heading": text[person.isHead ? "boardTitle" : "myCallbacks"] ?? "",
             "managers": managers.map { ["managerID": $0.id, "managerName": $0.name] },
         ]
         values["notice"] = notice
         values["live"] = true
         values["state"] = LiveEvents.state(of: callbacks)
         values["isHead"] = person.isHead
-        return pages.page("desk", title: person.isHead ? "allCallbacks" : "myCallbacks", values: values, status: status)
+        if let report { values.merge(BoardView.values(report, text: text, zone: zone, now: now)) { first, _ in first } }
+        return pages.page("desk", title: person.isHead ? "boardTitle" : "myCallbacks", values: values, status: status)
     }
 
     /// `HH:MM` today, else the date too, in the calendar's zone.

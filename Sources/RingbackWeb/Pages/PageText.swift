@@ -77,6 +77,11 @@ enum PageText {
         "source": "Source", "kind": "Kind", "state": "State", "lastRow": "Last row", "lag": "Seconds since",
         "rows": "Rows", "rejected": "Rejected", "error": "Error",
         "quarantineTitle": "Quarantine", "file": "File", "line": "Line", "rawRow": "Row as received",
+        "boardTitle": "Today", "missedCalls": "missed calls", "callbacksOpened": "callbacks opened",
+        "withinSLA": "called back within SLA", "medianMinutes": "median time to call back",
+        "missedByHour": "Missed calls by hour", "manager": "Manager", "calledBack": "Called back", "late": "Late",
+        "stillOpen": "Still open", "noContactShort": "No CRM contact", "overdueTitle": "Overdue",
+        "noContactTitle": "Answered, no CRM contact", "unassignedTitle": "Unassigned queue",
     ]
 
     static let russian: [String: String] = [
@@ -137,5 +142,10 @@ enum PageText {
         "source": "Источник", "kind": "Тип", "state": "Состояние", "lastRow": "Последняя строка", "lag": "Секунд назад",
         "rows": "Строк", "rejected": "Отклонено", "error": "Ошибка",
         "quarantineTitle": "Карантин", "file": "Файл", "line": "Строка", "rawRow": "Строка как пришла",
+        "boardTitle": "Сегодня", "missedCalls": "пропущенных звонков", "callbacksOpened": "перезвонов открыто",
+        "withinSLA": "перезвонили в срок", "medianMinutes": "медиана времени до перезвона",
+        "missedByHour": "Пропущенные звонки по часам", "manager": "Менеджер", "calledBack": "Перезвонили", "late": "Поздно",
+        "stillOpen": "Открыто", "noContactShort": "Без записи в CRM", "overdueTitle": "Просрочено",
+        "noContactTitle": "Разговоры без записи в CRM", "unassignedTitle": "Очередь без ответственного",
     ]
 }

@@ -1,0 +1,50 @@
+import RingbackCore
+import RingbackReport
+
+/// The head's board (SPEC §8.3): the day's report as the page's values, and missed calls by
+/// hour as an SVG bar chart drawn here, on the server, from attributes only (the policy
+/// allows no inline style).
+enum BoardView {
+    static func values(_ report: MissedCallReport, text: [String: String], zone: ZoneConverter, now: Int64) -> [String: Any] {
+        var figures: [[String: Any]] = [
+            ["label": text["missedCalls"] ?? "", "value": report.missedCalls],
+            ["label": text["callbacksOpened"] ?? "", "value": report.callbacksOpened],
+            ["label": text["withinSLA"] ?? "", "value": report.withinSLAPercent.map { "\(Int($0.rounded())) %" } ?? "–"],
+        ]
+        if let median = report.medianMinutesToCallback {
+            figures.append(["label": text["medianMinutes"] ?? "", "value": "\(median) min"])
+        }
+        let managers: [[String: Any]] = report.managers.map {
+            ["name": $0.name, "missed": $0.missed, "calledBack": $0.calledBack, "late": $0.late, "stillOpen": $0.stillOpen,
+             "noContact": $0.noContact]
+        }
+        let overdue: [[String: Any]] = report.overdue.map { callback in
+            var row: [String: Any] = ["id": callback.callbackID, "number": callback.number,
+                                      "due": DeskRoutes.clock(callback.dueAt, zone: zone, now: now), "state": callback.state.rawValue]
+            row["clientName"] = callback.clientName
+            row["managerID"] = callback.managerID
+            return row
+        }
+        let noContact: [[String: Any]] = report.noContact.map { alert in
+            var row: [String: Any] = ["id": alert.alertID, "raised": DeskRoutes.clock(alert.raisedAt, zone: zone, now: now),
+                                      "state": alert.state.rawValue]
+            row["number"] = alert.number
+            row["managerID"] = alert.managerID
+            return row
+        }
+        return ["figures": figures, "managerRows": managers, "overdueList": overdue, "noContactList": noContact,
+                "chart": chart(report.missedByHour), "chartLabel": text["missedByHour"] ?? ""]
+    }
+
+    /// 24 bars in a 480 × 150 viewBox, the tallest at full height; every third hour labelled.
+    static func chart(_ byHour: [Int]) -> [[String: Any]] {
+        let tallest = max(1, byHour.max() ?? 1)
+        return byHour.enumerated().map { hour, count in
+            let height = Int((Double(count) / Double(tallest) * 120).rounded())
+            var bar: [String: Any] = ["x": hour * 20 + 2, "y": 130 - height, "height": height, "count": count, "hour": hour,
+                                      "labelX": hour * 20 + 10]
+            if hour % 3 == 0 { bar["label"] = hour < 10 ? "0\(hour)" : "\(hour)" }
+            return bar
+        }
+    }
+}
