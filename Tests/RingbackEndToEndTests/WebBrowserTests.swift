@@ -135,8 +135,12 @@ final class WebBrowserTests: XCTestCase {
         try run("desk_browser.py", [base, path, Self.screenshots.path, String(done), String(take)])
     }
 
-    /// One of the browser scripts; what it printed, as JSON.
     private func run(_ script: String, _ arguments: [String]) throws -> [String: Any] {
+        try Self.runScript(script, arguments)
+    }
+
+    /// One of the browser scripts (`Tests/Browser/`); what it printed, as JSON.
+    static func runScript(_ script: String, _ arguments: [String]) throws -> [String: Any] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try WebHarness.testTools() + "/python")
         process.arguments = [RingbackHarness.repository.appendingPathComponent("Tests/Browser/\(script)").path] + arguments

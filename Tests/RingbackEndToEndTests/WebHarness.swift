@@ -14,7 +14,7 @@ final class WebHarness {
 
     /// `loading`: call fixtures ingested before the server starts; `configuration`: more
     /// TOML after the fixtures' configuration and `[web]`.
-    init(loading fixtures: String..., configuration extra: String = "") throws {
+    init(loading fixtures: String..., web webKeys: String = "", configuration extra: String = "") throws {
         let scratch = try RingbackHarness()
         port = Self.freePort()
         let base = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml"), encoding: .utf8)
@@ -24,6 +24,7 @@ final class WebHarness {
             [web]
             listen = "127.0.0.1:\(port)"
             secrets_path = "\(scratch.directory.appendingPathComponent("web.db").path)"
+            \(webKeys)
 
             """ + extra).write(to: config, atomically: true, encoding: .utf8)
         harness = try RingbackHarness(config: config.path, sharing: scratch)

@@ -278,5 +278,36 @@ final class BoardPageTests: XCTestCase {
                                    body: "csrf_token=\(token)&manager_id=m2&action=assign")
         XCTAssertEqual(assigned.status, 303)
         XCTAssertEqual(try web.harness.json(["pending"]).first { $0.int("callback_id") == queue[0] }?.text("manager_id"), "m2")
+
+        // The head's pages in the browser, for a person to look at (.build/desk-screenshots/).
+        let shots = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try FileManager.default.createDirectory(at: WebBrowserTests.screenshots, withIntermediateDirectories: true)
+        let seen = try WebBrowserTests.runScript("desk_shots.py", ["http://127.0.0.1:\(web.port)",
+            String(shots.dropFirst("http://127.0.0.1:\(web.port)".count)), WebBrowserTests.screenshots.path,
+            "board=/", "alerts=/alerts", "status=/status"])
+        XCTAssertEqual(seen["alerts"] as? Int, 0)
+        XCTAssertEqual((seen["pages"] as? [String: String])?["board"], "Today")
+        XCTAssertEqual((seen["pages"] as? [String: String])?["status"], "Sources")
+    }
+}
+
+/// `[web] language = "ru"` (issue 14): the pages speak Russian, every string from one place.
+final class RussianPageTests: XCTestCase {
+    func testTheDeskInRussian() throws {
+        let web = try WebHarness(loading: "three-misses", web: "language = \"ru\"")
+        defer { web.remove() }
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let path = String(link.dropFirst("http://127.0.0.1:\(web.port)".count))
+        let button = try web.raw("GET", path)
+        XCTAssertTrue(button.text.contains("<html lang=\"ru\">"))
+        XCTAssertTrue(button.text.contains(">Войти</button>"), button.text)
+        let signedIn = try web.raw("POST", path, body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let desk = try web.raw("GET", "/", headers: ["Cookie": cookie])
+        for text in ["Мои перезвоны", ">Готово</button>", ">Взять</button>", "пропущено: 3"] {
+            XCTAssertTrue(desk.text.contains(text), "\(text) in \(desk.text)")
+        }
+        XCTAssertFalse(desk.text.contains("My callbacks"))
     }
 }

@@ -79,7 +79,7 @@ enum PageText {
         "quarantineTitle": "Quarantine", "file": "File", "line": "Line", "rawRow": "Row as received",
         "boardTitle": "Today", "missedCalls": "missed calls", "callbacksOpened": "callbacks opened",
         "withinSLA": "called back within SLA", "medianMinutes": "median time to call back",
-        "missedByHour": "Missed calls by hour", "manager": "Manager", "calledBack": "Called back", "late": "Late",
+        "missedByHour": "Missed calls by hour", "manager": "Manager", "missedHeader": "Missed", "calledBack": "Called back", "late": "Late",
         "stillOpen": "Still open", "noContactShort": "No CRM contact", "overdueTitle": "Overdue",
         "noContactTitle": "Answered, no CRM contact", "unassignedTitle": "Unassigned queue",
     ]
@@ -144,7 +144,7 @@ enum PageText {
         "quarantineTitle": "Карантин", "file": "Файл", "line": "Строка", "rawRow": "Строка как пришла",
         "boardTitle": "Сегодня", "missedCalls": "пропущенных звонков", "callbacksOpened": "перезвонов открыто",
         "withinSLA": "перезвонили в срок", "medianMinutes": "медиана времени до перезвона",
-        "missedByHour": "Пропущенные звонки по часам", "manager": "Менеджер", "calledBack": "Перезвонили", "late": "Поздно",
+        "missedByHour": "Пропущенные звонки по часам", "manager": "Менеджер", "missedHeader": "Пропущено", "calledBack": "Перезвонили", "late": "Поздно",
         "stillOpen": "Открыто", "noContactShort": "Без записи в CRM", "overdueTitle": "Просрочено",
         "noContactTitle": "Разговоры без записи в CRM", "unassignedTitle": "Очередь без ответственного",
     ]
