@@ -61,6 +61,13 @@ public enum Desk {
         return try callback(callbackID, in: store, at: now)
     }
 
+    /// `ringback later`, `POST /api/v1/callbacks/ID/later`: a call promised for `dueAt`.
+    public static func later(in store: any StoreWriting, callbackID: Int64, dueAt: Int64, note: String?,
+                             now: Int64) throws -> OutputRecord {
+        try store.promiseCallback(callbackID, dueAt: dueAt, note: note, now: now)
+        return try callback(callbackID, in: store, at: now)
+    }
+
     /// `ringback ack`, `POST /api/v1/alerts/ID/ack`.
     public static func acknowledge(in store: any StoreWriting, alertID: Int64, by: String, now: Int64) throws -> OutputRecord {
         try store.acknowledge(alertID: alertID, by: by, now: now)

@@ -302,6 +302,10 @@ enum Migrations {
         ALTER TABLE callbacks ADD COLUMN attempt_count INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE callbacks ADD COLUMN last_missed_at INTEGER;
         ALTER TABLE callbacks ADD COLUMN linked_until INTEGER NOT NULL DEFAULT 0;
+        -- `ringback later`: a call promised for a set time moves due_at; the first due time
+        -- stays for the report's within-SLA.
+        ALTER TABLE callbacks ADD COLUMN sla_due_at INTEGER;
+        ALTER TABLE callbacks ADD COLUMN promise_note TEXT;
         UPDATE callbacks SET
             missed_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'missed'),
             attempt_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'attempt'),

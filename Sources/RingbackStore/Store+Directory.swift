@@ -104,7 +104,13 @@ extension Store {
             SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension, cb.manager_id FROM callbacks cb
             LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
             """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3), $0.optionalString(4)) }
-        let update = try connection.prepare("UPDATE callbacks SET manager_id = ?, client_id = ?, due_at = ? WHERE callback_id = ?")
+        // A call promised for a set time (`later`) keeps that time; its SLA due time moves.
+        let update = try connection.prepare("""
+            UPDATE callbacks SET manager_id = ?1, client_id = ?2,
+                due_at = CASE WHEN sla_due_at IS NULL THEN ?3 ELSE due_at END,
+                sla_due_at = CASE WHEN sla_due_at IS NULL THEN NULL ELSE ?3 END
+            WHERE callback_id = ?4
+            """)
         for (id, number, first, ext, owner) in open {
             let result = compute(number, first, ext)
             try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])

@@ -235,6 +235,18 @@ extension Store {
         }
     }
 
+    /// `ringback later`: the callback is due at `dueAt`, a time promised to the client; the
+    /// first due time is kept for the report.
+    public func promiseCallback(_ id: Int64, dueAt: Int64, note: String?, now: Int64) throws {
+        try transaction {
+            _ = try openCallbackDue(id)
+            guard dueAt > now else { throw StoreRequestError.invalid(field: "due_at", "the promised time has passed already") }
+            try connection.prepare("""
+                UPDATE callbacks SET sla_due_at = coalesce(sla_due_at, due_at), due_at = ?, promise_note = ? WHERE callback_id = ?
+                """).run([.integer(dueAt), SQLValue(note), .integer(id)])
+        }
+    }
+
     public func assignCallback(_ id: Int64, to managerID: String) throws {
         try transaction {
             _ = try openCallbackDue(id)

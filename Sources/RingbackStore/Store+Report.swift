@@ -49,7 +49,8 @@ extension Store {
     /// Callbacks whose first missed call started in `[since, until)` and by `at`.
     public func callbacksOpened(since: Int64, until: Int64, at: Int64) throws -> [ReportCallback] {
         try connection.prepare("""
-            SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cb.manager_id, cb.first_missed_at, cb.due_at,
+            SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cb.manager_id, cb.first_missed_at,
+                coalesce(cb.sla_due_at, cb.due_at),
                 cb.state, cb.resolved_at, cb.resolved_by
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
             WHERE cb.first_missed_at >= ?1 AND cb.first_missed_at < ?2 AND cb.first_missed_at <= ?3

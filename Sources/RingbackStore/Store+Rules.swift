@@ -66,7 +66,7 @@ extension Store {
             try connection.prepare("""
                 UPDATE callbacks SET number = ?, client_id = ?, manager_id = ?, first_missed_at = ?, due_at = ?,
                     first_call_id = ?, state = 'open', resolved_at = NULL, resolved_by = NULL, resolution_call_id = NULL,
-                    reason = NULL, overdue_alerted = 0
+                    reason = NULL, overdue_alerted = 0, sla_due_at = NULL, promise_note = NULL
                 WHERE callback_id = ?
                 """).run(values + [.integer(id)])
             return id

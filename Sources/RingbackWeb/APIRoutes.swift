@@ -24,6 +24,7 @@ struct APIRoutes {
         group.get("report") { request, context in try await report(request, context) }
         group.post("callbacks/:id/resolve") { request, context in try await resolve(request, context) }
         group.post("callbacks/:id/assign") { request, context in try await assign(request, context) }
+        group.post("callbacks/:id/later") { request, context in try await later(request, context) }
         group.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         group.post("contacts") { request, context in try await contacts(request, context) }
         group.put("clients/:entry") { request, context in try await putClient(request, context) }

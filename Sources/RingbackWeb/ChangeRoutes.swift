@@ -1,4 +1,5 @@
 import Hummingbird
+import RingbackCore
 import RingbackOperations
 import RingbackStore
 
@@ -12,6 +13,22 @@ extension APIRoutes {
         return try await change { store in
             try caller.mayChange(callbackOwnedBy: try Self.owner(ofCallback: id, in: store, at: now))
             return try Desk.resolve(in: store, callbackID: id, reason: reason, by: caller.recordedAs, now: now)
+        }
+    }
+
+    func later(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let caller = try context.caller(needing: .write)
+        let id = try Self.id(context)
+        let body = try await RequestBody(request, context: context, allowed: ["due_at", "note"])
+        let text = try body.requiredText("due_at")
+        guard let dueAt = TimeParsing.instant(text, zone: zone) else {
+            throw APIError(.unprocessableContent, "due_at \"\(text)\" is not a time", field: "due_at")
+        }
+        let note = try body.optionalText("note")
+        let now = clock()
+        return try await change { store in
+            try caller.mayChange(callbackOwnedBy: try Self.owner(ofCallback: id, in: store, at: now))
+            return try Desk.later(in: store, callbackID: id, dueAt: dueAt, note: note, now: now)
         }
     }
 

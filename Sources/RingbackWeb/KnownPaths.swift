@@ -8,6 +8,7 @@ enum KnownPaths {
         ("api/v1/callbacks", [.get]), ("api/v1/missed", [.get]), ("api/v1/alerts", [.get]), ("api/v1/report", [.get]),
         ("api/v1/route", [.get]), ("api/v1/contacts", [.post]),
         ("api/v1/callbacks/*/resolve", [.post]), ("api/v1/callbacks/*/assign", [.post]), ("api/v1/callbacks/*/call", [.post]),
+        ("api/v1/callbacks/*/later", [.post]),
         ("api/v1/alerts/*/ack", [.post]), ("api/v1/clients/*", [.put]), ("api/v1/managers/*", [.put]),
     ].map { (path, methods) in (path.split(separator: "/").map(String.init), methods) }
 

@@ -39,6 +39,15 @@ struct RequestBody {
         try await json(request, context: context, emptyAllowed: false)!
     }
 
+    /// A string field that may be absent or null.
+    func optionalText(_ name: String) throws -> String? {
+        switch fields[name] {
+        case nil, is NSNull: return nil
+        case let text as String: return text
+        default: throw APIError(.badRequest, "\(name) must be a string or null", field: name)
+        }
+    }
+
     /// A string field that must be there and not empty.
     func requiredText(_ name: String) throws -> String {
         guard let value = fields[name] else { throw APIError(.badRequest, "\(name) is required", field: name) }

@@ -58,6 +58,30 @@ struct Resolve: ParsableCommand {
     }
 }
 
+struct Later: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A call promised for a set time (\"call me at 15:00\"): the callback is due then.",
+        discussion: """
+            Overdue counts from the promised time; the report's within-SLA keeps the first due time. \
+            A time without an offset is in the calendar's zone.
+
+            Example: ringback later 7 --due "2026-03-10 15:00" --note "asked to call after lunch"
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @Argument(help: "The callback_id from `ringback pending`.") var callbackID: Int64
+    @Option(help: ArgumentHelp("When the call was promised for.", valueName: "time")) var due: String
+    @Option(help: "What was promised.") var note: String?
+
+    func run() throws {
+        let environment = try CommandEnvironment(options)
+        let dueAt = try environment.parseTime(due, option: "--due")
+        _ = try Desk.later(in: try environment.openWriter(), callbackID: callbackID, dueAt: dueAt, note: note,
+                           now: environment.now)
+        print("Callback \(callbackID) is due \(environment.renderer.text(.time(dueAt), forTable: false)).")
+    }
+}
+
 struct Assign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Hand an open callback to another manager (holidays, sick leave).",

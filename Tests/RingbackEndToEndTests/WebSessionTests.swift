@@ -311,3 +311,56 @@ final class RussianPageTests: XCTestCase {
         XCTAssertFalse(desk.text.contains("My callbacks"))
     }
 }
+
+/// *Later* (SPEC §6, §8.3, §8.4): a call promised for a set time, through the CLI, the API
+/// and the page; overdue counts from it, the report keeps the first due time.
+final class LaterTests: XCTestCase {
+    func testAPromisedTimeMovesTheDueTimeEverywhereAndTheReportKeepsTheFirst() throws {
+        let web = try WebHarness(loading: "ring-group-nobody-answers", "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let open = try web.harness.json(["pending"])
+        guard open.count >= 3 else { return XCTFail("three open callbacks needed: \(open)") }
+        let (first, second, third) = (open[0].int("callback_id")!, open[1].int("callback_id")!, open[2].int("callback_id")!)
+        XCTAssertEqual(open[0].bool("overdue"), true, "the fixtures' March is long past due")
+        let firstDue = try XCTUnwrap(open[0].text("due_at"))
+        let promised = "2031-05-06T15:00:00+03:00"
+
+        let cli = try web.harness.run(["later", "\(first)", "--due", "2031-05-06 15:00", "--note", "after lunch"])
+        XCTAssertEqual(cli.status, 0, cli.stderr)
+        let moved = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.int("callback_id") == first })
+        XCTAssertEqual(moved.text("due_at"), promised, "a time without an offset is the calendar's")
+        XCTAssertEqual(moved.bool("overdue"), false, "overdue counts from the promised time")
+        let past = try web.harness.run(["later", "\(second)", "--due", "2020-01-01 10:00"])
+        XCTAssertEqual(past.status, 1)
+        XCTAssertTrue(past.stderr.contains("the promised time has passed already"), past.stderr)
+        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try web.harness.run(
+            ["report", "--day", "2026-03-10", "--format", "json"]).stdout.utf8)) as? [[String: Any]])?.first)
+        let overdue = (report["overdue"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(overdue.first { $0.int("callback_id") == first }?.text("due_at"), firstDue,
+                       "the report judges the SLA by the first due time")
+
+        let key = try web.key("desk", scope: "write")
+        try web.start()
+        let api = try web.request("POST", "/api/v1/callbacks/\(second)/later", key: key,
+                                  json: #"{"due_at": "2031-05-07T10:30:00+03:00", "note": "Monday"}"#)
+        XCTAssertEqual(api.status, 200, api.text)
+        XCTAssertEqual(api.object.text("due_at"), "2031-05-07T10:30:00+03:00")
+        let notATime = try web.request("POST", "/api/v1/callbacks/\(second)/later", key: key, json: #"{"due_at": "soon"}"#)
+        XCTAssertEqual(notATime.status, 422)
+        XCTAssertEqual(notATime.object.text("field"), "due_at")
+
+        let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let board = try web.raw("GET", "/", headers: ["Cookie": cookie])
+        XCTAssertTrue(board.text.contains("<button name=\"action\" value=\"later\">"))
+        let token = try XCTUnwrap(board.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        let form = try web.raw("POST", "/callbacks/\(third)/later",
+                               headers: ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"],
+                               body: "csrf_token=\(token)&due_at=2031-05-08T09%3A15&note=first+thing&action=later")
+        XCTAssertEqual(form.status, 303, form.text)
+        XCTAssertEqual(try web.harness.json(["pending"]).first { $0.int("callback_id") == third }?.text("due_at"),
+                       "2031-05-08T09:15:00+03:00", "the page's datetime field, in the calendar's zone")
+    }
+}

@@ -11,6 +11,8 @@ public protocol StoreWriting: StoreReading {
     /// Closes an open callback by hand (`ringback resolve`), with the reason.
     func closeCallback(_ id: Int64, reason: String, by login: String, now: Int64, headID: String?) throws
     func assignCallback(_ id: Int64, to managerID: String) throws
+    /// A call promised for a set time: the callback is due then (`ringback later`).
+    func promiseCallback(_ id: Int64, dueAt: Int64, note: String?, now: Int64) throws
 
     func upsertManagers(_ managers: [Manager]) throws
     func upsertClients(_ clients: [Client]) throws

@@ -26,10 +26,11 @@ struct DeskRoutes: Sendable {
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
+        router.post("callbacks/:id/later") { request, context in try await act(request, context, action: .later) }
         router.post("callbacks/:id/assign") { request, context in try await act(request, context, action: .assign) }
     }
 
-    private enum Action { case resolve, take, assign }
+    private enum Action { case resolve, take, assign, later }
 
     /// The signed-in person of the request, or nil.
     private func person(_ request: Request) async throws -> (caller: Caller, person: Person)? {
@@ -107,9 +108,15 @@ struct DeskRoutes: Sendable {
         let now = clock()
         let reason = form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let target = action == .take ? person.managerID : form["manager_id"] ?? ""
-        if (action == .resolve && reason.isEmpty) || (action == .assign && target.isEmpty) {
-            return try await desk(request, notice: PageText.format(text["badForm"] ?? "", action == .resolve ? "reason" : "manager_id"),
-                                  status: .unprocessableContent)
+        let promised = form["due_at"].flatMap { TimeParsing.instant($0, zone: configuration.officeZone) }
+        let missing: String? = switch action {
+        case .resolve: reason.isEmpty ? "reason" : nil
+        case .assign: target.isEmpty ? "manager_id" : nil
+        case .later: promised == nil ? "due_at" : nil
+        case .take: nil
+        }
+        if let missing {
+            return try await desk(request, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
         }
         do {
             _ = try await store.write { store -> OutputRecord in
@@ -117,6 +124,9 @@ struct DeskRoutes: Sendable {
                 switch action {
                 case .resolve:
                     return try Desk.resolve(in: store, callbackID: id, reason: reason, by: caller.recordedAs, now: now)
+                case .later:
+                    let note = form["note"].flatMap { $0.isEmpty ? nil : $0 }
+                    return try Desk.later(in: store, callbackID: id, dueAt: promised!, note: note, now: now)
                 case .take, .assign:
                     guard person.isHead || action == .take else { throw APIError(.forbidden, "only the head assigns") }
                     return try Desk.assign(in: store, callbackID: id, to: target, now: now)
@@ -128,6 +138,8 @@ struct DeskRoutes: Sendable {
             return try await desk(request, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
         } catch StoreRequestError.notFound {
             return try await desk(request, notice: nil, status: .notFound)
+        } catch StoreRequestError.invalid(_, let why) {
+            return try await desk(request, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
         }
         return Response(status: .seeOther, headers: [.location: "/"])
     }
