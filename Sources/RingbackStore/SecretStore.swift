@@ -58,6 +58,11 @@ public final class SecretStore {
                 expires_at INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS sessions_login ON sessions(login);
+            CREATE TABLE IF NOT EXISTS wallboards (
+                sha256 BLOB PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            );
             CREATE INDEX IF NOT EXISTS sign_in_links_login ON sign_in_links(login);
             """)
     }
@@ -133,16 +138,30 @@ public final class SecretStore {
         try connection.prepare("DELETE FROM sessions WHERE sha256 = ?").run([.blob(sha256)])
     }
 
-    /// `ringback web-revoke LOGIN`: every session and unspent link of `login` ends; returns
-    /// how many of each.
-    public func revokeSignIns(login: String, now: Int64) throws -> (sessions: Int, links: Int) {
+    /// `ringback web-revoke NAME`: every session and unspent link of the login `name`, and
+    /// every wallboard of that name, ends; returns how many of each.
+    public func revokeSignIns(login: String, now: Int64) throws -> (sessions: Int, links: Int, wallboards: Int) {
         try connection.transaction {
             try connection.prepare("DELETE FROM sessions WHERE login = ?").run([.text(login)])
             let sessions = connection.changes
             try connection.prepare("UPDATE sign_in_links SET spent_at = ? WHERE login = ? AND spent_at IS NULL AND expires_at > ?")
                 .run([.integer(now), .text(login), .integer(now)])
-            return (sessions, connection.changes)
+            let links = connection.changes
+            try connection.prepare("DELETE FROM wallboards WHERE name = ?").run([.text(login)])
+            return (sessions, links, connection.changes)
         }
+    }
+
+    /// A wallboard's read-only address (`ringback web-link --wallboard NAME`); it lasts until
+    /// revoked.
+    public func addWallboard(name: String, sha256: [UInt8], now: Int64) throws {
+        try connection.prepare("INSERT INTO wallboards (sha256, name, created_at) VALUES (?, ?, ?)")
+            .run([.blob(sha256), .text(name), .integer(now)])
+    }
+
+    /// The name of the wallboard whose token has this SHA-256.
+    public func wallboard(sha256: [UInt8]) throws -> String? {
+        try connection.prepare("SELECT name FROM wallboards WHERE sha256 = ?").first([.blob(sha256)]) { $0.string(0) }
     }
 }
 

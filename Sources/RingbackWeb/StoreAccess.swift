@@ -102,4 +102,6 @@ actor SecretsAccess {
     }
 
     func endSession(sha256: [UInt8]) throws { try secrets.endSession(sha256: sha256) }
+
+    func wallboard(sha256: [UInt8]) throws -> String? { try secrets.wallboard(sha256: sha256) }
 }

@@ -20,11 +20,28 @@ struct WebLink: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
-    @Argument(help: "The manager's login (the managers file's login column).") var login: String
+    @Argument(help: "The manager's login (the managers file's login column).") var login: String?
     @Option(help: "Hours the link stays valid.") var hours: Int = 72
+    @Option(help: ArgumentHelp("Instead: the read-only wallboard's address for an office screen, under this name "
+                               + "(it lasts until `ringback web-revoke NAME`).", valueName: "name"))
+    var wallboard: String?
 
     func run() throws {
         let environment = try CommandEnvironment(options)
+        if let wallboard {
+            guard login == nil else {
+                throw CommandFailure(message: "give a LOGIN or --wallboard NAME, not both", status: ExitStatus.badInput)
+            }
+            let base = try Self.publicURL(environment.configuration.web)
+            let secrets = try APIKeyCommand.openSecrets(environment, create: true)
+            let token = Secrets.generate(prefix: "")
+            try secrets.addWallboard(name: wallboard, sha256: Secrets.sha256(token), now: environment.now)
+            print("\(base)/wallboard/\(token)")
+            return
+        }
+        guard let login else {
+            throw CommandFailure(message: "give the manager's LOGIN (or --wallboard NAME)", status: ExitStatus.badInput)
+        }
         guard (1...24 * 90).contains(hours) else {
             throw CommandFailure(message: "--hours must be from 1 to \(24 * 90)", status: ExitStatus.badInput)
         }
@@ -54,11 +71,12 @@ struct WebLink: ParsableCommand {
     }
 }
 
-/// `ringback web-revoke LOGIN`: every session and unspent sign-in link of LOGIN ends.
+/// `ringback web-revoke LOGIN`: every session and unspent sign-in link of LOGIN ends, and
+/// every wallboard named LOGIN.
 struct WebRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "web-revoke",
-        abstract: "End every session and unspent sign-in link of a login (ringback-web).",
+        abstract: "End every session and unspent sign-in link of a login, or a wallboard (ringback-web).",
         discussion: "Run as root or as the service user. Example: ringback web-revoke anna")
 
     @OptionGroup var options: CommonOptions
@@ -68,6 +86,7 @@ struct WebRevoke: ParsableCommand {
         let environment = try CommandEnvironment(options)
         let secrets = try APIKeyCommand.openSecrets(environment, create: true)
         let ended = try secrets.revokeSignIns(login: login, now: environment.now)
-        print("\(login): \(ended.sessions) session(s) ended, \(ended.links) unspent link(s) revoked.")
+        print("\(login): \(ended.sessions) session(s) ended, \(ended.links) unspent link(s) revoked"
+              + (ended.wallboards > 0 ? ", \(ended.wallboards) wallboard(s) revoked." : "."))
     }
 }

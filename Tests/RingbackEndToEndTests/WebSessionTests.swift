@@ -364,3 +364,32 @@ final class LaterTests: XCTestCase {
                        "2031-05-08T09:15:00+03:00", "the page's datetime field, in the calendar's zone")
     }
 }
+
+/// The wallboard (SPEC §8.3): `ringback web-link --wallboard NAME` prints its address; it
+/// shows today's figures read-only, refreshes itself, and is revoked like a person's link.
+final class WallboardTests: XCTestCase {
+    func testAWallboardShowsTheDayRefreshesItselfAndIsRevokedByName() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail")
+        defer { web.remove() }
+        let printed = try web.harness.run(["web-link", "--wallboard", "sales-floor"])
+        XCTAssertEqual(printed.status, 0, printed.stderr)
+        let link = printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(link.hasPrefix("http://127.0.0.1:\(web.port)/wallboard/"), link)
+        XCTAssertEqual(printed.stdout.split(separator: "\n").count, 1, "alone on standard output")
+        let overdue = try web.harness.json(["pending", "--overdue"]).count
+        try web.start()
+        let path = String(link.dropFirst("http://127.0.0.1:\(web.port)".count))
+        let board = try web.raw("GET", path)
+        XCTAssertEqual(board.status, 200, board.text)
+        XCTAssertTrue(board.text.contains("<h1>sales-floor · "), board.text)
+        XCTAssertTrue(board.text.contains("<meta http-equiv=\"refresh\" content=\"30\">"))
+        XCTAssertTrue(board.text.contains("<span class=\"value\">\(overdue)</span> <span class=\"label\">overdue now</span>"))
+        XCTAssertFalse(board.text.contains("<form"), "read-only")
+        XCTAssertTrue((board.headers["content-security-policy"] ?? "").contains("default-src 'none'"))
+        XCTAssertEqual(try web.raw("GET", "/wallboard/guessed").status, 404)
+        let revoked = try web.harness.run(["web-revoke", "sales-floor"])
+        XCTAssertTrue(revoked.stdout.contains("1 wallboard(s) revoked"), revoked.stdout)
+        XCTAssertEqual(try web.raw("GET", path).status, 404, "revoked like a person's link")
+        XCTAssertEqual(try web.harness.run(["web-link"]).status, 1, "neither a login nor --wallboard")
+    }
+}

@@ -23,6 +23,7 @@ struct DeskRoutes: Sendable {
         router.get("calls/:call") { request, context in try await callLegs(request, context) }
         router.get("alerts") { request, _ in try await alerts(request, notice: nil) }
         router.get("status") { request, _ in try await status(request) }
+        router.get("wallboard/:token") { _, context in try await wallboard(context) }
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
@@ -287,5 +288,27 @@ struct DeskRoutes: Sendable {
         }
         return pages.page("status", title: "statusTitle",
                           values: ["sources": rows, "quarantine": held, "quarantineCount": quarantined.count])
+    }
+
+    /// `/wallboard/TOKEN` (SPEC §8.3): today's figures, the overdue count and the managers'
+    /// table for an office screen, read-only, refreshing itself every 30 s; revoked by
+    /// `ringback web-revoke NAME`.
+    private func wallboard(_ context: WebRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        guard let name = try await secrets.wallboard(sha256: Secrets.sha256(token)) else { return notFound() }
+        let now = clock()
+        let zone = configuration.officeZone
+        let dormantDays = configuration.dormantDays
+        let (report, overdue) = try await store.read { store in
+            (try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone, dormantDays: dormantDays),
+             try Desk.pending(in: store, at: now, owners: .everyone, overdueOnly: true).count)
+        }
+        let text = PageText.strings(pages.language)
+        var values = BoardView.values(report, text: text, zone: zone, now: now)
+        values["boardName"] = name
+        values["time"] = Self.clock(now, zone: zone, now: now)
+        values["overdueNow"] = overdue
+        values["refresh"] = 30
+        return pages.page("wallboard", title: "wallboardTitle", values: values)
     }
 }

@@ -16,7 +16,8 @@ struct PageRenderer: Sendable {
                               ("desk", PackageResources.desk_mustache), ("signedout", PackageResources.signedout_mustache),
                               ("callback", PackageResources.callback_mustache), ("call", PackageResources.call_mustache),
                               ("message", PackageResources.message_mustache), ("alerts", PackageResources.alerts_mustache),
-                              ("status", PackageResources.status_mustache), ("board", PackageResources.board_mustache)] {
+                              ("status", PackageResources.status_mustache), ("board", PackageResources.board_mustache),
+                              ("wallboard", PackageResources.wallboard_mustache)] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
         self.library = library

@@ -84,6 +84,7 @@ enum PageText {
         "missedByHour": "Missed calls by hour", "manager": "Manager", "missedHeader": "Missed", "calledBack": "Called back", "late": "Late",
         "stillOpen": "Still open", "noContactShort": "No CRM contact", "overdueTitle": "Overdue",
         "noContactTitle": "Answered, no CRM contact", "unassignedTitle": "Unassigned queue",
+        "overdueNow": "overdue now", "wallboardTitle": "Wallboard",
     ]
 
     static let russian: [String: String] = [
@@ -151,5 +152,6 @@ enum PageText {
         "missedByHour": "Пропущенные звонки по часам", "manager": "Менеджер", "missedHeader": "Пропущено", "calledBack": "Перезвонили", "late": "Поздно",
         "stillOpen": "Открыто", "noContactShort": "Без записи в CRM", "overdueTitle": "Просрочено",
         "noContactTitle": "Разговоры без записи в CRM", "unassignedTitle": "Очередь без ответственного",
+        "overdueNow": "просрочено сейчас", "wallboardTitle": "Табло",
     ]
 }
