@@ -284,7 +284,7 @@ final class BoardPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: WebBrowserTests.screenshots, withIntermediateDirectories: true)
         let seen = try WebBrowserTests.runScript("desk_shots.py", ["http://127.0.0.1:\(web.port)",
             String(shots.dropFirst("http://127.0.0.1:\(web.port)".count)), WebBrowserTests.screenshots.path,
-            "board=/", "alerts=/alerts", "status=/status"])
+            "board=/", "alerts=/alerts", "status=/status", "report=/report?day=2026-03-10"])
         XCTAssertEqual(seen["alerts"] as? Int, 0)
         XCTAssertEqual((seen["pages"] as? [String: String])?["board"], "Today")
         XCTAssertEqual((seen["pages"] as? [String: String])?["status"], "Sources")
@@ -391,5 +391,32 @@ final class WallboardTests: XCTestCase {
         XCTAssertTrue(revoked.stdout.contains("1 wallboard(s) revoked"), revoked.stdout)
         XCTAssertEqual(try web.raw("GET", path).status, 404, "revoked like a person's link")
         XCTAssertEqual(try web.harness.run(["web-link"]).status, 1, "neither a login nor --wallboard")
+    }
+}
+
+/// `/report` (SPEC §8.3): the head's report of a day with its charts and the 30-day trend.
+final class ReportPageTests: XCTestCase {
+    func testTheReportOfADayAgreesWithTheCLIAndDrawsItsTrend() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "callback-after-due")
+        defer { web.remove() }
+        let report = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(try web.harness.run(
+            ["report", "--day", "2026-03-10", "--format", "json"]).stdout.utf8)) as? [[String: Any]])?.first)
+        let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        func cookie(_ link: String) throws -> String {
+            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        }
+        let page = try web.raw("GET", "/report?day=2026-03-10", headers: ["Cookie": try cookie(helen)])
+        XCTAssertEqual(page.status, 200)
+        let missed = try XCTUnwrap(report["missed_calls"] as? Int)
+        XCTAssertGreaterThan(missed, 0)
+        XCTAssertTrue(page.text.contains("<span class=\"value\">\(missed)</span> <span class=\"label\">missed calls</span>"))
+        XCTAssertTrue(page.text.contains("value=\"2026-03-10\""), "the day chosen")
+        XCTAssertEqual(page.text.components(separatedBy: "<rect class=\"bar\"").count - 1, 24 + 30, "by hour, and 30 days")
+        XCTAssertTrue(page.text.contains("<polyline class=\"sla\""))
+        XCTAssertFalse(page.text.contains("style="))
+        XCTAssertEqual(try web.raw("GET", "/report", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
     }
 }

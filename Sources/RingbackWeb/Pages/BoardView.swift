@@ -36,6 +36,29 @@ enum BoardView {
                 "chart": chart(report.missedByHour), "chartLabel": text["missedByHour"] ?? ""]
     }
 
+    /// One day of the 30-day trend.
+    struct TrendDay {
+        var day: String
+        var missed: Int
+        var withinSLAPercent: Double?
+    }
+
+    /// 30 bars (missed calls a day, the tallest at full height) and a line of within-SLA %
+    /// (0 at the bottom, 100 at the top; a day without callbacks leaves a gap-free line at
+    /// its neighbours' level by being left out).
+    static func trend(_ days: [TrendDay]) -> (bars: [[String: Any]], slaPoints: String) {
+        let tallest = max(1, days.map(\.missed).max() ?? 1)
+        let bars: [[String: Any]] = days.enumerated().map { index, day in
+            let height = Int((Double(day.missed) / Double(tallest) * 130).rounded())
+            return ["x": index * 16 + 2, "y": 140 - height, "height": height, "day": day.day, "missed": day.missed,
+                    "sla": day.withinSLAPercent.map { "\(Int($0.rounded())) %" } ?? "–"]
+        }
+        let points = days.enumerated().compactMap { index, day in
+            day.withinSLAPercent.map { "\(index * 16 + 8),\(Int((140 - $0 * 1.3).rounded()))" }
+        }.joined(separator: " ")
+        return (bars, points)
+    }
+
     /// 24 bars in a 480 × 150 viewBox, the tallest at full height; every third hour labelled.
     static func chart(_ byHour: [Int]) -> [[String: Any]] {
         let tallest = max(1, byHour.max() ?? 1)

@@ -24,6 +24,7 @@ struct DeskRoutes: Sendable {
         router.get("alerts") { request, _ in try await alerts(request, notice: nil) }
         router.get("status") { request, _ in try await status(request) }
         router.get("wallboard/:token") { _, context in try await wallboard(context) }
+        router.get("report") { request, _ in try await report(request) }
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
@@ -310,5 +311,43 @@ struct DeskRoutes: Sendable {
         values["overdueNow"] = overdue
         values["refresh"] = 30
         return pages.page("wallboard", title: "wallboardTitle", values: values)
+    }
+
+    /// `/report?day=DATE` or `?week=DATE` (the head's): the report of the period with its
+    /// charts, and the within-SLA % and missed calls of the 30 days up to it.
+    private func report(_ request: Request) async throws -> Response {
+        guard let (_, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        guard person.isHead else { return notFound() }
+        let now = clock()
+        let zone = configuration.officeZone
+        let query = request.uri.queryParameters
+        let day = query["day"].flatMap { TimeParsing.instant(String($0), zone: zone) }
+        let week = query["week"].flatMap { TimeParsing.instant(String($0), zone: zone) }
+        let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? now, zone: zone)
+        let dormantDays = configuration.dormantDays
+        let (chosen, trend) = try await store.read { store -> (MissedCallReport, [BoardView.TrendDay]) in
+            let chosen = try Desk.report(in: store, period: period, at: now, zone: zone, dormantDays: dormantDays)
+            var trend: [BoardView.TrendDay] = []
+            var dayStart = ReportPeriod.day(containing: period.end - 1, zone: zone).start
+            for _ in 0..<30 {
+                let one = try Desk.report(in: store, period: .day(containing: dayStart, zone: zone), at: now, zone: zone,
+                                          dormantDays: dormantDays)
+                trend.insert(.init(day: one.period.label, missed: one.missedCalls, withinSLAPercent: one.withinSLAPercent), at: 0)
+                dayStart = ReportPeriod.day(containing: dayStart - 1, zone: zone).start
+            }
+            return (chosen, trend)
+        }
+        let text = PageText.strings(pages.language)
+        var values = BoardView.values(chosen, text: text, zone: zone, now: now)
+        let drawn = BoardView.trend(trend)
+        values["trend"] = drawn.bars
+        values["slaPoints"] = drawn.slaPoints
+        values["periodLabel"] = chosen.period.label
+        let start = zone.civil(of: period.start)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        values["dayValue"] = "\(start.year)-\(two(start.month))-\(two(start.day))"
+        return pages.page("report", title: "reportTitle", values: values)
     }
 }

@@ -85,6 +85,9 @@ enum PageText {
         "stillOpen": "Still open", "noContactShort": "No CRM contact", "overdueTitle": "Overdue",
         "noContactTitle": "Answered, no CRM contact", "unassignedTitle": "Unassigned queue",
         "overdueNow": "overdue now", "wallboardTitle": "Wallboard",
+        "reportTitle": "Report", "reportDay": "Day", "reportShow": "Show", "reportLink": "Report",
+        "trendTitle": "The last 30 days",
+        "trendCaption": "Bars: missed calls a day. Line: called back within SLA, 0–100 %.",
     ]
 
     static let russian: [String: String] = [
@@ -153,5 +156,8 @@ enum PageText {
         "stillOpen": "Открыто", "noContactShort": "Без записи в CRM", "overdueTitle": "Просрочено",
         "noContactTitle": "Разговоры без записи в CRM", "unassignedTitle": "Очередь без ответственного",
         "overdueNow": "просрочено сейчас", "wallboardTitle": "Табло",
+        "reportTitle": "Отчёт", "reportDay": "День", "reportShow": "Показать", "reportLink": "Отчёт",
+        "trendTitle": "Последние 30 дней",
+        "trendCaption": "Столбцы: пропущенные звонки за день. Линия: перезвонили в срок, 0–100 %.",
     ]
 }
