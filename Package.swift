@@ -92,6 +92,7 @@ let package = Package(
                 .embedInCode("Pages/Templates/message.mustache"), .embedInCode("Pages/Templates/alerts.mustache"),
                 .embedInCode("Pages/Templates/status.mustache"), .embedInCode("Pages/Templates/board.mustache"),
                 .embedInCode("Pages/Templates/wallboard.mustache"), .embedInCode("Pages/Templates/report.mustache"),
+                .embedInCode("Pages/Templates/search.mustache"),
                 .embedInCode("Pages/Static/desk.css"), .embedInCode("Pages/Static/desk.js"),
             ]
         ),

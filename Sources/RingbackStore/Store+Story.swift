@@ -33,3 +33,47 @@ extension Store {
             """).first([.text(callID)]) { ($0.optionalString(0), $0.optionalString(1), $0.int(2) != 0) }
     }
 }
+
+/// What the desk's search found for a number (SPEC §8.3).
+public struct NumberSearch: Sendable {
+    public struct FoundCallback: Sendable {
+        public var callbackID: Int64
+        public var state: CallbackState
+        public var managerID: String?
+        public var firstMissedAt: Int64
+    }
+
+    public struct FoundCall: Sendable {
+        public var call: Call
+        public var managerID: String?
+        /// The owner of the call's callback, nil when it has none or it is unassigned.
+        public var callbackOwner: String?
+        public var hasCallback: Bool
+    }
+
+    public var callbacks: [FoundCallback]
+    public var calls: [FoundCall]
+}
+
+extension Store {
+    /// The number's callbacks (newest 50) and its calls since `since` (newest 100).
+    public func search(number: String, since: Int64) throws -> NumberSearch {
+        let callbacks = try connection.prepare("""
+            SELECT callback_id, state, manager_id, first_missed_at FROM callbacks INDEXED BY callbacks_number
+            WHERE number = ? ORDER BY first_missed_at DESC LIMIT 50
+            """).rows([.text(number)]) { row in
+                NumberSearch.FoundCallback(callbackID: row.int(0), state: try row.word(1), managerID: row.optionalString(2),
+                                           firstMissedAt: row.int(3))
+            }
+        let calls = try connection.prepare("""
+            SELECT c.call_id, c.started_at, c.ended_at, c.direction, c.number, c.raw_number, c.answered, c.extension, c.rang,
+                c.voicemail, c.talk_seconds, c.leg_count, c.credited_manager, c.manager_id, cb.manager_id, c.callback_id IS NOT NULL
+            FROM calls c INDEXED BY calls_started LEFT JOIN callbacks cb ON cb.callback_id = c.callback_id
+            WHERE c.started_at >= ? AND c.number = ? ORDER BY c.started_at DESC LIMIT 100
+            """).rows([.integer(since), .text(number)]) { row in
+                NumberSearch.FoundCall(call: Self.call(row), managerID: row.optionalString(13), callbackOwner: row.optionalString(14),
+                                       hasCallback: row.int(15) != 0)
+            }
+        return NumberSearch(callbacks: callbacks, calls: calls)
+    }
+}

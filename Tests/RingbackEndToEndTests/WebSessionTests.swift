@@ -420,3 +420,33 @@ final class ReportPageTests: XCTestCase {
         XCTAssertEqual(try web.raw("GET", "/report", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
     }
 }
+
+/// Search by number (SPEC §8.3): any spelling, normalized as the PBX's numbers are.
+final class SearchPageTests: XCTestCase {
+    func testANumberInAnySpellingFindsItsCallbackAndTodaysCall() throws {
+        let web = try WebHarness(loading: "three-misses")
+        defer { web.remove() }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let (start, end) = (formatter.string(from: Date().addingTimeInterval(-50)), formatter.string(from: Date().addingTimeInterval(-30)))
+        let id = "\(Int(Date().timeIntervalSince1970)).88"
+        let file = web.harness.directory.appendingPathComponent("today.csv")
+        try (#""","89035556601","74951112233","from-trunk",""""" <89035556601>","PJSIP/trunk-00000e01","PJSIP/101-00000e02","Dial","PJSIP/101,30","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"# + "\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["ingest", file.path]).status, 0)
+        let callbackID = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035556601" }?.int("callback_id"))
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
+        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let found = try web.raw("GET", "/search?number=8%20(903)%20555-66-01", headers: ["Cookie": cookie])
+        XCTAssertEqual(found.status, 200)
+        XCTAssertTrue(found.text.contains("<a href=\"tel:+79035556601\">+79035556601</a>"), found.text)
+        XCTAssertTrue(found.text.contains("data-callback-id=\"\(callbackID)\""))
+        XCTAssertTrue(found.text.contains("href=\"/calls/\(id)\""), "today's call")
+        let none = try web.raw("GET", "/search?number=%3Cscript%3Ehello", headers: ["Cookie": cookie])
+        XCTAssertTrue(none.text.contains("&quot;&lt;script&gt;hello&quot; holds no phone number."), none.text)
+    }
+}

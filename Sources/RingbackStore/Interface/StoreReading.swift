@@ -47,6 +47,8 @@ public protocol StoreReading: AnyObject {
     /// A recorded call, and its rows as the PBX wrote them.
     func recordedCall(_ callID: String) throws -> Call?
     func legs(of call: Call) throws -> [CallLeg]
+    /// A number's callbacks and its recent calls (the desk's search).
+    func search(number: String, since: Int64) throws -> NumberSearch
     /// Who may see a call on a page; nil: no such call.
     func callOwners(_ callID: String) throws -> (manager: String?, callbackOwner: String?, hasCallback: Bool)?
     /// Equal for two reads only when they see the same data (an answer cache's key).

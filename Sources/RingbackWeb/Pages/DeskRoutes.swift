@@ -25,6 +25,7 @@ struct DeskRoutes: Sendable {
         router.get("status") { request, _ in try await status(request) }
         router.get("wallboard/:token") { _, context in try await wallboard(context) }
         router.get("report") { request, _ in try await report(request) }
+        router.get("search") { request, _ in try await search(request) }
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
@@ -349,5 +350,41 @@ struct DeskRoutes: Sendable {
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         values["dayValue"] = "\(start.year)-\(two(start.month))-\(two(start.day))"
         return pages.page("report", title: "reportTitle", values: values)
+    }
+
+    /// `/search?number=…` (SPEC §8.3): any spelling, normalized as the PBX's numbers are (§2);
+    /// the number's callbacks and its calls of the last 30 days that this person may see.
+    private func search(_ request: Request) async throws -> Response {
+        guard let (_, person) = try await person(request) else {
+            return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
+        }
+        let text = PageText.strings(pages.language)
+        let asked = request.uri.queryParameters["number"].map(String.init) ?? ""
+        guard let number = configuration.numbers.normalize(asked) else {
+            var values: [String: Any] = ["asked": asked]
+            if !asked.isEmpty { values["notice"] = PageText.format(text["notANumber"] ?? "", asked) }
+            return pages.page("search", title: "searchTitle", values: values)
+        }
+        let now = clock()
+        let found = try await store.read { try $0.search(number: number, since: now - 30 * 86_400) }
+        let zone = configuration.officeZone
+        let mine = { (owner: String?) in person.isHead || owner == nil || owner == person.managerID }
+        let callbacks: [[String: Any]] = found.callbacks.filter { mine($0.managerID) }.map { callback in
+            var row: [String: Any] = ["id": callback.callbackID, "state": callback.state.rawValue,
+                                      "first": Self.clock(callback.firstMissedAt, zone: zone, now: now)]
+            row["managerID"] = callback.managerID
+            return row
+        }
+        let calls: [[String: Any]] = found.calls
+            .filter { person.isHead || $0.managerID == person.managerID || ($0.hasCallback && mine($0.callbackOwner)) }
+            .map { found in
+                let call = found.call
+                let outcome = call.answered ? "\(text["answered"] ?? "") \(call.extensionNumber ?? "")"
+                    : (call.voicemail ? text["voicemail"] ?? "" : text["missedRole"] ?? "")
+                return ["callID": call.callID, "time": Self.clock(call.startedAt, zone: zone, now: now),
+                        "direction": call.direction.rawValue, "outcome": outcome]
+            }
+        return pages.page("search", title: "searchTitle",
+                          values: ["asked": asked, "number": number, "callbacks": callbacks, "calls": calls])
     }
 }

@@ -17,7 +17,8 @@ struct PageRenderer: Sendable {
                               ("callback", PackageResources.callback_mustache), ("call", PackageResources.call_mustache),
                               ("message", PackageResources.message_mustache), ("alerts", PackageResources.alerts_mustache),
                               ("status", PackageResources.status_mustache), ("board", PackageResources.board_mustache),
-                              ("wallboard", PackageResources.wallboard_mustache), ("report", PackageResources.report_mustache)] {
+                              ("wallboard", PackageResources.wallboard_mustache), ("report", PackageResources.report_mustache),
+                              ("search", PackageResources.search_mustache)] {
             try library.register(String(decoding: bytes, as: UTF8.self), named: name)
         }
         self.library = library
