@@ -306,8 +306,6 @@ enum Migrations {
         -- stays for the report's within-SLA.
         ALTER TABLE callbacks ADD COLUMN sla_due_at INTEGER;
         ALTER TABLE callbacks ADD COLUMN promise_note TEXT;
-        -- The desk's search by number.
-        CREATE INDEX callbacks_number ON callbacks(number, first_missed_at);
         UPDATE callbacks SET
             missed_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'missed'),
             attempt_count = (SELECT count(*) FROM callback_calls x WHERE x.callback_id = callbacks.callback_id AND x.role = 'attempt'),

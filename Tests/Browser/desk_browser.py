@@ -9,19 +9,14 @@ saw as one JSON object for the Swift test to check against the store.
 import json
 import sys
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+from desk import chromium, click_and_wait
 
 
 def main(base, signin_path, screenshots, done_id, take_id):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {}
     try:
         def shots(name):
@@ -33,14 +28,6 @@ def main(base, signin_path, screenshots, done_id, take_id):
         def ids():
             return [int(e.get_attribute("data-callback-id")) for e in driver.find_elements(By.CSS_SELECTOR, "[data-callback-id]")]
 
-        def click_and_wait(button):
-            """A form's button: waits for the page it posts to (a new document, loaded), never
-            on a clock. The old document is marked; the new one has no mark."""
-            driver.execute_script("window.leaving = true")
-            button.click()
-            WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
-                lambda d: d.execute_script("return window.leaving !== true && document.readyState === 'complete'"))
-
         def alert_opened():
             try:
                 driver.switch_to.alert
@@ -51,7 +38,7 @@ def main(base, signin_path, screenshots, done_id, take_id):
         driver.get(base + signin_path)
         shots("signin")
         seen["signin_buttons"] = len(driver.find_elements(By.CSS_SELECTOR, 'button[name="action"][value="signin"]'))
-        click_and_wait(driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="signin"]'))
+        click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="signin"]'))
         seen["after_signin_path"] = driver.current_url[len(base):]
         seen["before"] = ids()
         seen["client_names"] = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".client")]
@@ -61,13 +48,13 @@ def main(base, signin_path, screenshots, done_id, take_id):
         shots("desk")
 
         take = driver.find_element(By.CSS_SELECTOR, f'[data-callback-id="{take_id}"] button[value="take"]')
-        click_and_wait(take)
+        click_and_wait(driver, take)
         seen["after_take"] = ids()
         seen["take_buttons_left"] = len(driver.find_elements(By.CSS_SELECTOR, f'[data-callback-id="{take_id}"] button[value="take"]'))
 
         row = driver.find_element(By.CSS_SELECTOR, f'[data-callback-id="{done_id}"]')
         row.find_element(By.NAME, "reason").send_keys("reached on her mobile")
-        click_and_wait(row.find_element(By.CSS_SELECTOR, 'button[value="resolve"]'))
+        click_and_wait(driver, row.find_element(By.CSS_SELECTOR, 'button[value="resolve"]'))
         seen["after_done"] = ids()
         seen["alert_at_end"] = alert_opened()
         shots("desk-after")

@@ -11,26 +11,17 @@ import subprocess
 import sys
 import time
 
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from desk import chromium, sign_in
+
 
 def main(base, signin_path, master_csv, line, number, cli):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {}
     try:
-        driver.get(base + signin_path)
-        driver.execute_script("window.leaving = true")
-        driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="signin"]').click()
-        WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
-            lambda d: d.execute_script("return window.leaving !== true && document.readyState === 'complete'"))
+        sign_in(driver, base, signin_path)
         driver.execute_script("window.notReloaded = true")
         selector = f'.callback a[href="tel:{number}"]'
 

@@ -8,26 +8,17 @@ alert or carried an element that a value could have smuggled in.
 import json
 import sys
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, WebDriverException
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+from desk import chromium, sign_in
 
 
 def main(base, signin_path, screenshots, pages):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium()
     seen = {"alerts": 0, "pages": {}}
     try:
-        driver.get(base + signin_path)
-        driver.execute_script("window.leaving = true")
-        driver.find_element(By.CSS_SELECTOR, 'button[name="action"][value="signin"]').click()
-        WebDriverWait(driver, 30, ignored_exceptions=[WebDriverException]).until(
-            lambda d: d.execute_script("return window.leaving !== true && document.readyState === 'complete'"))
+        sign_in(driver, base, signin_path)
         for page in pages:
             name, path = page.split("=", 1)
             driver.get(base + path)

@@ -72,8 +72,7 @@ final class WebBrowserTests: XCTestCase {
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
         let path = String(link.dropFirst("http://127.0.0.1:\(web.port)".count))
-        let signedIn = try web.raw("POST", path, body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(path: path)
         let id = try XCTUnwrap(try web.harness.json(["pending"]).first?.int("callback_id"))
         for (method, page, headers) in [("GET", path, [:]), ("GET", "/", ["Cookie": cookie]), ("GET", "/", [:])] {
             let answer = try web.raw(method, page, headers: headers)
@@ -111,14 +110,7 @@ final class WebBrowserTests: XCTestCase {
         try web.start()
         try web.startDaemon()
         // A caller nobody knows rings the sales group now: an unassigned callback, on anna's page.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let (start, end) = (formatter.string(from: Date().addingTimeInterval(-25)), formatter.string(from: Date().addingTimeInterval(-5)))
-        let id = "\(Int(Date().timeIntervalSince1970)).501"
-        let line = #""","89035559999","74951112233","from-trunk",""""" <89035559999>","PJSIP/trunk-00000a01","PJSIP/101-00000a02","Dial","PJSIP/101&PJSIP/102,30",""#
-            + "\(start)\",,\"\(end)\",20,0,\"NO ANSWER\",\"DOCUMENTATION\",\"\(id)\",\"\",\"\",\"\(id)\",0"
+        let line = WebHarness.missedCallNow(from: "89035559999", endedAgo: 5, id: "\(Int(Date().timeIntervalSince1970)).501")
         let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", web.harness.config, "--db", web.harness.db]
         let seen = try run("desk_live.py", [base, String(link.dropFirst(base.count)), spool.appendingPathComponent("Master.csv").path,
                                             line, "+79035559999", String(decoding: try JSONSerialization.data(withJSONObject: cli), as: UTF8.self)])

@@ -185,6 +185,31 @@ final class WebHarness {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Presses the sign-in button of a link `ringback web-link` printed (or of its path):
+    /// the session cookie, as `name=value` for a `Cookie` header.
+    func signIn(link: String) throws -> String {
+        try signIn(path: String(link.dropFirst("http://127.0.0.1:\(port)".count)))
+    }
+
+    func signIn(path: String) throws -> String {
+        let answer = try raw("POST", path, body: "action=signin")
+        return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
+    }
+
+    /// A cdr_csv row of a missed call from `number` (national, e.g. 89035556601) that ended
+    /// `endedAgo` seconds ago after ringing 20 s, dialled to `dial`, under the call key `id`.
+    static func missedCallNow(from number: String, dial: String = "PJSIP/101&PJSIP/102,30", endedAgo: Double = 20,
+                              id: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        let start = formatter.string(from: Date().addingTimeInterval(-endedAgo - 20))
+        let end = formatter.string(from: Date().addingTimeInterval(-endedAgo))
+        let channel = dial.split(separator: "&").first.map { String($0.split(separator: ",")[0]) } ?? "PJSIP/101"
+        return #""","\#(number)","74951112233","from-trunk",""""" <\#(number)>","PJSIP/trunk-\#(id.suffix(4))","\#(channel)-\#(id.suffix(4))","Dial","\#(dial)","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"#
+    }
+
     /// A TCP port nobody listens on now.
     static func freePort() -> Int {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

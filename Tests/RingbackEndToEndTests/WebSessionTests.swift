@@ -139,11 +139,7 @@ final class StoryPageTests: XCTestCase {
         let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        func cookie(_ link: String) throws -> String {
-            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
-        }
-        let head = try cookie(helen)
+        let head = try web.signIn(link: helen)
         let story = try web.raw("GET", "/callbacks/\(id)", headers: ["Cookie": head])
         XCTAssertEqual(story.status, 200, story.text)
         XCTAssertTrue(story.text.contains("data-callback-id=\"\(id)\""))
@@ -158,7 +154,7 @@ final class StoryPageTests: XCTestCase {
         XCTAssertTrue((legs.headers["content-security-policy"] ?? "").contains("script-src 'self'"))
 
         // It rang boris (102): anna may not see his callback, nor its call, even by editing the URL.
-        let manager = try cookie(anna)
+        let manager = try web.signIn(link: anna)
         XCTAssertEqual(try web.raw("GET", "/callbacks/\(id)", headers: ["Cookie": manager]).status, 404)
         XCTAssertEqual(try web.raw("GET", "/calls/\(callID)", headers: ["Cookie": manager]).status, 404)
         XCTAssertEqual(try web.raw("GET", "/callbacks/\(id)").status, 401, "nobody signed in")
@@ -177,8 +173,7 @@ final class AlertPageTests: XCTestCase {
         XCTAssertFalse(others.isEmpty)
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(link: link)
         let page = try web.raw("GET", "/alerts", headers: ["Cookie": cookie])
         XCTAssertEqual(page.status, 200)
         let shown = page.text.components(separatedBy: "data-alert-id=\"").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
@@ -211,11 +206,7 @@ final class StatusPageTests: XCTestCase {
         let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        func cookie(_ link: String) throws -> String {
-            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
-        }
-        let page = try web.raw("GET", "/status", headers: ["Cookie": try cookie(helen)])
+        let page = try web.raw("GET", "/status", headers: ["Cookie": try web.signIn(link: helen)])
         XCTAssertEqual(page.status, 200)
         XCTAssertTrue(page.text.contains("(\(held.count))"), "the quarantine's size")
         for record in held {
@@ -225,7 +216,7 @@ final class StatusPageTests: XCTestCase {
             XCTAssertTrue(page.text.contains(reason), "\(reason) in \(page.text)")
         }
         XCTAssertTrue(page.text.contains("ingest"), "the one-shot ingest shows as a source")
-        XCTAssertEqual(try web.raw("GET", "/status", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
+        XCTAssertEqual(try web.raw("GET", "/status", headers: ["Cookie": try web.signIn(link: anna)]).status, 404, "the head's page")
     }
 }
 
@@ -236,16 +227,8 @@ final class BoardPageTests: XCTestCase {
         let web = try WebHarness(loading: "three-misses")
         defer { web.remove() }
         // Two missed calls of today, from numbers nobody knows.
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        var lines: [String] = []
-        for (index, number) in ["89035556601", "89035556602"].enumerated() {
-            let start = formatter.string(from: Date().addingTimeInterval(Double(-60 - index * 30)))
-            let end = formatter.string(from: Date().addingTimeInterval(Double(-40 - index * 30)))
-            let id = "\(Int(Date().timeIntervalSince1970) - index).66"
-            lines.append(#""","\#(number)","74951112233","from-trunk",""""" <\#(number)>","PJSIP/trunk-0000\#(index)d01","PJSIP/101-0000\#(index)d02","Dial","PJSIP/101&PJSIP/102,30","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"#)
+        let lines = ["89035556601", "89035556602"].enumerated().map { index, number in
+            WebHarness.missedCallNow(from: number, endedAgo: Double(40 + index * 30), id: "\(Int(Date().timeIntervalSince1970) - index).66")
         }
         let today = web.harness.directory.appendingPathComponent("today.csv")
         try (lines.joined(separator: "\n") + "\n").write(to: today, atomically: true, encoding: .utf8)
@@ -258,8 +241,7 @@ final class BoardPageTests: XCTestCase {
 
         let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(link: link)
         let board = try web.raw("GET", "/", headers: ["Cookie": cookie])
         XCTAssertEqual(board.status, 200)
         XCTAssertTrue(board.text.contains("<span class=\"value\">\(missed)</span> <span class=\"label\">missed calls</span>"),
@@ -302,8 +284,7 @@ final class RussianPageTests: XCTestCase {
         let button = try web.raw("GET", path)
         XCTAssertTrue(button.text.contains("<html lang=\"ru\">"))
         XCTAssertTrue(button.text.contains(">Войти</button>"), button.text)
-        let signedIn = try web.raw("POST", path, body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(path: path)
         let desk = try web.raw("GET", "/", headers: ["Cookie": cookie])
         for text in ["Мои перезвоны", ">Готово</button>", ">Взять</button>", "пропущено: 3"] {
             XCTAssertTrue(desk.text.contains(text), "\(text) in \(desk.text)")
@@ -350,8 +331,7 @@ final class LaterTests: XCTestCase {
         XCTAssertEqual(notATime.object.text("field"), "due_at")
 
         let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(link: link)
         let board = try web.raw("GET", "/", headers: ["Cookie": cookie])
         XCTAssertTrue(board.text.contains("<button name=\"action\" value=\"later\">"))
         let token = try XCTUnwrap(board.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
@@ -404,11 +384,7 @@ final class ReportPageTests: XCTestCase {
         let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let anna = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        func cookie(_ link: String) throws -> String {
-            let answer = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-            return String((answer.headers["set-cookie"] ?? "").split(separator: ";")[0])
-        }
-        let page = try web.raw("GET", "/report?day=2026-03-10", headers: ["Cookie": try cookie(helen)])
+        let page = try web.raw("GET", "/report?day=2026-03-10", headers: ["Cookie": try web.signIn(link: helen)])
         XCTAssertEqual(page.status, 200)
         let missed = try XCTUnwrap(report["missed_calls"] as? Int)
         XCTAssertGreaterThan(missed, 0)
@@ -417,7 +393,7 @@ final class ReportPageTests: XCTestCase {
         XCTAssertEqual(page.text.components(separatedBy: "<rect class=\"bar\"").count - 1, 24 + 30, "by hour, and 30 days")
         XCTAssertTrue(page.text.contains("<polyline class=\"sla\""))
         XCTAssertFalse(page.text.contains("style="))
-        XCTAssertEqual(try web.raw("GET", "/report", headers: ["Cookie": try cookie(anna)]).status, 404, "the head's page")
+        XCTAssertEqual(try web.raw("GET", "/report", headers: ["Cookie": try web.signIn(link: anna)]).status, 404, "the head's page")
     }
 }
 
@@ -426,21 +402,15 @@ final class SearchPageTests: XCTestCase {
     func testANumberInAnySpellingFindsItsCallbackAndTodaysCall() throws {
         let web = try WebHarness(loading: "three-misses")
         defer { web.remove() }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let (start, end) = (formatter.string(from: Date().addingTimeInterval(-50)), formatter.string(from: Date().addingTimeInterval(-30)))
         let id = "\(Int(Date().timeIntervalSince1970)).88"
         let file = web.harness.directory.appendingPathComponent("today.csv")
-        try (#""","89035556601","74951112233","from-trunk",""""" <89035556601>","PJSIP/trunk-00000e01","PJSIP/101-00000e02","Dial","PJSIP/101,30","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"# + "\n")
+        try (WebHarness.missedCallNow(from: "89035556601", dial: "PJSIP/101,30", endedAgo: 30, id: id) + "\n")
             .write(to: file, atomically: true, encoding: .utf8)
         XCTAssertEqual(try web.harness.run(["ingest", file.path]).status, 0)
         let callbackID = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035556601" }?.int("callback_id"))
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         try web.start()
-        let signedIn = try web.raw("POST", String(link.dropFirst("http://127.0.0.1:\(web.port)".count)), body: "action=signin")
-        let cookie = String((signedIn.headers["set-cookie"] ?? "").split(separator: ";")[0])
+        let cookie = try web.signIn(link: link)
         let found = try web.raw("GET", "/search?number=8%20(903)%20555-66-01", headers: ["Cookie": cookie])
         XCTAssertEqual(found.status, 200)
         XCTAssertTrue(found.text.contains("<a href=\"tel:+79035556601\">+79035556601</a>"), found.text)
