@@ -71,6 +71,7 @@ let package = Package(
             name: "RingbackWeb",
             dependencies: [
                 "RingbackCore", "RingbackConfig", "RingbackStore", "RingbackReport", "RingbackOperations", "RingbackIngest",
+                "RingbackHooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -87,6 +88,7 @@ let package = Package(
             resources: [
                 .embedInCode("openapi.yaml"),
                 .embedInCode("Pages/Templates/layout.mustache"), .embedInCode("Pages/Templates/signin.mustache"),
+                .embedInCode("Pages/Templates/signinask.mustache"),
                 .embedInCode("Pages/Templates/desk.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
                 .embedInCode("Pages/Templates/callback.mustache"), .embedInCode("Pages/Templates/call.mustache"),
                 .embedInCode("Pages/Templates/message.mustache"), .embedInCode("Pages/Templates/alerts.mustache"),

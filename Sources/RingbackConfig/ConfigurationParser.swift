@@ -169,6 +169,9 @@ public enum ConfigurationParser {
         }
         web.tls = certificate.isEmpty ? nil : TLSFiles(certificate: certificate, key: key)
         web.trustedProxy = try reader.string(table, "trusted_proxy", s) ?? ""
+        guard web.trustedProxy.isEmpty || AddressClass.bytes(of: web.trustedProxy) != nil else {
+            throw reader.failure(s, "trusted_proxy", "\"\(web.trustedProxy)\" is not an IP address: the proxy's address as this server sees it, e.g. 127.0.0.1")
+        }
         web.userHeader = try reader.string(table, "user_header", s) ?? ""
         web.proxySecretFile = try reader.string(table, "proxy_secret_file", s) ?? ""
         guard web.userHeader.isEmpty || (!web.trustedProxy.isEmpty && !web.proxySecretFile.isEmpty) else {

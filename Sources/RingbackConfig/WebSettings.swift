@@ -18,6 +18,15 @@ public struct WebSettings: Sendable, Equatable {
     public var secretsPath = "/var/lib/ringback/web.db"
 
     public init() {}
+
+    /// What sign-in and wallboard links begin with: `public_url` (without a trailing `/`),
+    /// or the loopback listener's own address; nil on a Unix socket without `public_url`.
+    public var linkBase: String? {
+        if !publicURL.isEmpty { return String(publicURL.reversed().drop { $0 == "/" }.reversed()) }
+        guard case .tcp(let host, let port) = listen else { return nil }
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return "\(tls == nil ? "http" : "https")://\(shown):\(port)"
+    }
 }
 
 /// `[web] tls_certificate` and `tls_key`.

@@ -57,9 +57,8 @@ public enum AddressClass {
 
     public static func isLoopback(host: String) -> Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        if let v4 = ipv4(host) { return v4[0] == 127 }
-        if let v6 = ipv6(host) { return v6 == [UInt8](repeating: 0, count: 15) + [1] }
-        return false
+        guard let address = bytes(of: host) else { return false }
+        return address.count == 4 ? address[0] == 127 : address == [UInt8](repeating: 0, count: 15) + [1]
     }
 
     /// Why a webhook may not go to `host` (a name or a literal address), or nil.
@@ -82,6 +81,15 @@ public enum AddressClass {
             }
         }
         return nil
+    }
+
+    /// The address's bytes, an IPv4 address written as IPv6 (`::ffff:10.0.0.5`, as a
+    /// dual-stack listener sees IPv4 peers) as its four; nil for what is not an address.
+    public static func bytes(of host: String) -> [UInt8]? {
+        if let v4 = ipv4(host) { return v4 }
+        guard let v6 = ipv6(host) else { return nil }
+        let mapped = v6[0..<10].allSatisfy { $0 == 0 } && v6[10] == 0xff && v6[11] == 0xff
+        return mapped ? Array(v6[12...]) : v6
     }
 
     static func ipv4(_ host: String) -> [UInt8]? {

@@ -64,6 +64,10 @@ public final class SecretStore {
                 created_at INTEGER NOT NULL
             );
             CREATE INDEX IF NOT EXISTS sign_in_links_login ON sign_in_links(login);
+            CREATE TABLE IF NOT EXISTS sign_in_mailings (
+                login TEXT PRIMARY KEY,
+                mailed_at INTEGER NOT NULL
+            );
             """)
     }
 
@@ -107,6 +111,19 @@ public final class SecretStore {
     public func addSignInLink(login: String, sha256: [UInt8], now: Int64, expiresAt: Int64) throws {
         try connection.prepare("INSERT INTO sign_in_links (sha256, login, created_at, expires_at) VALUES (?, ?, ?, ?)")
             .run([.blob(sha256), .text(login), .integer(now), .integer(expiresAt)])
+    }
+
+    /// A link asked for on `/signin`, kept only when none was mailed to `login` since
+    /// `notSince`: false means the mail is not sent again (SPEC §8.2: once in 10 minutes).
+    public func addMailedSignInLink(login: String, sha256: [UInt8], now: Int64, expiresAt: Int64, notSince: Int64) throws -> Bool {
+        try connection.transaction {
+            let last = try connection.prepare("SELECT mailed_at FROM sign_in_mailings WHERE login = ?").first([.text(login)]) { $0.int(0) }
+            if let last, last > notSince { return false }
+            try connection.prepare("INSERT OR REPLACE INTO sign_in_mailings (login, mailed_at) VALUES (?, ?)")
+                .run([.text(login), .integer(now)])
+            try addSignInLink(login: login, sha256: sha256, now: now, expiresAt: expiresAt)
+            return true
+        }
     }
 
     /// The login of an unspent, unexpired link.

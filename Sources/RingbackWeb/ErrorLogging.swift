@@ -21,7 +21,7 @@ struct ErrorLogging: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
-            logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
+            logger.error("request failed: \(error)", metadata: ["path": "\(KnownPaths.loggable(request.uri.path))"])
             throw APIError(.internalServerError, "the server could not answer; the log of ringback-web says why")
         }
     }

@@ -5,19 +5,17 @@ import RingbackOperations
 import RingbackStore
 
 /// Who is asking (SPEC §8.2, §8.4): `Authorization: Bearer KEY`, the key's SHA-256 looked up
-/// in the secrets file; else the session cookie of a signed-in person, whose writes carry
-/// the session's CSRF token in `X-CSRF-Token`. Neither, or an unknown, revoked or expired
+/// in the secrets file; else the signed-in person (`PersonIdentification`), whose writes
+/// carry their CSRF token in `X-CSRF-Token`. Neither, or an unknown, revoked or expired
 /// one, is 401. Keys and session ids are never logged.
 struct KeyAuthentication: RouterMiddleware {
     typealias Context = WebRequestContext
     let secrets: SecretsAccess
-    let store: StoreAccess
-    let clock: @Sendable () -> Int64
 
     func handle(_ request: Request, context: WebRequestContext,
                 next: (Request, WebRequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await caller(of: request)
+        context.caller = try await caller(of: request, context)
         if let person = context.caller?.person, ![.get, .head].contains(request.method) {
             let sent = request.headers[HTTPField.Name("X-CSRF-Token")!] ?? ""
             guard Secrets.equalInConstantTime(sent, person.csrfToken) else {
@@ -28,7 +26,7 @@ struct KeyAuthentication: RouterMiddleware {
     }
 
     /// The key's owner or the session's person; 401 without either.
-    func caller(of request: Request) async throws -> Caller {
+    func caller(of request: Request, _ context: WebRequestContext) async throws -> Caller {
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer ") else {
                 throw APIError(.unauthorized, "send the key as Authorization: Bearer KEY (ringback api-key create)")
@@ -39,11 +37,9 @@ struct KeyAuthentication: RouterMiddleware {
             }
             return Caller(name: found.name, scope: found.scope, person: nil)
         }
-        if let id = request.cookies[SessionCookie.name]?.value {
-            guard let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()) else {
-                throw APIError(.unauthorized, "this session has ended: sign in again")
-            }
-            return caller
+        if let person = context.caller { return person }
+        if request.cookies[SessionCookie.name] != nil {
+            throw APIError(.unauthorized, "this session has ended: sign in again")
         }
         throw APIError(.unauthorized, "an API key is needed: send Authorization: Bearer KEY (ringback api-key create)")
     }

@@ -19,4 +19,11 @@ enum KnownPaths {
             template.parts.count == parts.count && zip(template.parts, parts).allSatisfy { $0 == "*" || $0 == $1 }
         }?.methods
     }
+
+    /// `path` as a log may show it: the token of a sign-in or wallboard link left out.
+    static func loggable(_ path: String) -> String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.count > 2, ["signin", "wallboard"].contains(parts[1]) { parts[2] = "…" }
+        return parts.joined(separator: "/")
+    }
 }

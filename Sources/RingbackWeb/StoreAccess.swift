@@ -103,5 +103,9 @@ actor SecretsAccess {
 
     func endSession(sha256: [UInt8]) throws { try secrets.endSession(sha256: sha256) }
 
+    func addMailedSignInLink(login: String, sha256: [UInt8], now: Int64, expiresAt: Int64, notSince: Int64) throws -> Bool {
+        try secrets.addMailedSignInLink(login: login, sha256: sha256, now: now, expiresAt: expiresAt, notSince: notSince)
+    }
+
     func wallboard(sha256: [UInt8]) throws -> String? { try secrets.wallboard(sha256: sha256) }
 }

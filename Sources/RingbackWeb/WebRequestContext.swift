@@ -1,4 +1,5 @@
 import Hummingbird
+import RingbackConfig
 import RingbackCore
 
 /// Who is asking: an API key, or a person signed in by session (SPEC §8.2).
@@ -21,6 +22,8 @@ public struct Person: Sendable, Equatable {
     public var isHead: Bool
     /// The session's token that every write must carry.
     public var csrfToken: String
+    /// Signed in by a session of ours (which *Sign out* ends), not by the proxy's header.
+    public var hasSession = true
 }
 
 /// The request context of every route: the caller, once authenticated.
@@ -28,17 +31,22 @@ public struct WebRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
 
-    /// The peer is this machine (a loopback address or the Unix socket). A trusted proxy
-    /// (SPEC §8.1) will never count as loopback.
-    public let isLoopback: Bool
+    /// The peer's address as text (nil on the Unix socket).
+    public let peerHost: String?
+    private let peerIsThisMachine: Bool
+    /// The peer is `[web] trusted_proxy` (set by `PersonIdentification`).
+    public var throughProxy = false
+
+    /// The peer is this machine (a loopback address or the Unix socket) and not the trusted
+    /// proxy, which passes on requests from anywhere (SPEC §8.1).
+    public var isLoopback: Bool { peerIsThisMachine && !throughProxy }
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        isLoopback = switch source.channel.remoteAddress {
-        case .v4(let address)?: address.host.hasPrefix("127.")
-        case .v6(let address)?: address.host == "::1"
-        case .unixDomainSocket?: true
-        default: false
+        let peer = source.channel.remoteAddress
+        peerHost = peer?.ipAddress
+        if case .unixDomainSocket? = peer { peerIsThisMachine = true } else {
+            peerIsThisMachine = peerHost.map(AddressClass.isLoopback(host:)) ?? false
         }
     }
 

@@ -19,6 +19,8 @@ public struct WebServer: Sendable {
     let logger: Logger
     private let webhooks: [WebhookService.Webhook]
     private let pages: PageRenderer
+    private let identification: PersonIdentification
+    private let mailer: SignInMailer
 
     /// Opens the store (read-only and for short writes; it must exist: the daemon makes it)
     /// and the secrets file.
@@ -29,6 +31,9 @@ public struct WebServer: Sendable {
         secrets = try SecretsAccess(path: configuration.web.secretsPath)
         webhooks = try WebhookService.loadSecrets(configuration.webhooks)
         pages = try PageRenderer(language: configuration.web.language)
+        mailer = SignInMailer(configuration.report, language: configuration.web.language, logger: logger)
+        identification = PersonIdentification(secrets: secrets, store: store,
+                                              proxy: try .init(configuration.web), clock: clock)
         self.clock = clock
         self.logger = logger
     }
@@ -37,15 +42,18 @@ public struct WebServer: Sendable {
     public func application(onRunning: @escaping @Sendable () async -> Void) throws -> some ApplicationProtocol {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: ErrorLogging(logger: logger))
+        router.add(middleware: identification)
         router.get("healthz") { _, _ in try await health() }
         router.get("metrics") { request, context in try await metrics(request, context) }
         router.get("api/v1/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.openapi_yaml)))
         }
-        SignInRoutes(secrets: secrets, store: store, web: configuration.web, clock: clock, pages: pages).add(to: router)
-        DeskRoutes(secrets: secrets, store: store, configuration: configuration, clock: clock, pages: pages).add(to: router)
-        let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets, store: store, clock: clock))
+        SignInRoutes(secrets: secrets, store: store, web: configuration.web, clock: clock, pages: pages, mailer: mailer)
+            .add(to: router)
+        DeskRoutes(secrets: secrets, store: store, identification: identification, configuration: configuration,
+                   clock: clock, pages: pages).add(to: router)
+        let api = router.group("api/v1").add(middleware: KeyAuthentication(secrets: secrets))
         APIRoutes(store: store, configuration: configuration, clock: clock, listings: ListingCache()).add(to: api)
 
         let address: BindAddress = switch configuration.web.listen {
@@ -61,6 +69,9 @@ public struct WebServer: Sendable {
                            configuration: .init(address: address, serverName: "ringback-web"),
                            onServerRunning: { _ in await onRunning() }, logger: logger)
     }
+
+    /// Mails the links asked for on `/signin` while the server runs.
+    public var signInMail: some Service { mailer }
 
     /// Delivers the webhook outbox while the server runs.
     public var webhookDelivery: some Service {
@@ -92,7 +103,7 @@ public struct WebServer: Sendable {
     /// Without a key from this machine, with a `read` key from elsewhere (SPEC §8.5).
     private func metrics(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         if !context.isLoopback {
-            let caller = try await KeyAuthentication(secrets: secrets, store: store, clock: clock).caller(of: request)
+            let caller = try await KeyAuthentication(secrets: secrets).caller(of: request, context)
             guard caller.scope != .contacts else { throw APIError(.forbidden, "metrics need a read or write key") }
         }
         let now = clock()

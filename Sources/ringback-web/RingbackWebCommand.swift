@@ -37,9 +37,12 @@ struct RingbackWebCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         umask(0o007)
+        // A mail program that exits without reading its input is its failure, not ours.
+        signal(SIGPIPE, SIG_IGN)
         let notifier = SystemdNotifier()
         let application: any ApplicationProtocol
         let webhookDelivery: any Service
+        let signInMail: any Service
         do {
             let server = try WebServer(configuration: configuration, storePath: db ?? configuration.storePath,
                                        clock: { Int64(Date().timeIntervalSince1970) }, logger: logger)
@@ -48,6 +51,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
                 logger.info("listening", metadata: ["address": "\(configuration.web.listen)"])
             }
             webhookDelivery = server.webhookDelivery
+            signInMail = server.signInMail
         } catch let error as StoreError {
             logger.critical("cannot open the store: \(error)")
             throw ExitCode(2)
@@ -56,7 +60,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let group = ServiceGroup(configuration: .init(
-            services: [application, webhookDelivery, WatchdogService(notifier: notifier)],
+            services: [application, webhookDelivery, signInMail, WatchdogService(notifier: notifier)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         notifier.stopping()

@@ -24,7 +24,8 @@ struct ReportDelivery {
             throw CommandFailure(message: "[report] command: cannot start \(command[0]): \(error.localizedDescription)",
                                  status: ExitStatus.badInput)
         }
-        let message = settings.mailTo.isEmpty ? body : mailHeaders(format: format, subject: subject) + body
+        let message = settings.mailTo.isEmpty ? body
+            : MailMessage.compose(to: settings.mailTo, subject: subject, contentType: format.mediaType, body: body)
         try? input.fileHandleForWriting.write(contentsOf: Data(message.utf8))
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
@@ -32,23 +33,5 @@ struct ReportDelivery {
             throw CommandFailure(message: "[report] command \(command[0]) failed with status \(process.terminationStatus)",
                                  status: ExitStatus.badInput)
         }
-    }
-
-    private func mailHeaders(format: ReportFormat, subject: String) -> String {
-        let type = switch format {
-        case .html: "text/html"
-        case .csv: "text/csv"
-        case .json: "application/json"
-        case .text: "text/plain"
-        }
-        return """
-            To: \(settings.mailTo)
-            Subject: \(subject)
-            MIME-Version: 1.0
-            Content-Type: \(type); charset=utf-8
-            Content-Transfer-Encoding: 8bit
-
-
-            """
     }
 }

@@ -61,13 +61,11 @@ struct WebLink: ParsableCommand {
 
     /// What sign-in links begin with: `[web] public_url`, or the loopback listener's address.
     static func publicURL(_ web: WebSettings) throws -> String {
-        if !web.publicURL.isEmpty { return String(web.publicURL.reversed().drop { $0 == "/" }.reversed()) }
-        guard case .tcp(let host, let port) = web.listen else {
+        guard let base = web.linkBase else {
             throw CommandFailure(message: "[web] listen is a Unix socket: set [web] public_url, the address people open",
                                  status: ExitStatus.badInput)
         }
-        let shown = host.contains(":") ? "[\(host)]" : host
-        return "\(web.tls == nil ? "http" : "https")://\(shown):\(port)"
+        return base
     }
 }
 

@@ -11,7 +11,7 @@ import ServiceLifecycle
 struct HookService: Service {
     let writer: StoreWriter
     let clock: RingbackClock
-    let hook: AlertHook
+    let hook: HookProgram
     let maxAge: Int64
     let zone: ZoneConverter
     let logger: Logger

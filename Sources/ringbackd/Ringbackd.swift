@@ -96,7 +96,7 @@ struct Ringbackd: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             services.append(HookService(writer: writer, clock: clock,
-                                        hook: AlertHook(command: command, timeout: .seconds(configuration.hooks.timeout)),
+                                        hook: HookProgram(command: command, timeout: .seconds(configuration.hooks.timeout)),
                                         maxAge: Int64(configuration.hooks.maxAge) * 60, zone: configuration.officeZone,
                                         logger: logger))
         }

@@ -126,6 +126,7 @@ final class ConfigurationParserTests: XCTestCase {
             ("[web]\ntls_certificate = \"/etc/ringback/cert.pem\"\n", 2, "needs both tls_certificate and tls_key"),
             ("[web]\nlanguage = \"de\"\n", 2, "\"de\" is not one of en, ru"),
             ("[web]\nuser_header = \"X-Remote-User\"\n", 2, "believed only from a trusted_proxy"),
+            ("[web]\ntrusted_proxy = \"proxy.office.lan\"\n", 2, "is not an IP address"),
             ("[web]\nlisten = \"localhost\"\n", 2, "neither host:port nor unix:/absolute/path"),
             ("[web]\nport = 80\n", 2, "unknown key"),
         ]

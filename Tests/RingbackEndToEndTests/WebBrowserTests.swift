@@ -92,19 +92,8 @@ final class WebBrowserTests: XCTestCase {
     /// A missed call stored by `ringbackd` shows on an open page within 2 s, without a
     /// reload; resolved elsewhere, it leaves it as fast.
     func testANewMissedCallAppearsOnTheOpenPageAndLeavesItWhenResolvedElsewhere() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-live-\(UUID().uuidString)")
-        let spool = scratch.appendingPathComponent("cdr")
-        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let web = try WebHarness(loading: "three-misses", configuration: """
-
-            [[source]]
-            kind = "spool"
-            name = "pbx"
-            path = "\(spool.path)"
-
-            """)
-        defer { web.remove() }
+        let (web, spool) = try liveDesk()
+        defer { web.remove(); try? FileManager.default.removeItem(at: spool.deletingLastPathComponent()) }
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let base = "http://127.0.0.1:\(web.port)"
         try web.start()
@@ -121,6 +110,43 @@ final class WebBrowserTests: XCTestCase {
         let callbackID = try XCTUnwrap(seen["callback_id"] as? Int)
         XCTAssertFalse(try web.harness.json(["pending"]).contains { $0.int("callback_id") == callbackID }, "resolved in the store")
         print("live: appeared after \(seen["appeared_after_ms"] ?? "?") ms, left after \(seen["left_after_ms"] ?? "?") ms")
+    }
+
+    /// The head's board, `/alerts` and the wallboard, open side by side: a missed call stored
+    /// by `ringbackd` shows on each within 2 s, without a reload.
+    func testTheHeadsBoardAlertsAndWallboardShowANewMissedCallLive() throws {
+        let (web, spool) = try liveDesk()
+        defer { web.remove(); try? FileManager.default.removeItem(at: spool.deletingLastPathComponent()) }
+        let base = "http://127.0.0.1:\(web.port)"
+        let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let wallboard = try web.harness.run(["web-link", "--wallboard", "office"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        try web.startDaemon()
+        let line = WebHarness.missedCallNow(from: "89035558888", endedAgo: 5, id: "\(Int(Date().timeIntervalSince1970)).502")
+        let seen = try run("board_live.py", [base, String(link.dropFirst(base.count)), String(wallboard.dropFirst(base.count)),
+                                             spool.appendingPathComponent("Master.csv").path, line, "+79035558888"])
+        for page in ["alerts", "board", "wallboard"] {
+            XCTAssertNotNil(seen["\(page)_after_ms"] as? Int, "\(page): \(seen)")
+            XCTAssertEqual(seen["\(page)_same_page"] as? Bool, true, "\(page) swapped its content in, no reload")
+        }
+        print("live for the head: \(seen)")
+    }
+
+    /// A store with a spool source for `ringbackd` to watch: the server (not started) and the
+    /// spool's folder.
+    private func liveDesk() throws -> (WebHarness, URL) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-live-\(UUID().uuidString)")
+        let spool = scratch.appendingPathComponent("cdr")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        let web = try WebHarness(loading: "three-misses", configuration: """
+
+            [[source]]
+            kind = "spool"
+            name = "pbx"
+            path = "\(spool.path)"
+
+            """)
+        return (web, spool)
     }
 
     private func drive(base: String, path: String, done: Int, take: Int) throws -> [String: Any] {

@@ -146,7 +146,7 @@ final class BoardPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: WebBrowserTests.screenshots, withIntermediateDirectories: true)
         let seen = try WebBrowserTests.runScript("desk_shots.py", ["http://127.0.0.1:\(web.port)",
             String(shots.dropFirst("http://127.0.0.1:\(web.port)".count)), WebBrowserTests.screenshots.path,
-            "board=/", "alerts=/alerts", "status=/status", "report=/report?day=2026-03-10"])
+            "board=/", "alerts=/alerts", "status=/status", "report=/report?day=2026-03-10", "signin=/signin"])
         XCTAssertEqual(seen["alerts"] as? Int, 0)
         XCTAssertEqual((seen["pages"] as? [String: String])?["board"], "Today")
         XCTAssertEqual((seen["pages"] as? [String: String])?["status"], "Sources")

@@ -119,4 +119,106 @@ final class WebSessionTests: XCTestCase {
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("no manager with the login nobody"), unknown.stderr)
     }
+
+    /// `/signin` by login (SPEC §8.2): the link goes to the directory's address through
+    /// `[report] command`, once in 10 minutes a login, and the page answers the same for
+    /// a login that does not exist.
+    func testALinkAskedForByLoginIsMailedOnceInTenMinutesAndThePageSaysTheSameForAnyone() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-mail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // The "mail program" keeps each message in a file of its own.
+        let program = scratch.appendingPathComponent("sendmail")
+        try "#!/bin/sh\ncat > \"$(mktemp \(scratch.path)/mail.XXXXXX)\"\n".write(to: program, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: program.path)
+        let web = try WebHarness(loading: "three-misses", configuration: """
+
+            [report]
+            command = "\(program.path)"
+
+            """)
+        defer { web.remove() }
+        try web.start()
+        let page = try web.raw("GET", "/signin")
+        XCTAssertEqual(page.status, 200)
+        XCTAssertTrue(page.text.contains("name=\"login\""), page.text)
+        XCTAssertEqual(page.headers["referrer-policy"], "no-referrer")
+        let form = ["Content-Type": "application/x-www-form-urlencoded"]
+        let answers = try ["anna", "nobody", "anna", "boris"].map { login in
+            try web.raw("POST", "/signin", headers: form, body: "login=\(login)&action=mail")
+        }
+        XCTAssertEqual(Set(answers.map(\.status)), [200])
+        XCTAssertEqual(Set(answers.map(\.text)).count, 1, "the same answer whether or not the login exists, or was mailed")
+
+        // One program at a time, in order: once boris's message is there, anna's second
+        // request (made before it) would have been too.
+        func mails() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: scratch.path)) ?? []).filter { $0.hasPrefix("mail.") }.compactMap {
+                try? String(contentsOf: scratch.appendingPathComponent($0), encoding: .utf8)
+            }
+        }
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !mails().contains(where: { $0.contains("To: boris@office.example") && $0.hasSuffix("mail.\n") }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let sent = mails()
+        XCTAssertEqual(sent.filter { $0.contains("To: boris@office.example") }.count, 1, "\(sent)")
+        let toAnna = sent.filter { $0.contains("To: anna@office.example") }
+        XCTAssertEqual(toAnna.count, 1, "a second request within 10 minutes mails nothing: \(sent)")
+        XCTAssertEqual(sent.count, 2, "nothing for a login that does not exist")
+        let message = try XCTUnwrap(toAnna.first)
+        XCTAssertTrue(message.contains("Subject: Your Ringback sign-in link"), message)
+        let link = try XCTUnwrap(message.split(separator: "\n").first { $0.hasPrefix("http://127.0.0.1:\(web.port)/signin/") })
+        XCTAssertFalse(try String(contentsOf: web.logFile, encoding: .utf8).contains(link.split(separator: "/").last ?? "?"),
+                       "the log names the login, never the link")
+
+        let cookie = try web.signIn(link: String(link))
+        let home = try web.raw("GET", "/", headers: ["Cookie": cookie])
+        XCTAssertEqual(home.status, 200)
+        XCTAssertTrue(home.text.contains("anna"), home.text)
+    }
+
+    /// Behind a reverse proxy that signs people in (SPEC §8.2): its header names the login,
+    /// believed only from `trusted_proxy` with the proxy's secret; such a request is never
+    /// a loopback one.
+    func testTheProxysHeaderSignsInOnlyWithItsSecret() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-proxy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let secret = "proxy-\(UUID().uuidString)"
+        try secret.write(to: scratch.appendingPathComponent("proxy.secret"), atomically: true, encoding: .utf8)
+        let web = try WebHarness(loading: "three-misses", web: """
+            trusted_proxy = "127.0.0.1"
+            user_header = "X-Remote-User"
+            proxy_secret_file = "\(scratch.appendingPathComponent("proxy.secret").path)"
+            """)
+        defer { web.remove() }
+        try web.start()
+        let proxied = ["X-Remote-User": "anna", "X-Ringback-Proxy-Secret": secret]
+        let home = try web.raw("GET", "/", headers: proxied)
+        XCTAssertEqual(home.status, 200, home.text)
+        XCTAssertTrue(home.text.contains("anna"))
+        XCTAssertFalse(home.text.contains("action=\"/signout\""), "the proxy signs people out, not us")
+        let expected = try web.harness.json(["pending"]).filter { $0.text("manager_id") == "m1" || $0.isNull("manager_id") }
+        let listed = try web.raw("GET", "/api/v1/callbacks", headers: proxied)
+        XCTAssertEqual(listed.objects.compactMap { $0.int("callback_id") }, expected.compactMap { $0.int("callback_id") })
+
+        for forged in [["X-Remote-User": "helen"], ["X-Remote-User": "helen", "X-Ringback-Proxy-Secret": "guess"]] {
+            XCTAssertEqual(try web.raw("GET", "/", headers: forged).status, 401, "\(forged)")
+            XCTAssertEqual(try web.raw("GET", "/api/v1/callbacks", headers: forged).status, 401)
+        }
+        XCTAssertEqual(try web.raw("GET", "/", headers: ["X-Remote-User": "nobody", "X-Ringback-Proxy-Secret": secret]).status, 401)
+        XCTAssertEqual(try web.raw("GET", "/metrics").status, 401, "through the proxy is never loopback")
+
+        // Her forms carry a token of her own, and a form without it is refused.
+        let token = try XCTUnwrap(home.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
+            .components(separatedBy: "\"").first)
+        let own = try XCTUnwrap(expected.first?.int("callback_id"))
+        let form = proxied.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 }
+        XCTAssertEqual(try web.raw("POST", "/callbacks/\(own)/resolve", headers: form, body: "reason=mobile&action=resolve").status, 403)
+        let done = try web.raw("POST", "/callbacks/\(own)/resolve", headers: form,
+                               body: "csrf_token=\(token)&reason=mobile&action=resolve")
+        XCTAssertEqual(done.status, 303, done.text)
+        XCTAssertFalse(try web.harness.json(["pending"]).contains { $0.int("callback_id") == own })
+    }
 }

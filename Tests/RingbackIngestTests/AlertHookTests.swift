@@ -18,8 +18,8 @@ final class AlertHookTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    private func shell(_ script: String, timeout: Duration = .seconds(5)) -> AlertHook {
-        AlertHook(command: ["/bin/sh", "-c", script], timeout: timeout)
+    private func shell(_ script: String, timeout: Duration = .seconds(5)) -> HookProgram {
+        HookProgram(command: ["/bin/sh", "-c", script], timeout: timeout)
     }
 
     func testProgramGetsThePayloadOnStandardInput() async throws {
@@ -46,7 +46,7 @@ final class AlertHookTests: XCTestCase {
     func testFailuresCarryTheirReason() async {
         let exit = await shell("exit 3").deliver("{}")
         XCTAssertEqual(exit, .failed("exit status 3"))
-        let missing = await AlertHook(command: ["/nonexistent/hook"], timeout: .seconds(1)).deliver("{}")
+        let missing = await HookProgram(command: ["/nonexistent/hook"], timeout: .seconds(1)).deliver("{}")
         XCTAssertEqual(missing, .failed("cannot start /nonexistent/hook: No such file or directory"))
         // A program that never reads its input and exits at once is not a failure.
         let ignoring = await shell("exit 0").deliver(String(repeating: "x", count: 200_000))

@@ -9,18 +9,15 @@ import RingbackStore
 extension DeskRoutes {
     /// `/alerts`: a manager's own alerts (the head's: all) not yet resolved, newest first,
     /// with *Acknowledge* on the open ones.
-    func alerts(_ request: Request, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+    func alerts(_ request: Request, _ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let now = clock()
-        let managerID = person.isHead ? nil : person.managerID
-        let found = try await store.read { store in
-            try Desk.alerts(in: store, at: now, kind: nil, state: nil, managerID: managerID).filter { $0.state != .resolved }
-        }
+        let found = try await store.read { store in try LiveEvents.shownAlerts(in: store, at: now, of: person) }
         let text = PageText.strings(pages.language)
         let zone = configuration.officeZone
-        let rows: [[String: Any]] = found.suffix(200).reversed().map { alert in
+        let rows: [[String: Any]] = found.map { alert in
             var facts = ["\(text["raised"] ?? "") \(Self.clock(alert.raisedAt, zone: zone, now: now))"]
             if let at = alert.acknowledgedAt { facts.append("\(text["acknowledged"] ?? "") \(Self.clock(at, zone: zone, now: now))") }
             var row: [String: Any] = ["id": alert.alertID, "kind": text[alert.kind.rawValue] ?? alert.kind.rawValue,
@@ -29,7 +26,8 @@ extension DeskRoutes {
             row["callbackID"] = alert.callbackID
             return row
         }
-        var values: [String: Any] = ["alerts": rows, "csrfToken": person.csrfToken]
+        var values: [String: Any] = ["alerts": rows, "csrfToken": person.csrfToken, "live": true,
+                                     "events": "/events?follow=alerts", "liveAlerts": LiveEvents.state(of: found)]
         values["notice"] = notice
         return pages.page("alerts", title: "alertsTitle", values: values, status: status)
     }
@@ -37,7 +35,7 @@ extension DeskRoutes {
     /// *Acknowledge*: the person's own alert (the head: any), with the session's CSRF token.
     func acknowledge(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let form = try await FormBody(request)
-        guard let (caller, person) = try await person(request) else {
+        guard let (caller, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         guard Secrets.equalInConstantTime(form["csrf_token"] ?? "", person.csrfToken) else {

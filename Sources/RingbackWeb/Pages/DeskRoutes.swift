@@ -12,20 +12,22 @@ import RingbackStore
 struct DeskRoutes: Sendable {
     let secrets: SecretsAccess
     let store: StoreAccess
+    let identification: PersonIdentification
     let configuration: RingbackConfiguration
     let clock: @Sendable () -> Int64
     let pages: PageRenderer
 
     func add(to router: Router<WebRequestContext>) {
-        router.get("/") { request, _ in try await desk(request, notice: nil) }
-        router.get("events") { request, _ in try await LiveEvents(secrets: secrets, store: store, clock: clock).stream(request) }
+        router.get("/") { request, context in try await desk(request, context, notice: nil) }
+        router.get("events") { request, context in try await events(request, context) }
+        router.get("wallboard/:token/events") { _, context in try await wallboardEvents(context) }
         router.get("callbacks/:id") { request, context in try await callbackStory(request, context) }
         router.get("calls/:call") { request, context in try await callLegs(request, context) }
-        router.get("alerts") { request, _ in try await alerts(request, notice: nil) }
-        router.get("status") { request, _ in try await status(request) }
+        router.get("alerts") { request, context in try await alerts(request, context, notice: nil) }
+        router.get("status") { request, context in try await status(request, context) }
         router.get("wallboard/:token") { _, context in try await wallboard(context) }
-        router.get("report") { request, _ in try await report(request) }
-        router.get("search") { request, _ in try await search(request) }
+        router.get("report") { request, context in try await report(request, context) }
+        router.get("search") { request, context in try await search(request, context) }
         router.post("alerts/:id/ack") { request, context in try await acknowledge(request, context) }
         router.post("callbacks/:id/resolve") { request, context in try await act(request, context, action: .resolve) }
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
@@ -36,27 +38,24 @@ struct DeskRoutes: Sendable {
     private enum Action { case resolve, take, assign, later }
 
     /// The signed-in person of the request, or nil.
-    func person(_ request: Request) async throws -> (caller: Caller, person: Person)? {
-        guard let id = request.cookies[SessionCookie.name]?.value,
-              let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()),
-              let person = caller.person else { return nil }
+    func person(_ context: WebRequestContext) -> (caller: Caller, person: Person)? {
+        guard let caller = context.caller, let person = caller.person else { return nil }
         return (caller, person)
     }
 
-    private func desk(_ request: Request, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        guard let (caller, person) = try await person(request) else {
+    private func desk(_ request: Request, _ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let (caller, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let now = clock()
         // The head's page is the day's board, then the unassigned queue to assign from.
-        let owners: CallbackOwners = person.isHead ? .unassigned : .managerAndUnassigned(person.managerID)
+        let owners = LiveEvents.owners(of: person)
         let zone = configuration.officeZone
-        let dormantDays = configuration.dormantDays
+        let configuration = configuration
         let (callbacks, managers, report) = try await store.read { store in
             (try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false),
              try store.loadDirectory().managers.filter(\.active),
-             person.isHead ? try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone,
-                                             dormantDays: dormantDays) : nil)
+             person.isHead ? try LiveEvents.board(in: store, at: now, configuration) : nil)
         }
         let text = PageText.strings(pages.language)
         let rows: [[String: Any]] = callbacks.map { callback in
@@ -79,9 +78,14 @@ struct DeskRoutes: Sendable {
         ]
         values["notice"] = notice
         values["live"] = true
-        values["state"] = LiveEvents.state(of: callbacks)
+        values["events"] = person.isHead ? "/events?follow=callbacks,board" : "/events?follow=callbacks"
+        values["liveCallbacks"] = LiveEvents.state(of: callbacks)
+        values["hasSession"] = person.hasSession
         values["isHead"] = person.isHead
-        if let report { values.merge(BoardView.values(report, text: text, zone: zone, now: now)) { first, _ in first } }
+        if let report {
+            values.merge(BoardView.values(report, text: text, zone: zone, now: now)) { first, _ in first }
+            values["liveBoard"] = LiveEvents.state(of: report)
+        }
         return pages.page("desk", title: person.isHead ? "boardTitle" : "myCallbacks", values: values, status: status)
     }
 
@@ -98,7 +102,7 @@ struct DeskRoutes: Sendable {
     /// API's status; done, back to the desk (303, so a reload posts nothing again).
     private func act(_ request: Request, _ context: WebRequestContext, action: Action) async throws -> Response {
         let form = try await FormBody(request)
-        guard let (caller, person) = try await person(request) else {
+        guard let (caller, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         guard Secrets.equalInConstantTime(form["csrf_token"] ?? "", person.csrfToken) else {
@@ -106,7 +110,7 @@ struct DeskRoutes: Sendable {
         }
         let text = PageText.strings(pages.language)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else {
-            return try await desk(request, notice: nil, status: .notFound)
+            return try await desk(request, context, notice: nil, status: .notFound)
         }
         let now = clock()
         let reason = form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -119,7 +123,7 @@ struct DeskRoutes: Sendable {
         case .take: nil
         }
         if let missing {
-            return try await desk(request, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
+            return try await desk(request, context, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
         }
         do {
             _ = try await store.write { store -> OutputRecord in
@@ -136,16 +140,37 @@ struct DeskRoutes: Sendable {
                 }
             }
         } catch StoreRequestError.notOpen(let why) {
-            return try await desk(request, notice: PageText.format(text["noLongerOpen"] ?? "", String(id), why), status: .conflict)
+            return try await desk(request, context, notice: PageText.format(text["noLongerOpen"] ?? "", String(id), why), status: .conflict)
         } catch let error as APIError where error.status == .forbidden {
-            return try await desk(request, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
+            return try await desk(request, context, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
         } catch StoreRequestError.notFound {
-            return try await desk(request, notice: nil, status: .notFound)
+            return try await desk(request, context, notice: nil, status: .notFound)
         } catch StoreRequestError.invalid(_, let why) {
-            return try await desk(request, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
+            return try await desk(request, context, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
         }
         return Response(status: .seeOther, headers: [.location: "/"])
     }
+
+    /// A signed-in person's stream of what their page follows.
+    private func events(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let person = context.caller?.person else { throw APIError(.unauthorized, "sign in first") }
+        let viewer = LiveEvents.Viewer.person(person)
+        let identification = identification
+        return live.stream(LiveEvents.parts(request.uri.queryParameters.get("follow"), for: viewer), for: viewer) {
+            // A session revoked or a person switched off meanwhile hears no more.
+            try await identification.caller(of: request, context)?.person == person
+        }
+    }
+
+    /// The wallboard's stream of the day's board, until its link is revoked.
+    private func wallboardEvents(_ context: WebRequestContext) async throws -> Response {
+        let hash = Secrets.sha256(context.parameters.get("token") ?? "")
+        guard try await secrets.wallboard(sha256: hash) != nil else { return notFound() }
+        let secrets = secrets
+        return live.stream([.board], for: .wallboard) { try await secrets.wallboard(sha256: hash) != nil }
+    }
+
+    var live: LiveEvents { LiveEvents(store: store, configuration: configuration, clock: clock) }
 
     /// Not there, or not this person's to see: the same answer, so a URL edited by hand
     /// learns nothing of another manager's callbacks.

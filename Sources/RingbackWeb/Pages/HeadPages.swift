@@ -8,8 +8,8 @@ import RingbackStore
 /// The head's pages beside the board: the sources, the report, the office wallboard (SPEC §8.3).
 extension DeskRoutes {
     /// `/status` (the head's): what `ringback status` and `ringback quarantine` show.
-    func status(_ request: Request) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+    func status(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         guard person.isHead else { return notFound() }
@@ -34,8 +34,8 @@ extension DeskRoutes {
 
     /// `/report?day=DATE` or `?week=DATE` (the head's): the report of the period with its
     /// charts, and the within-SLA % and missed calls of the 30 days up to it.
-    func report(_ request: Request) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+    func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         guard person.isHead else { return notFound() }
@@ -71,16 +71,16 @@ extension DeskRoutes {
     }
 
     /// `/wallboard/TOKEN` (SPEC §8.3): today's figures, the overdue count and the managers'
-    /// table for an office screen, read-only, refreshing itself every 30 s; revoked by
-    /// `ringback web-revoke NAME`.
+    /// table for an office screen, read-only, live (and, without script, reloading itself
+    /// every 30 s); revoked by `ringback web-revoke NAME`.
     func wallboard(_ context: WebRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
         guard let name = try await secrets.wallboard(sha256: Secrets.sha256(token)) else { return notFound() }
         let now = clock()
         let zone = configuration.officeZone
-        let dormantDays = configuration.dormantDays
+        let configuration = configuration
         let (report, overdue) = try await store.read { store in
-            (try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone, dormantDays: dormantDays),
+            (try LiveEvents.board(in: store, at: now, configuration),
              try Desk.pending(in: store, at: now, owners: .everyone, overdueOnly: true).count)
         }
         let text = PageText.strings(pages.language)
@@ -89,6 +89,9 @@ extension DeskRoutes {
         values["time"] = Self.clock(now, zone: zone, now: now)
         values["overdueNow"] = overdue
         values["refresh"] = 30
+        values["live"] = true
+        values["events"] = "/wallboard/\(token)/events"
+        values["liveBoard"] = LiveEvents.state(of: report)
         return pages.page("wallboard", title: "wallboardTitle", values: values)
     }
 }

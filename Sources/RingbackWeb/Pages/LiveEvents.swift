@@ -1,59 +1,129 @@
 import Hummingbird
+import RingbackConfig
+import RingbackCore
 import RingbackOperations
+import RingbackReport
 import RingbackStore
 import ServiceLifecycle
 
-/// `/events` (SPEC §8.3): Server-Sent Events for an open desk. Each stream looks at the
-/// store a few times a second, and only when someone committed does it read what its
-/// person sees; when that changed (a new missed call, a callback resolved, taken or gone
-/// overdue) it says so, with nothing but what the person may see. The page then fetches
-/// itself again. A stream ends after a few minutes (the browser reconnects at once), when
-/// the session ends, and when the server stops.
+/// Server-Sent Events for an open page (SPEC §8.3): `/events?follow=callbacks,alerts,board`
+/// for a signed-in person, `/wallboard/TOKEN/events` for the office screen. Each stream
+/// looks at the store a few times a second, and only when someone committed does it read
+/// what its viewer sees of what the page follows; when that changed (a new missed call, a
+/// callback resolved, taken or gone overdue, a new or acknowledged alert, the day's
+/// figures) it says so in an event of that part's name, with nothing but what the viewer
+/// may see. The page then fetches itself again. A stream ends after a few minutes (the
+/// browser reconnects at once), when its viewer is signed out or revoked, and when the
+/// server stops.
 struct LiveEvents: Sendable {
-    let secrets: SecretsAccess
     let store: StoreAccess
+    let configuration: RingbackConfiguration
     let clock: @Sendable () -> Int64
     let interval: Duration = .milliseconds(250)
     let longest: Duration = .seconds(300)
 
-    /// What a desk shows, as one string: its callbacks in order, each with its owner and
-    /// whether it is overdue. The page carries the same string in `data-state`.
-    static func state(of callbacks: [PendingCallback]) -> String {
-        callbacks.map { "\($0.callbackID):\($0.managerID ?? "-"):\($0.overdue ? 1 : 0)" }.joined(separator: ",")
+    /// What a page follows. Each page carries its state as `data-live-PART`, made by the
+    /// same function as the stream's.
+    enum Part: String, CaseIterable, Sendable {
+        case callbacks, alerts, board
     }
 
-    func stream(_ request: Request) async throws -> Response {
-        guard let id = request.cookies[SessionCookie.name]?.value,
-              let caller = try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: clock()),
-              let person = caller.person
-        else { throw APIError(.unauthorized, "sign in first") }
-        let owners: CallbackOwners = person.isHead ? .everyone : .managerAndUnassigned(person.managerID)
-        let (secrets, store, clock, interval, longest) = (self.secrets, self.store, self.clock, self.interval, self.longest)
+    /// Who watches: a person sees their own (the head: everything); the wallboard the board.
+    enum Viewer: Sendable {
+        case person(Person)
+        case wallboard
+
+        var person: Person? { if case .person(let person) = self { person } else { nil } }
+    }
+
+    /// The callbacks a person's desk lists: a manager's own and the unassigned queue; the
+    /// head's board, the unassigned queue to assign from.
+    static func owners(of person: Person) -> CallbackOwners {
+        person.isHead ? .unassigned : .managerAndUnassigned(person.managerID)
+    }
+
+    /// The listed callbacks in order, each with its owner, whether it is overdue and its counts.
+    static func state(of callbacks: [PendingCallback]) -> String {
+        callbacks.map { "\($0.callbackID):\($0.managerID ?? "-"):\($0.overdue ? 1 : 0):\($0.missedCount):\($0.attempts)" }
+            .joined(separator: ",")
+    }
+
+    /// The alerts `/alerts` lists, each with its state.
+    static func state(of alerts: [AlertRecord]) -> String {
+        alerts.map { "\($0.alertID):\($0.state.rawValue)" }.joined(separator: ",")
+    }
+
+    /// What the board shows of the day's report: its figures, the managers' rows, the
+    /// overdue and no-contact lists and the hours' bars.
+    static func state(of report: MissedCallReport) -> String {
+        let managers = report.managers.map { "\($0.managerID ?? "-"):\($0.missed):\($0.calledBack):\($0.late):\($0.stillOpen):\($0.noContact)" }
+        return ["\(report.missedCalls):\(report.callbacksOpened):\(report.withinSLA):\(report.medianMinutesToCallback ?? -1)",
+                managers.joined(separator: ","), report.overdue.map { "\($0.callbackID):\($0.state.rawValue)" }.joined(separator: ","),
+                report.noContact.map { "\($0.alertID):\($0.state.rawValue)" }.joined(separator: ","),
+                report.missedByHour.map(String.init).joined(separator: ",")].joined(separator: "|")
+    }
+
+    /// What `/alerts` lists: a person's alerts not yet resolved (the head's: all), the newest 200.
+    static func shownAlerts(in store: any StoreReading, at now: Int64, of person: Person) throws -> [AlertRecord] {
+        Array(try Desk.alerts(in: store, at: now, kind: nil, state: nil, managerID: person.isHead ? nil : person.managerID)
+            .filter { $0.state != .resolved }.suffix(200).reversed())
+    }
+
+    /// The day's report the board and the wallboard show.
+    static func board(in store: any StoreReading, at now: Int64, _ configuration: RingbackConfiguration) throws -> MissedCallReport {
+        let zone = configuration.officeZone
+        return try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone,
+                               dormantDays: configuration.dormantDays)
+    }
+
+    /// The parts a person's `follow=` names that are theirs to follow (the board is the head's).
+    static func parts(_ follow: String?, for viewer: Viewer) -> [Part] {
+        let asked = (follow ?? "callbacks").split(separator: ",").map(String.init)
+        return Part.allCases.filter { part in
+            asked.contains(part.rawValue) && (part != .board || viewer.person?.isHead ?? true)
+                && (viewer.person != nil || part == .board)
+        }
+    }
+
+    /// The stream; `stillThere` is asked after every change, and a false ends it.
+    func stream(_ parts: [Part], for viewer: Viewer, stillThere: @escaping @Sendable () async throws -> Bool) -> Response {
+        let (store, configuration, clock, interval, longest) = (self.store, self.configuration, self.clock, self.interval, self.longest)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let end = ContinuousClock.now + longest
-            var (seen, sent, quiet) = ("", "", 0)
+            var (seen, quiet) = ("", 0)
+            var sent: [Part: String] = [:]
             while ContinuousClock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let now = clock()
                 let looked = seen
-                let found: (key: String, state: String?) = try await store.read { store in
+                let found: (key: String, states: [Part: String]?) = try await store.read { store in
                     let key = try store.snapshotKey()
                     // Overdue flags change with time alone: read again at least every 10 s.
                     guard key != looked || quiet >= 40 else { return (key, nil) }
-                    return (key, LiveEvents.state(of: try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false)))
+                    var states: [Part: String] = [:]
+                    for part in parts {
+                        states[part] = switch (part, viewer) {
+                        case (.callbacks, .person(let person)):
+                            Self.state(of: try Desk.pending(in: store, at: now, owners: Self.owners(of: person), overdueOnly: false))
+                        case (.alerts, .person(let person)): Self.state(of: try Self.shownAlerts(in: store, at: now, of: person))
+                        case (.board, _): Self.state(of: try Self.board(in: store, at: now, configuration))
+                        case (_, .wallboard): ""
+                        }
+                    }
+                    return (key, states)
                 }
                 seen = found.key
                 quiet += 1
-                if let state = found.state {
+                if let states = found.states {
                     quiet = 0
-                    // A session revoked or a person switched off meanwhile hears no more.
-                    guard try await SessionCookie.caller(sessionID: id, secrets: secrets, store: store, now: now) != nil else { break }
-                    if state != sent {
-                        try await writer.write(ByteBuffer(string: "event: desk\ndata: \(state)\n\n"))
-                        sent = state
-                    } else {
-                        try await writer.write(ByteBuffer(string: ": still here\n\n"))
+                    guard try await stillThere() else { break }
+                    var said = false
+                    for part in parts where states[part] != sent[part] {
+                        try await writer.write(ByteBuffer(string: "event: \(part.rawValue)\ndata: \(states[part] ?? "")\n\n"))
+                        sent[part] = states[part]
+                        said = true
                     }
+                    if !said { try await writer.write(ByteBuffer(string: ": still here\n\n")) }
                 }
                 try await Task.sleep(for: interval)
             }

@@ -9,7 +9,7 @@ import RingbackStore
 extension DeskRoutes {
     /// `/callbacks/ID`: the callback and every call of its story.
     func callbackStory(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { return notFound() }
@@ -44,7 +44,7 @@ extension DeskRoutes {
 
     /// `/calls/CALL_ID`: the call's rows as the PBX recorded them, every field as text.
     func callLegs(_ request: Request, _ context: WebRequestContext) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let callID = context.parameters.get("call") ?? ""
@@ -71,8 +71,8 @@ extension DeskRoutes {
 
     /// `/search?number=…` (SPEC §8.3): any spelling, normalized as the PBX's numbers are (§2);
     /// the number's callbacks and its calls of the last 30 days that this person may see.
-    func search(_ request: Request) async throws -> Response {
-        guard let (_, person) = try await person(request) else {
+    func search(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let text = PageText.strings(pages.language)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import RingbackConfig
+import RingbackHooks
 import RingbackOperations
 import RingbackStore
 
@@ -13,6 +14,12 @@ struct SignInRoutes: Sendable {
     let web: WebSettings
     let clock: @Sendable () -> Int64
     let pages: PageRenderer
+    let mailer: SignInMailer
+
+    /// How long a mailed link lasts: it is asked for by someone at the browser now.
+    static let mailedLinkSeconds: Int64 = 3600
+    /// SPEC §8.2: at most one mail in 10 minutes per login.
+    static let mailInterval: Int64 = 600
 
     /// The cookie is `Secure` when people reach us by HTTPS (ours, or the proxy's).
     var secureCookie: Bool { web.tls != nil || web.publicURL.hasPrefix("https://") }
@@ -22,9 +29,33 @@ struct SignInRoutes: Sendable {
         router.get("static/desk.js") { _, _ in
             PageRenderer.file(PackageResources.desk_js, type: "text/javascript; charset=utf-8")
         }
+        router.get("signin") { _, _ in ask(sent: false) }
+        router.post("signin") { request, _ in try await mailLink(request) }
         router.get("signin/:token") { _, context in try await show(context) }
         router.post("signin/:token") { _, context in try await redeem(context) }
         router.post("signout") { request, context in try await signOut(request, context) }
+    }
+
+    /// `/signin`: a manager types their login and gets a link by mail.
+    private func ask(sent: Bool) -> Response {
+        pages.page("signinask", title: "signInTitle", values: ["mailed": mailer.isConfigured, "sent": sent])
+    }
+
+    /// The same page whether or not the login exists, is active, has an address, or was sent
+    /// a link in the last 10 minutes; only a real manager's first request mails anything.
+    private func mailLink(_ request: Request) async throws -> Response {
+        let login = (try await FormBody(request)["login"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard mailer.isConfigured, !login.isEmpty, let base = web.linkBase else { return ask(sent: mailer.isConfigured) }
+        let now = clock()
+        let manager = try await store.read { try $0.loadDirectory().managers.first { $0.login == login && $0.active } }
+        if let manager, MailMessage.isPlainAddress(manager.email) {
+            let token = Secrets.generate(prefix: "")
+            if try await secrets.addMailedSignInLink(login: login, sha256: Secrets.sha256(token), now: now,
+                                                     expiresAt: now + Self.mailedLinkSeconds, notSince: now - Self.mailInterval) {
+                mailer.send(.init(login: login, address: manager.email, link: "\(base)/signin/\(token)"))
+            }
+        }
+        return ask(sent: true)
     }
 
     private func token(_ context: WebRequestContext) -> String { context.parameters.get("token") ?? "" }

@@ -28,13 +28,7 @@ struct WebhookService: Service {
     /// Reads every webhook's secret: one that cannot be read stops the start.
     static func loadSecrets(_ settings: [WebhookSettings]) throws -> [Webhook] {
         try settings.map { webhook in
-            guard let data = FileManager.default.contents(atPath: webhook.secretFile) else {
-                throw WebStartError("[[webhook]] \(webhook.target): secret_file \(webhook.secretFile) cannot be read")
-            }
-            let secret = Array(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).utf8)
-            guard secret.count >= 16 else {
-                throw WebStartError("[[webhook]] \(webhook.target): secret_file \(webhook.secretFile) holds fewer than 16 bytes")
-            }
+            let secret = Array(try SecretFile.read(webhook.secretFile, for: "[[webhook]] \(webhook.target): secret_file").utf8)
             return Webhook(settings: webhook, secret: secret)
         }
     }

@@ -6,14 +6,15 @@ public enum HookOutcome: Sendable, Equatable {
     case failed(String)
 }
 
-/// Runs the configured program once per alert, the alert as JSON on its standard input. Its
-/// output goes where the daemon's goes (the journal under systemd). A program that does not
-/// finish within `timeout` is killed with everything it started, and the attempt fails.
+/// Runs a configured program once per delivery (an alert as JSON, a sign-in link's mail),
+/// the payload on its standard input. Its output goes where the service's goes (the journal
+/// under systemd). A program that does not finish within `timeout` is killed with
+/// everything it started, and the attempt fails.
 ///
 /// `posix_spawn` rather than Foundation's `Process`: the program gets its own process group,
 /// so a shell script's children die with it, and the wait is a plain poll that a timeout
 /// can cut short.
-public struct AlertHook: Sendable {
+public struct HookProgram: Sendable {
     public let command: [String]
     public let timeout: Duration
     /// How often a running program is checked for having exited.
@@ -53,8 +54,9 @@ public struct AlertHook: Sendable {
             close(writeEnd)
             return .failed("cannot start \(command[0]): \(String(cString: strerror(spawned)))")
         }
-        // Small enough for the pipe's buffer: the write never waits for the program. One that
-        // exits without reading gets EPIPE here (the daemon ignores SIGPIPE), not a failure.
+        // Small enough for the pipe's buffer (an alert, a short mail): the write never waits
+        // for the program. One that exits without reading gets EPIPE here (the services
+        // ignore SIGPIPE), not a failure.
         _ = Array(payload.utf8).withUnsafeBytes { write(writeEnd, $0.baseAddress, $0.count) }
         close(writeEnd)
 
