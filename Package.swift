@@ -89,6 +89,7 @@ let package = Package(
                 .embedInCode("openapi.yaml"),
                 .embedInCode("Pages/Templates/layout.mustache"), .embedInCode("Pages/Templates/signin.mustache"),
                 .embedInCode("Pages/Templates/signinask.mustache"),
+                .embedInCode("Pages/Templates/callbackrow.mustache"),
                 .embedInCode("Pages/Templates/desk.mustache"), .embedInCode("Pages/Templates/signedout.mustache"),
                 .embedInCode("Pages/Templates/callback.mustache"), .embedInCode("Pages/Templates/call.mustache"),
                 .embedInCode("Pages/Templates/message.mustache"), .embedInCode("Pages/Templates/alerts.mustache"),

@@ -12,6 +12,10 @@
 #              requests/s (p50/p99, errors) while `ringback ingest` backfills another ROWS
 #              rows into the same store, that backfill's time against the same backfill
 #              alone; then the same with every request a fresh answer
+#   pages      the desk's pages on that store (median of 10, each a fresh render): a
+#              manager's desk and /alerts, the head's board, /report (with its 30-day
+#              trend, 31 day-reports), a callback's story, search, /status, the wallboard;
+#              against the API's GET of the same manager's callbacks
 #   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
 #   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
 # Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
@@ -87,6 +91,28 @@ api_ms=$(for i in $(seq 20); do
     | sort -n | sed -n 10p | awk '{ printf "%.1f", $1 * 1000 }')
 wrk_fresh=$(wrk -t2 -c16 -d5s -s bench/distinct-at.lua -H "Authorization: Bearer $key" "$api" | awk '/Requests\/sec/ { print $2 }')
 wrk_rps=$(wrk -t2 -c16 -d5s -H "Authorization: Bearer $key" "$api" | awk '/Requests\/sec/ { print $2 }')
+# The pages, signed in as a manager (anna, m1) and as the head (helen), by their links' buttons.
+for login in anna helen; do
+    link=$("$bin/ringback" web-link "$login" --config "$work/web.toml" --db "$work/ringback.db")
+    curl -s -o /dev/null -c "$work/$login.cookies" -d action=signin "$link"
+done
+wallboard=$("$bin/ringback" web-link --wallboard bench --config "$work/web.toml" --db "$work/ringback.db")
+story=$(sqlite3 "$work/ringback.db" "SELECT callback_id FROM callbacks WHERE manager_id = 'm1' AND state = 'open' LIMIT 1")
+searched=$(sqlite3 "$work/ringback.db" "SELECT number FROM callbacks WHERE callback_id = $story")
+page_ms() { # COOKIES PATH: the median of 10 renders, in ms (every page is rendered anew: no-store)
+    for _ in $(seq 10); do curl -s -o /dev/null -w '%{time_total} %{http_code}\n' -b "$1" "$2"; done \
+        | sort -n | awk '$2 != 200 { failed = $2 } NR == 5 { median = $1 } END {
+            if (failed) { print "a page answered HTTP " failed > "/dev/stderr"; exit 1 } printf "%.1f", median * 1000 }' \
+        || { echo "bench: $2 is no page" >&2; return 1; }
+}
+site="http://127.0.0.1:$port"
+pages=""
+for page in "anna /" "anna /alerts" "helen /" "helen /report?day=$day" "anna /callbacks/$story" \
+            "anna /search?number=${searched//+/%2B}" "helen /status"; do
+    read -r login path <<< "$page"
+    pages+="$login $path $(page_ms "$work/$login.cookies" "$site$path")"$'\n'
+done
+pages+="- /wallboard/TOKEN $(page_ms /dev/null "$wallboard")"$'\n'
 # A second backfill of ROWS rows: alone (into a copy of the store), then into the store
 # itself while the paced client asks 200 times a second.
 # Days after the store's data, as a live office's next weeks would be.
@@ -152,5 +178,11 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     printf "%-44s %9.1f ms %14s\n", "  same, each a fresh answer: p99", f99, sprintf("%d errors of %d", ferr, ftotal)
     printf "%-44s %10.1f s %14s\n", "  that backfill, under the fresh load", floaded, sprintf("%.2f x alone", floaded / alone)
     printf "%-44s %8.0f MiB %14s\n", "ringbackd peak RSS, " mb " MB file", drss / 1024, ""
+}'
+# The pages: each against the API's fresh GET (target: under 100 ms on a store of 1 M calls).
+printf '%s' "$pages" | awk -v api="$api_ms" '{
+    if (api < 0.1) api = 0.1
+    printf "%-44s %9.1f ms %14s\n", "page " $2 " (" ($1 == "helen" ? "head" : $1 == "anna" ? "manager" : "screen") ")", $3,
+        sprintf("%.2f x API GET", $3 / api)
 }'
 if [ "$samples" -gt 0 ]; then scripts/bench-latency.sh "$samples"; fi

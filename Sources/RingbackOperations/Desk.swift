@@ -10,8 +10,8 @@ import RingbackStore
 public enum Desk {
     /// `ringback pending`, `GET /api/v1/callbacks`.
     public static func pending(in store: any StoreReading, at: Int64, owners: CallbackOwners,
-                               overdueOnly: Bool) throws -> [PendingCallback] {
-        try store.pending(at: at, owners: owners, overdueOnly: overdueOnly)
+                               overdueOnly: Bool, limit: Int? = nil) throws -> [PendingCallback] {
+        try store.pending(at: at, owners: owners, overdueOnly: overdueOnly, limit: limit)
     }
 
     /// `ringback missed`, `GET /api/v1/missed`. Neither bound: the day of `at`; one bound:
@@ -39,10 +39,27 @@ public enum Desk {
                 period: period, at: at, zone: zone,
                 missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil),
                 callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at),
-                noContactAlerts: try store.alerts(at: at, kind: .noContact, state: nil, managerID: nil),
+                noContactAlerts: try store.alertsRaised(kind: .noContact, since: period.start, until: period.end, at: at),
                 managers: try store.loadDirectory().managers,
                 aClients: try store.clientActivity(abc: "A", at: at),
                 dormantDays: dormantDays)
+        }
+    }
+
+    /// Missed calls and within-SLA % of each of the `days` days up to the one containing
+    /// `end - 1`, oldest first, as the day reports would count them: a count over the
+    /// missed calls' index a day, and the callbacks of the whole stretch read once.
+    public static func trend(in store: any StoreReading, days: Int, endingBefore end: Int64, at: Int64,
+                             zone: ZoneConverter) throws -> [TrendDay] {
+        try store.reading {
+            var periods: [ReportPeriod] = [.day(containing: end - 1, zone: zone)]
+            while periods.count < days { periods.insert(.day(containing: periods[0].start - 1, zone: zone), at: 0) }
+            let callbacks = try store.callbacksOpened(since: periods[0].start, until: periods[periods.count - 1].end, at: at)
+            return try periods.map { period in
+                let opened = callbacks.filter { $0.firstMissedAt >= period.start && $0.firstMissedAt < period.end }
+                return TrendDay(label: period.label, missed: try store.missedCount(since: period.start, until: period.end, at: at),
+                                withinSLAPercent: MissedCallReport.withinSLA(opened).percent)
+            }
         }
     }
 
@@ -88,4 +105,11 @@ public enum Desk {
         guard let record = try store.callback(id, at: at) else { throw StoreRequestError.notFound("no callback \(id)") }
         return Listings.callback(record)
     }
+}
+
+/// One day of the report page's 30-day trend.
+public struct TrendDay: Sendable, Equatable {
+    public var label: String
+    public var missed: Int
+    public var withinSLAPercent: Double?
 }

@@ -57,8 +57,7 @@ public struct MissedCallReport: Sendable {
         missedCalls = missed.count
         callbacksOpened = callbacks.count
         let resolvedByCall = callbacks.filter { $0.state == .calledBack || $0.state == .clientReachedUs }
-        withinSLA = resolvedByCall.filter { $0.resolvedAt! <= $0.dueAt }.count
-        withinSLAPercent = callbacks.isEmpty ? nil : Double(withinSLA) * 100 / Double(callbacks.count)
+        (withinSLA, withinSLAPercent) = Self.withinSLA(callbacks)
         let minutes = resolvedByCall.map { Int(($0.resolvedAt! - $0.firstMissedAt) / 60) }.sorted()
         medianMinutesToCallback = Self.nearestRank(minutes, percent: 50)
         p90MinutesToCallback = Self.nearestRank(minutes, percent: 90)
@@ -106,6 +105,13 @@ public struct MissedCallReport: Sendable {
                                  lastAnsweredCallAt: client.lastAnsweredCallAt, lastContactAt: client.lastContactAt,
                                  daysSilent: last.map { Int((at - $0) / 86_400) })
         }.sorted { ($0.daysSilent ?? .max, $1.clientID) > ($1.daysSilent ?? .max, $0.clientID) }
+    }
+
+    /// Callbacks called back (or reached by the client) by their due time, and their share
+    /// of all opened: nil when none was opened.
+    public static func withinSLA(_ callbacks: [ReportCallback]) -> (count: Int, percent: Double?) {
+        let count = callbacks.filter { ($0.state == .calledBack || $0.state == .clientReachedUs) && $0.resolvedAt! <= $0.dueAt }.count
+        return (count, callbacks.isEmpty ? nil : Double(count) * 100 / Double(callbacks.count))
     }
 
     /// The nearest-rank percentile: the value at rank ⌈p/100 · n⌉ of the sorted values.

@@ -116,15 +116,10 @@ public struct CallbackRecord: Sendable {
 }
 
 extension Store {
-    /// Callbacks open at `at`: overdue first, then by ABC group and due time (SPEC §6).
-    public func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> [PendingCallback] {
-        let (everyone, managerID, unassigned): (Bool, String?, Bool) = switch owners {
-        case .everyone: (true, nil, false)
-        case .manager(let id): (false, id, false)
-        case .unassigned: (false, nil, true)
-        case .managerAndUnassigned(let id): (false, id, true)
-        }
-        let rows = try connection.prepare("""
+    /// Callbacks open at `at`: overdue first, then by ABC group and due time (SPEC §6); the
+    /// first `limit` of them when given (a page shows so many, and says how many more).
+    public func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool, limit: Int?) throws -> [PendingCallback] {
+        try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cl.abc, cb.manager_id, cb.first_missed_at,
                 -- The counts kept with the callback, unless asked for a time before its latest call.
                 CASE WHEN cb.linked_until <= ?1 THEN cb.last_missed_at ELSE
@@ -149,17 +144,51 @@ extension Store {
                     SELECT callback_id FROM callbacks WHERE resolved_at > ?1)
               AND cb.first_missed_at <= ?1
               AND (?2 = 1 OR cb.manager_id = ?3 OR (?4 = 1 AND cb.manager_id IS NULL)) AND (?5 = 0 OR cb.due_at <= ?1)
-            """).rows([.integer(at), SQLValue(everyone), SQLValue(managerID), SQLValue(unassigned), SQLValue(overdueOnly)]) { row in
+            ORDER BY cb.due_at > ?1, CASE cl.abc WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END, cb.due_at, cb.callback_id
+            LIMIT ?6
+            """).rows(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly) + [.integer(Int64(limit ?? -1))]) { row in
                 PendingCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
                                 clientName: row.optionalString(3), abc: row.optionalString(4), managerID: row.optionalString(5),
                                 firstMissedAt: row.int(6), lastMissedAt: row.optionalInt(7) ?? row.int(6),
                                 missedCount: Int(row.int(8)), attempts: Int(row.int(9)), dueAt: row.int(10),
                                 overdue: row.int(10) <= at)
             }
-        func rank(_ abc: String?) -> Int { ["A": 0, "B": 1, "C": 2][abc ?? ""] ?? 3 }
-        return rows.sorted {
-            ($0.overdue ? 0 : 1, rank($0.abc), $0.dueAt, $0.callbackID) < ($1.overdue ? 0 : 1, rank($1.abc), $1.dueAt, $1.callbackID)
+    }
+
+    /// How many callbacks `pending` lists without a limit.
+    public func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> Int {
+        Int(try connection.prepare("""
+            SELECT count(*) FROM callbacks cb
+            WHERE cb.callback_id IN (
+                    SELECT callback_id FROM callbacks WHERE ?2 = 1 AND state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks INDEXED BY callbacks_manager WHERE manager_id = ?3 AND state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks INDEXED BY callbacks_manager
+                    WHERE ?4 = 1 AND manager_id IS NULL AND state = 'open'
+                    UNION ALL
+                    SELECT callback_id FROM callbacks WHERE resolved_at > ?1)
+              AND cb.first_missed_at <= ?1
+              AND (?2 = 1 OR cb.manager_id = ?3 OR (?4 = 1 AND cb.manager_id IS NULL)) AND (?5 = 0 OR cb.due_at <= ?1)
+            """).first(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly)) { $0.int(0) } ?? 0)
+    }
+
+    private static func pendingParameters(at: Int64, owners: CallbackOwners, overdueOnly: Bool) -> [SQLValue] {
+        let (everyone, managerID, unassigned): (Bool, String?, Bool) = switch owners {
+        case .everyone: (true, nil, false)
+        case .manager(let id): (false, id, false)
+        case .unassigned: (false, nil, true)
+        case .managerAndUnassigned(let id): (false, id, true)
         }
+        return [.integer(at), SQLValue(everyone), SQLValue(managerID), SQLValue(unassigned), SQLValue(overdueOnly)]
+    }
+
+    /// Missed inbound calls that started in `[since, until)` by `at`: the count of `missed`.
+    public func missedCount(since: Int64, until: Int64, at: Int64) throws -> Int {
+        Int(try connection.prepare("""
+            SELECT count(*) FROM calls INDEXED BY calls_missed
+            WHERE direction = 'inbound' AND answered = 0 AND ignored = 0 AND started_at >= ?1 AND started_at < ?2 AND started_at <= ?3
+            """).first([.integer(since), .integer(until), .integer(at)]) { $0.int(0) } ?? 0)
     }
 
     /// Missed inbound calls that started in `[since, until)` and by `at`, with their
@@ -203,17 +232,44 @@ extension Store {
                 ELSE 1 END
             ORDER BY raised_at, alert_id
             """).rows([.integer(at), SQLValue(kind?.rawValue), SQLValue(managerID), SQLValue(state?.rawValue),
-                       SQLValue(id)]) { row in
-                let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
-                let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
-                return AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),
-                                   managerID: row.optionalString(3), clientID: row.optionalString(4),
-                                   number: row.optionalString(5), callID: row.optionalString(6),
-                                   callbackID: row.optionalInt(7),
-                                   state: AlertState(acknowledgedAt: acknowledged, resolvedAt: resolved),
-                                   acknowledgedAt: acknowledged, resolvedAt: resolved,
-                                   resolution: resolved == nil ? nil : row.optionalString(10))
-            }
+                       SQLValue(id)]) { try Self.alert($0, at: at) }
+    }
+
+    /// The newest `limit` alerts not resolved by `at` (a manager's, or everyone's), newest
+    /// first: what `/alerts` shows, read from the index of the unresolved.
+    public func unresolvedAlerts(at: Int64, managerID: String?, limit: Int) throws -> [AlertRecord] {
+        try connection.prepare("""
+            SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
+                resolved_at, resolution
+            FROM alerts INDEXED BY alerts_unresolved
+            WHERE resolved_at IS NULL AND raised_at <= ?1 AND (?2 IS NULL OR manager_id = ?2)
+            ORDER BY raised_at DESC, alert_id DESC LIMIT ?3
+            """).rows([.integer(at), SQLValue(managerID), .integer(Int64(limit))]) { try Self.alert($0, at: at) }
+    }
+
+    /// The alerts of `kind` raised in `[since, until)` by `at`, as of `at`: the report's
+    /// no-contact list, read from the index by time.
+    public func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord] {
+        try connection.prepare("""
+            SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
+                resolved_at, resolution
+            FROM alerts INDEXED BY alerts_raised
+            WHERE raised_at >= ?1 AND raised_at < ?2 AND raised_at <= ?3 AND kind = ?4
+            ORDER BY raised_at, alert_id
+            """).rows([.integer(since), .integer(until), .integer(at), .text(kind.rawValue)]) { try Self.alert($0, at: at) }
+    }
+
+    /// An alert's row (the columns of `alerts`) as of `at`.
+    private static func alert(_ row: Row, at: Int64) throws -> AlertRecord {
+        let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
+        let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
+        return AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),
+                           managerID: row.optionalString(3), clientID: row.optionalString(4),
+                           number: row.optionalString(5), callID: row.optionalString(6),
+                           callbackID: row.optionalInt(7),
+                           state: AlertState(acknowledgedAt: acknowledged, resolvedAt: resolved),
+                           acknowledgedAt: acknowledged, resolvedAt: resolved,
+                           resolution: resolved == nil ? nil : row.optionalString(10))
     }
 
     public func acknowledge(alertID: Int64, by login: String, now: Int64) throws {

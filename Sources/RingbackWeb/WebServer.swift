@@ -104,7 +104,9 @@ public struct WebServer: Sendable {
     private func metrics(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         if !context.isLoopback {
             let caller = try await KeyAuthentication(secrets: secrets).caller(of: request, context)
-            guard caller.scope != .contacts else { throw APIError(.forbidden, "metrics need a read or write key") }
+            guard caller.scope != .contacts, caller.person?.isHead ?? true else {
+                throw APIError(.forbidden, "metrics need a read or write key")
+            }
         }
         let now = clock()
         let snapshot = try await store.read { store in

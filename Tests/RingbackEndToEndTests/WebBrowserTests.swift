@@ -27,7 +27,9 @@ final class WebBrowserTests: XCTestCase {
         let boris = try XCTUnwrap(unassigned.first?.int("callback_id"))
         XCTAssertEqual(try web.harness.run(["assign", "\(boris)", "--manager", "m2"]).status, 0)
         let take = try XCTUnwrap(unassigned.dropFirst().first?.int("callback_id"))
-        let expected = try web.harness.json(["pending"]).filter { $0.text("manager_id") == "m1" || $0.isNull("manager_id") }
+        // Her own first, then the unassigned queue, each in the CLI's order.
+        let pending = try web.harness.json(["pending"])
+        let expected = (pending.filter { $0.text("manager_id") == "m1" } + pending.filter { $0.isNull("manager_id") })
             .compactMap { $0.int("callback_id") }
 
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -39,7 +41,7 @@ final class WebBrowserTests: XCTestCase {
 
         XCTAssertEqual(seen["signin_buttons"] as? Int, 1)
         XCTAssertEqual(seen["after_signin_path"] as? String, "/", "the button signs in and opens the desk")
-        XCTAssertEqual(seen["before"] as? [Int], expected, "exactly her own and the unassigned, in the CLI's order")
+        XCTAssertEqual(seen["before"] as? [Int], expected, "exactly her own, then the unassigned, in the CLI's order")
         XCTAssertFalse((seen["before"] as? [Int] ?? []).contains(boris))
         XCTAssertTrue((seen["client_names"] as? [String] ?? []).contains(Self.hostile), "the name shows as the text it is")
         XCTAssertEqual(seen["injected_images"] as? Int, 0, "no element came out of it")
@@ -47,10 +49,12 @@ final class WebBrowserTests: XCTestCase {
         XCTAssertEqual(seen["alert_at_end"] as? Bool, false)
         XCTAssertTrue((seen["tel_links"] as? [String] ?? []).allSatisfy { $0.hasPrefix("tel:+") }, "every number is a tel: link")
         XCTAssertEqual(seen["take_buttons_left"] as? Int, 0, "taken: hers now, nothing left to take")
-        XCTAssertEqual(seen["after_done"] as? [Int], expected.filter { $0 != mine.int("callback_id") })
-
-        // The CLI agrees with what the browser did.
-        let taken = try web.harness.json(["pending"]).first { $0.int("callback_id") == take }
+        // The CLI agrees with what the browser did: the taken one is hers now, the done one gone.
+        let after = try web.harness.json(["pending"])
+        XCTAssertEqual(seen["after_done"] as? [Int], (after.filter { $0.text("manager_id") == "m1" } + after.filter { $0.isNull("manager_id") })
+            .compactMap { $0.int("callback_id") })
+        XCTAssertEqual(Set(seen["after_done"] as? [Int] ?? []), Set(expected.filter { $0 != mine.int("callback_id") }))
+        let taken = after.first { $0.int("callback_id") == take }
         XCTAssertEqual(taken?.text("manager_id"), "m1")
         let resolved = try web.harness.json(["missed", "--since", "2026-03-01"]).first { $0.int("callback_id") == mine.int("callback_id") }
         XCTAssertEqual(resolved?.text("callback_state"), "closed")

@@ -146,10 +146,38 @@ final class BoardPageTests: XCTestCase {
         try FileManager.default.createDirectory(at: WebBrowserTests.screenshots, withIntermediateDirectories: true)
         let seen = try WebBrowserTests.runScript("desk_shots.py", ["http://127.0.0.1:\(web.port)",
             String(shots.dropFirst("http://127.0.0.1:\(web.port)".count)), WebBrowserTests.screenshots.path,
-            "board=/", "alerts=/alerts", "status=/status", "report=/report?day=2026-03-10", "signin=/signin"])
+            "board=/", "alerts=/alerts", "status=/status", "report=/report?day=2026-03-10", "signin-ask=/signin"])
         XCTAssertEqual(seen["alerts"] as? Int, 0)
         XCTAssertEqual((seen["pages"] as? [String: String])?["board"], "Today")
         XCTAssertEqual((seen["pages"] as? [String: String])?["status"], "Sources")
+    }
+}
+
+/// A queue of thousands is no list to read (issue 14): `/` shows the most urgent so many of
+/// each list, in `pending`'s order, and says how many there are.
+final class LongQueueTests: XCTestCase {
+    func testTheDeskShowsTheFirstHundredOfTheQueueAndSaysHowManyThereAre() throws {
+        let web = try WebHarness()
+        defer { web.remove() }
+        let now = Int(Date().timeIntervalSince1970)
+        let lines = (0..<120).map { index in
+            WebHarness.missedCallNow(from: "8903555\(String(format: "%04d", index))", endedAgo: Double(40 + index * 5),
+                                     id: "\(now - index * 5).\(700 + index)")
+        }
+        let calls = web.harness.directory.appendingPathComponent("busy-day.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: calls, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["ingest", calls.path]).status, 0)
+        let queue = try web.harness.json(["pending"]).filter { $0.isNull("manager_id") }.compactMap { $0.int("callback_id") }
+        XCTAssertEqual(queue.count, 120)
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let page = try web.raw("GET", "/", headers: ["Cookie": try web.signIn(link: link)])
+        XCTAssertEqual(page.status, 200)
+        let listed = page.text.components(separatedBy: "<li class=\"callback").dropFirst()
+            .compactMap { Int($0.components(separatedBy: "data-callback-id=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") }
+        XCTAssertEqual(listed, Array(queue.prefix(100)), "the first hundred of the queue, the most urgent first")
+        XCTAssertTrue(page.text.contains("Showing 100 of 120"), page.text)
+        XCTAssertTrue(page.text.contains("Nothing to call back"), "anna has none of her own")
     }
 }
 

@@ -15,12 +15,21 @@ public protocol StoreReading: AnyObject {
     /// Increases whenever the directory changes.
     func directoryVersion() throws -> Int
 
-    /// Callbacks open at `at`: overdue first, then by ABC group and due time.
-    func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> [PendingCallback]
+    /// Callbacks open at `at`: overdue first, then by ABC group and due time; the first
+    /// `limit` when given.
+    func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool, limit: Int?) throws -> [PendingCallback]
+    /// How many callbacks `pending` lists without a limit.
+    func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> Int
     /// Missed inbound calls that started in `[since, until)`, as of `at`.
     func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall]
+    /// How many calls `missed` lists for everyone.
+    func missedCount(since: Int64, until: Int64, at: Int64) throws -> Int
     /// Alerts raised by `at`, with their state as of `at`; `id`: only that one.
     func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?, id: Int64?) throws -> [AlertRecord]
+    /// The alerts of `kind` raised in `[since, until)` by `at`.
+    func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord]
+    /// The newest `limit` alerts not resolved by `at`, newest first.
+    func unresolvedAlerts(at: Int64, managerID: String?, limit: Int) throws -> [AlertRecord]
     /// One callback in whatever state it is at `at`.
     func callback(_ id: Int64, at: Int64) throws -> CallbackRecord?
     /// Callbacks opened in `[since, until)`, with their state as of `at`: the report's rows.
@@ -70,7 +79,7 @@ public enum CallbackOwners: Sendable, Equatable {
 extension StoreReading {
     /// Everyone's open callbacks, or one manager's.
     public func pending(at: Int64, managerID: String?, overdueOnly: Bool) throws -> [PendingCallback] {
-        try pending(at: at, owners: managerID.map(CallbackOwners.manager) ?? .everyone, overdueOnly: overdueOnly)
+        try pending(at: at, owners: managerID.map(CallbackOwners.manager) ?? .everyone, overdueOnly: overdueOnly, limit: nil)
     }
 
     /// Every alert that matches, as `ringback alerts` lists them.

@@ -9,7 +9,7 @@ import RingbackStore
 extension DeskRoutes {
     /// `/alerts`: a manager's own alerts (the head's: all) not yet resolved, newest first,
     /// with *Acknowledge* on the open ones.
-    func alerts(_ request: Request, _ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func alerts(_ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }

@@ -1,4 +1,5 @@
 import RingbackCore
+import RingbackOperations
 import RingbackReport
 
 /// The head's board (SPEC §8.3): the day's report as the page's values, and missed calls by
@@ -36,13 +37,6 @@ enum BoardView {
                 "chart": chart(report.missedByHour), "chartLabel": text["missedByHour"] ?? ""]
     }
 
-    /// One day of the 30-day trend.
-    struct TrendDay {
-        var day: String
-        var missed: Int
-        var withinSLAPercent: Double?
-    }
-
     /// 30 bars (missed calls a day, the tallest at full height) and a line of within-SLA %
     /// (0 at the bottom, 100 at the top; a day without callbacks leaves a gap-free line at
     /// its neighbours' level by being left out).
@@ -50,7 +44,7 @@ enum BoardView {
         let tallest = max(1, days.map(\.missed).max() ?? 1)
         let bars: [[String: Any]] = days.enumerated().map { index, day in
             let height = Int((Double(day.missed) / Double(tallest) * 130).rounded())
-            return ["x": index * 16 + 2, "y": 140 - height, "height": height, "day": day.day, "missed": day.missed,
+            return ["x": index * 16 + 2, "y": 140 - height, "height": height, "day": day.label, "missed": day.missed,
                     "sla": day.withinSLAPercent.map { "\(Int($0.rounded())) %" } ?? "–"]
         }
         let points = days.enumerated().compactMap { index, day in

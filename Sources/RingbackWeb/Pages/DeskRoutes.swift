@@ -18,13 +18,13 @@ struct DeskRoutes: Sendable {
     let pages: PageRenderer
 
     func add(to router: Router<WebRequestContext>) {
-        router.get("/") { request, context in try await desk(request, context, notice: nil) }
+        router.get("/") { _, context in try await desk(context, notice: nil) }
         router.get("events") { request, context in try await events(request, context) }
         router.get("wallboard/:token/events") { _, context in try await wallboardEvents(context) }
-        router.get("callbacks/:id") { request, context in try await callbackStory(request, context) }
-        router.get("calls/:call") { request, context in try await callLegs(request, context) }
-        router.get("alerts") { request, context in try await alerts(request, context, notice: nil) }
-        router.get("status") { request, context in try await status(request, context) }
+        router.get("callbacks/:id") { _, context in try await callbackStory(context) }
+        router.get("calls/:call") { _, context in try await callLegs(context) }
+        router.get("alerts") { _, context in try await alerts(context, notice: nil) }
+        router.get("status") { _, context in try await status(context) }
         router.get("wallboard/:token") { _, context in try await wallboard(context) }
         router.get("report") { request, context in try await report(request, context) }
         router.get("search") { request, context in try await search(request, context) }
@@ -43,43 +43,52 @@ struct DeskRoutes: Sendable {
         return (caller, person)
     }
 
-    private func desk(_ request: Request, _ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func desk(_ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         guard let (caller, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let now = clock()
-        // The head's page is the day's board, then the unassigned queue to assign from.
-        let owners = LiveEvents.owners(of: person)
         let zone = configuration.officeZone
         let configuration = configuration
-        let (callbacks, managers, report) = try await store.read { store in
-            (try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false),
-             try store.loadDirectory().managers.filter(\.active),
+        let (list, managers, report) = try await store.read { store in
+            (try DeskList.load(in: store, for: person, at: now), try store.loadDirectory().managers.filter(\.active),
              person.isHead ? try LiveEvents.board(in: store, at: now, configuration) : nil)
         }
         let text = PageText.strings(pages.language)
-        let rows: [[String: Any]] = callbacks.map { callback in
-            let due = callback.overdue ? "\(text["overdueSince"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
-                : "\(text["due"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
-            var facts = ["\(text["missed"] ?? ""): \(callback.missedCount)", "\(text["attempts"] ?? ""): \(callback.attempts)", due]
-            if callback.managerID == nil { facts.append(text["unassigned"] ?? "") }
-            // A key left out, not an empty string: Mustache's sections show for any string.
-            var row: [String: Any] = ["id": callback.callbackID, "number": callback.number, "overdue": callback.overdue,
-                                      "facts": facts.joined(separator: " · "),
-                                      "canTake": !person.isHead && callback.managerID == nil, "canAssign": person.isHead]
-            row["clientName"] = callback.clientName
-            row["abc"] = callback.abc
-            return row
+        func rows(_ section: DeskList.Section) -> [[String: Any]] {
+            section.callbacks.map { callback in
+                let due = callback.overdue ? "\(text["overdueSince"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
+                    : "\(text["due"] ?? "") \(Self.clock(callback.dueAt, zone: zone, now: now))"
+                var facts = ["\(text["missed"] ?? ""): \(callback.missedCount)", "\(text["attempts"] ?? ""): \(callback.attempts)", due]
+                if callback.managerID == nil { facts.append(text["unassigned"] ?? "") }
+                // A key left out, not an empty string: Mustache's sections show for any string.
+                var row: [String: Any] = ["id": callback.callbackID, "number": callback.number, "overdue": callback.overdue,
+                                          "facts": facts.joined(separator: " · "),
+                                          "canTake": !person.isHead && callback.managerID == nil, "canAssign": person.isHead]
+                row["clientName"] = callback.clientName
+                row["abc"] = callback.abc
+                return row
+            }
+        }
+        /// "Showing 200 of 1,836", only when some are left out.
+        func more(_ section: DeskList.Section) -> String? {
+            section.total > section.callbacks.count
+                ? PageText.format(text["moreNote"] ?? "", String(section.callbacks.count), String(section.total)) : nil
         }
         var values: [String: Any] = [
-            "name": caller.name, "csrfToken": person.csrfToken, "callbacks": rows,
+            "name": caller.name, "csrfToken": person.csrfToken, "queue": rows(list.queue),
             "heading": text[person.isHead ? "boardTitle" : "myCallbacks"] ?? "",
             "managers": managers.map { ["managerID": $0.id, "managerName": $0.name] },
         ]
+        if let own = list.own {
+            values["own"] = rows(own)
+            values["ownMore"] = more(own)
+        }
+        values["queueMore"] = more(list.queue)
         values["notice"] = notice
         values["live"] = true
         values["events"] = person.isHead ? "/events?follow=callbacks,board" : "/events?follow=callbacks"
-        values["liveCallbacks"] = LiveEvents.state(of: callbacks)
+        values["liveCallbacks"] = list.state
         values["hasSession"] = person.hasSession
         values["isHead"] = person.isHead
         if let report {
@@ -110,7 +119,7 @@ struct DeskRoutes: Sendable {
         }
         let text = PageText.strings(pages.language)
         guard let id = context.parameters.get("id").flatMap(Int64.init) else {
-            return try await desk(request, context, notice: nil, status: .notFound)
+            return try await desk(context, notice: nil, status: .notFound)
         }
         let now = clock()
         let reason = form["reason"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -123,7 +132,7 @@ struct DeskRoutes: Sendable {
         case .take: nil
         }
         if let missing {
-            return try await desk(request, context, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
+            return try await desk(context, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
         }
         do {
             _ = try await store.write { store -> OutputRecord in
@@ -140,13 +149,13 @@ struct DeskRoutes: Sendable {
                 }
             }
         } catch StoreRequestError.notOpen(let why) {
-            return try await desk(request, context, notice: PageText.format(text["noLongerOpen"] ?? "", String(id), why), status: .conflict)
+            return try await desk(context, notice: PageText.format(text["noLongerOpen"] ?? "", String(id), why), status: .conflict)
         } catch let error as APIError where error.status == .forbidden {
-            return try await desk(request, context, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
+            return try await desk(context, notice: PageText.format(text["notYours"] ?? "", String(id)), status: .forbidden)
         } catch StoreRequestError.notFound {
-            return try await desk(request, context, notice: nil, status: .notFound)
+            return try await desk(context, notice: nil, status: .notFound)
         } catch StoreRequestError.invalid(_, let why) {
-            return try await desk(request, context, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
+            return try await desk(context, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
         }
         return Response(status: .seeOther, headers: [.location: "/"])
     }
@@ -154,9 +163,8 @@ struct DeskRoutes: Sendable {
     /// A signed-in person's stream of what their page follows.
     private func events(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         guard let person = context.caller?.person else { throw APIError(.unauthorized, "sign in first") }
-        let viewer = LiveEvents.Viewer.person(person)
         let identification = identification
-        return live.stream(LiveEvents.parts(request.uri.queryParameters.get("follow"), for: viewer), for: viewer) {
+        return live.stream(LiveEvents.parts(request.uri.queryParameters.get("follow"), for: person), for: .person(person)) {
             // A session revoked or a person switched off meanwhile hears no more.
             try await identification.caller(of: request, context)?.person == person
         }

@@ -8,7 +8,7 @@ import RingbackStore
 /// The head's pages beside the board: the sources, the report, the office wallboard (SPEC §8.3).
 extension DeskRoutes {
     /// `/status` (the head's): what `ringback status` and `ringback quarantine` show.
-    func status(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+    func status(_ context: WebRequestContext) async throws -> Response {
         guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
@@ -46,17 +46,9 @@ extension DeskRoutes {
         let week = query["week"].flatMap { TimeParsing.instant(String($0), zone: zone) }
         let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? now, zone: zone)
         let dormantDays = configuration.dormantDays
-        let (chosen, trend) = try await store.read { store -> (MissedCallReport, [BoardView.TrendDay]) in
-            let chosen = try Desk.report(in: store, period: period, at: now, zone: zone, dormantDays: dormantDays)
-            var trend: [BoardView.TrendDay] = []
-            var dayStart = ReportPeriod.day(containing: period.end - 1, zone: zone).start
-            for _ in 0..<30 {
-                let one = try Desk.report(in: store, period: .day(containing: dayStart, zone: zone), at: now, zone: zone,
-                                          dormantDays: dormantDays)
-                trend.insert(.init(day: one.period.label, missed: one.missedCalls, withinSLAPercent: one.withinSLAPercent), at: 0)
-                dayStart = ReportPeriod.day(containing: dayStart - 1, zone: zone).start
-            }
-            return (chosen, trend)
+        let (chosen, trend) = try await store.read { store in
+            (try Desk.report(in: store, period: period, at: now, zone: zone, dormantDays: dormantDays),
+             try Desk.trend(in: store, days: 30, endingBefore: period.end, at: now, zone: zone))
         }
         let text = PageText.strings(pages.language)
         var values = BoardView.values(chosen, text: text, zone: zone, now: now)
@@ -81,7 +73,7 @@ extension DeskRoutes {
         let configuration = configuration
         let (report, overdue) = try await store.read { store in
             (try LiveEvents.board(in: store, at: now, configuration),
-             try Desk.pending(in: store, at: now, owners: .everyone, overdueOnly: true).count)
+             try store.pendingCount(at: now, owners: .everyone, overdueOnly: true))
         }
         let text = PageText.strings(pages.language)
         var values = BoardView.values(report, text: text, zone: zone, now: now)

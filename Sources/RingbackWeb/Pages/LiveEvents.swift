@@ -32,20 +32,6 @@ struct LiveEvents: Sendable {
     enum Viewer: Sendable {
         case person(Person)
         case wallboard
-
-        var person: Person? { if case .person(let person) = self { person } else { nil } }
-    }
-
-    /// The callbacks a person's desk lists: a manager's own and the unassigned queue; the
-    /// head's board, the unassigned queue to assign from.
-    static func owners(of person: Person) -> CallbackOwners {
-        person.isHead ? .unassigned : .managerAndUnassigned(person.managerID)
-    }
-
-    /// The listed callbacks in order, each with its owner, whether it is overdue and its counts.
-    static func state(of callbacks: [PendingCallback]) -> String {
-        callbacks.map { "\($0.callbackID):\($0.managerID ?? "-"):\($0.overdue ? 1 : 0):\($0.missedCount):\($0.attempts)" }
-            .joined(separator: ",")
     }
 
     /// The alerts `/alerts` lists, each with its state.
@@ -65,8 +51,7 @@ struct LiveEvents: Sendable {
 
     /// What `/alerts` lists: a person's alerts not yet resolved (the head's: all), the newest 200.
     static func shownAlerts(in store: any StoreReading, at now: Int64, of person: Person) throws -> [AlertRecord] {
-        Array(try Desk.alerts(in: store, at: now, kind: nil, state: nil, managerID: person.isHead ? nil : person.managerID)
-            .filter { $0.state != .resolved }.suffix(200).reversed())
+        try store.unresolvedAlerts(at: now, managerID: person.isHead ? nil : person.managerID, limit: 200)
     }
 
     /// The day's report the board and the wallboard show.
@@ -77,12 +62,9 @@ struct LiveEvents: Sendable {
     }
 
     /// The parts a person's `follow=` names that are theirs to follow (the board is the head's).
-    static func parts(_ follow: String?, for viewer: Viewer) -> [Part] {
+    static func parts(_ follow: String?, for person: Person) -> [Part] {
         let asked = (follow ?? "callbacks").split(separator: ",").map(String.init)
-        return Part.allCases.filter { part in
-            asked.contains(part.rawValue) && (part != .board || viewer.person?.isHead ?? true)
-                && (viewer.person != nil || part == .board)
-        }
+        return Part.allCases.filter { asked.contains($0.rawValue) && ($0 != .board || person.isHead) }
     }
 
     /// The stream; `stillThere` is asked after every change, and a false ends it.
@@ -103,11 +85,10 @@ struct LiveEvents: Sendable {
                     var states: [Part: String] = [:]
                     for part in parts {
                         states[part] = switch (part, viewer) {
-                        case (.callbacks, .person(let person)):
-                            Self.state(of: try Desk.pending(in: store, at: now, owners: Self.owners(of: person), overdueOnly: false))
+                        case (.callbacks, .person(let person)): try DeskList.load(in: store, for: person, at: now).state
                         case (.alerts, .person(let person)): Self.state(of: try Self.shownAlerts(in: store, at: now, of: person))
                         case (.board, _): Self.state(of: try Self.board(in: store, at: now, configuration))
-                        case (_, .wallboard): ""
+                        case (_, .wallboard): "" // a wallboard follows the board alone
                         }
                     }
                     return (key, states)

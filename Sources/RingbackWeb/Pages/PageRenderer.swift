@@ -14,6 +14,7 @@ struct PageRenderer: Sendable {
         var library = MustacheLibrary()
         for (name, bytes) in [("layout", PackageResources.layout_mustache), ("signin", PackageResources.signin_mustache),
                               ("signinask", PackageResources.signinask_mustache),
+                              ("callbackrow", PackageResources.callbackrow_mustache),
                               ("desk", PackageResources.desk_mustache), ("signedout", PackageResources.signedout_mustache),
                               ("callback", PackageResources.callback_mustache), ("call", PackageResources.call_mustache),
                               ("message", PackageResources.message_mustache), ("alerts", PackageResources.alerts_mustache),

@@ -8,7 +8,7 @@ import RingbackStore
 /// What a callback and a call were, and a number's search (SPEC §8.3).
 extension DeskRoutes {
     /// `/callbacks/ID`: the callback and every call of its story.
-    func callbackStory(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+    func callbackStory(_ context: WebRequestContext) async throws -> Response {
         guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
@@ -43,7 +43,7 @@ extension DeskRoutes {
     }
 
     /// `/calls/CALL_ID`: the call's rows as the PBX recorded them, every field as text.
-    func callLegs(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+    func callLegs(_ context: WebRequestContext) async throws -> Response {
         guard let (_, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }

@@ -1,0 +1,42 @@
+import RingbackOperations
+import RingbackStore
+
+/// What a person's `/` lists (SPEC §8.3): for a manager their own callbacks, then the
+/// unassigned queue to take from; for the head the unassigned queue to assign from. Each is
+/// the first so many in the order of `ringback pending` (overdue first), with how many
+/// there are: a queue of thousands is no list a person reads, and no page that renders fast.
+struct DeskList: Sendable {
+    struct Section: Sendable {
+        var callbacks: [PendingCallback]
+        var total: Int
+    }
+
+    /// A manager's own; nil for the head.
+    var own: Section?
+    var queue: Section
+
+    static let ownShown = 200
+    static let queueShown = 100
+
+    static func load(in store: any StoreReading, for person: Person, at now: Int64) throws -> DeskList {
+        func section(_ owners: CallbackOwners, shown: Int) throws -> Section {
+            let callbacks = try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false, limit: shown)
+            let total = callbacks.count < shown ? callbacks.count
+                : try store.pendingCount(at: now, owners: owners, overdueOnly: false)
+            return Section(callbacks: callbacks, total: total)
+        }
+        return try store.reading {
+            DeskList(own: person.isHead ? nil : try section(.manager(person.managerID), shown: ownShown),
+                     queue: try section(.unassigned, shown: queueShown))
+        }
+    }
+
+    /// The lists as one string for the live stream (`data-live-callbacks`): each shown
+    /// callback with its owner, whether it is overdue and its counts, and each list's total.
+    var state: String {
+        [own, queue].compactMap { $0 }.map { section in
+            section.callbacks.map { "\($0.callbackID):\($0.managerID ?? "-"):\($0.overdue ? 1 : 0):\($0.missedCount):\($0.attempts)" }
+                .joined(separator: ",") + "/\(section.total)"
+        }.joined(separator: "|")
+    }
+}
