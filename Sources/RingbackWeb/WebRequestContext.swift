@@ -23,7 +23,7 @@ public struct Person: Sendable, Equatable {
     /// The session's token that every write must carry.
     public var csrfToken: String
     /// Signed in by a session of ours (which *Sign out* ends), not by the proxy's header.
-    public var hasSession = true
+    public var hasSession: Bool
 }
 
 /// The request context of every route: the caller, once authenticated.
