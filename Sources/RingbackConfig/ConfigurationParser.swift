@@ -47,7 +47,7 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook"])
+                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook", "originate"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path", "keep_days"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
@@ -128,6 +128,9 @@ public enum ConfigurationParser {
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
             throw reader.failure("source", "name", "two sources are named \"\(duplicate)\"; give each a unique name")
         }
+        if let originate = try reader.table(root, "originate") {
+            config.originate = try parseOriginate(originate, sources: config.sources, reader: &reader)
+        }
         return config
     }
 
@@ -201,6 +204,47 @@ public enum ConfigurationParser {
                 throw reader.failure(s, "public_url", "is required when listen is not loopback: sign-in links begin with it")
             }
         }
+    }
+
+    private static func parseOriginate(_ table: TOMLTable, sources: [SourceConfiguration],
+                                       reader: inout Reader) throws -> OriginateSettings {
+        let s = "originate"
+        try reader.onlyKeys(table, section: s, ["ami", "host", "port", "username", "secret_file", "channel", "context", "dial",
+                                                "caller_id", "timeout", "international"])
+        for key in ["host", "port", "username", "secret_file"] where table.contains(key: key) {
+            throw reader.failure(s, key, "the daemon originates on the AMI link it already has: set ami = the name of a [[source]] kind = \"ami\" (its user needs write=originate)")
+        }
+        guard let ami = try reader.string(table, "ami", s) else {
+            throw reader.failure(s, "ami", "is required: the name of the [[source]] kind = \"ami\" whose link sends the Originate")
+        }
+        guard sources.contains(where: { $0.name == ami && $0.kind == .ami }) else {
+            throw reader.failure(s, "ami", "\"\(ami)\" is not the name of a [[source]] kind = \"ami\"")
+        }
+        var template = OriginateTemplate()
+        template.channel = try reader.string(table, "channel", s) ?? template.channel
+        guard template.channel.contains("{extension}") else {
+            throw reader.failure(s, "channel", "\"\(template.channel)\" has no {extension}: which phone would ring?")
+        }
+        template.context = try reader.string(table, "context", s) ?? template.context
+        template.callerID = try reader.string(table, "caller_id", s) ?? template.callerID
+        for (key, value) in [("channel", template.channel), ("context", template.context), ("caller_id", template.callerID)]
+        where !OriginateAction.isSafe(value) || value.isEmpty {
+            throw reader.failure(s, key, value.isEmpty ? "is empty" : "holds a line break or &, which would reach the AMI action")
+        }
+        if let dial = try reader.string(table, "dial", s) {
+            guard let form = DialForm(rawValue: dial) else {
+                throw reader.failure(s, "dial", "\"\(dial)\" is not one of national, e164, international")
+            }
+            template.dial = form
+        }
+        template.timeout = try reader.int(table, "timeout", s, min: 5) ?? template.timeout
+        if let international = try reader.string(table, "international", s) {
+            guard let policy = InternationalCalls(rawValue: international) else {
+                throw reader.failure(s, "international", "\"\(international)\" is not one of directory, always, never")
+            }
+            template.international = policy
+        }
+        return OriginateSettings(ami: ami, template: template)
     }
 
     private static func parseWebhook(_ table: TOMLTable, index: Int, reader: inout Reader) throws -> WebhookSettings {

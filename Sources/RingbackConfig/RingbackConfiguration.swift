@@ -21,6 +21,8 @@ public struct RingbackConfiguration: Sendable {
     public var alerts = AlertSettings()
     /// `[[webhook]]`: where events go (SPEC §8.6).
     public var webhooks: [WebhookSettings] = []
+    /// `[originate]` (SPEC §9.1): nil when calls are not placed through the PBX here.
+    public var originate: OriginateSettings?
 
     /// Which webhooks want which events: every program that changes the store files them.
     public var webhookRouting: WebhookRouting? {
@@ -105,5 +107,16 @@ public struct SourceConfiguration: Sendable, Equatable {
     public init(name: String, kind: SourceKind) {
         self.name = name
         self.kind = kind
+    }
+}
+
+/// `[originate]`: the AMI source whose link sends the Originate, and the action's template.
+public struct OriginateSettings: Sendable, Equatable {
+    public var ami: String
+    public var template: OriginateTemplate
+
+    public init(ami: String, template: OriginateTemplate) {
+        self.ami = ami
+        self.template = template
     }
 }

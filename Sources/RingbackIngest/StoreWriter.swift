@@ -7,7 +7,7 @@ import RingbackStore
 /// source, the sweep and the hook service hand their work here, so writes are serialized
 /// without locks. Readers (the CLI, later the web side) use read-only connections of their
 /// own and never wait for it.
-public actor StoreWriter: RecordSink {
+public actor StoreWriter: RecordSink, CallRequestQueue {
     private let pipeline: IngestPipeline
     private let configuration: RingbackConfiguration
     private let clock: RingbackClock
@@ -126,5 +126,21 @@ public actor StoreWriter: RecordSink {
     public func importDirectoryFile(_ path: String, kind: DirectoryKind) throws -> ImportResult {
         try DirectoryImporter(configuration: configuration).importFile(path, kind: kind, into: pipeline.store,
                                                                        now: clock.wallSeconds())
+    }
+
+    /// A request queued longer than this is not sent any more: nobody waits that long for
+    /// their phone to ring.
+    static let callRequestStaleSeconds: Int64 = 15
+
+    public func claimCallRequests() throws -> [CallRequest] {
+        try pipeline.store.claimQueuedCallRequests(now: clock.wallSeconds(), staleAfter: Self.callRequestStaleSeconds)
+    }
+
+    public func finishCallRequest(_ id: Int64, connected: Bool, reason: String?) throws {
+        try pipeline.store.finishCallRequest(id, connected: connected, reason: reason, now: clock.wallSeconds())
+    }
+
+    public func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String) throws {
+        try pipeline.store.failSentCallRequests(olderThanTimeoutPlus: grace, reason: reason, now: clock.wallSeconds())
     }
 }

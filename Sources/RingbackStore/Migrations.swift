@@ -320,6 +320,31 @@ enum Migrations {
         CREATE INDEX calls_missed ON calls(started_at, direction, answered, ignored)
             WHERE direction = 'inbound' AND answered = 0 AND ignored = 0;
         """,
+        // Call back with one click (SPEC §9.1): the request is filed by whoever asks and
+        // sent by the daemon alone; one live request per callback.
+        """
+        CREATE TABLE call_requests (
+            request_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            callback_id INTEGER NOT NULL,
+            requested_by TEXT NOT NULL,
+            manager_id TEXT NOT NULL,
+            extension TEXT NOT NULL,
+            number TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            context TEXT NOT NULL,
+            exten TEXT NOT NULL,
+            caller_id TEXT NOT NULL,
+            timeout INTEGER NOT NULL,
+            requested_at INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            sent_at INTEGER,
+            finished_at INTEGER,
+            reason TEXT
+        );
+        CREATE UNIQUE INDEX call_requests_live ON call_requests(callback_id) WHERE state IN ('queued', 'sent');
+        CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);
+        CREATE INDEX call_requests_callback ON call_requests(callback_id, request_id);
+        """,
     ]
 
     /// A store opened without migrating must have this build's schema.

@@ -97,10 +97,17 @@ public enum StoreRequestError: Error, CustomStringConvertible, Sendable, Equatab
     case notOpen(String)
     /// The request names something that does not exist as a value (an unknown manager).
     case invalid(field: String, String)
+    /// Not this person's to do (another manager's callback, an extension not theirs).
+    case forbidden(String)
+    /// Something is under way that this would do twice (a callback's phone ringing already).
+    case busy(String)
+    /// Asked again too soon (one call request a person in 10 s).
+    case tooSoon(String)
 
     public var description: String {
         switch self {
-        case .notFound(let reason), .notOpen(let reason), .invalid(_, let reason): reason
+        case .notFound(let reason), .notOpen(let reason), .invalid(_, let reason), .forbidden(let reason), .busy(let reason),
+             .tooSoon(let reason): reason
         }
     }
 }
@@ -260,7 +267,7 @@ extension Store {
     }
 
     /// An alert's row (the columns of `alerts`) as of `at`.
-    private static func alert(_ row: Row, at: Int64) throws -> AlertRecord {
+    static func alert(_ row: Row, at: Int64) throws -> AlertRecord {
         let acknowledged = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
         let resolved = row.optionalInt(9).flatMap { $0 <= at ? $0 : nil }
         return AlertRecord(alertID: row.int(0), kind: try row.word(1), raisedAt: row.int(2),

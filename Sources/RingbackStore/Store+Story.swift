@@ -24,6 +24,29 @@ extension Store {
             }
     }
 
+    /// The alerts of callback `id` as of `at`, in the order they were raised.
+    public func alerts(ofCallback id: Int64, at: Int64) throws -> [AlertRecord] {
+        try connection.prepare("""
+            SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
+                resolved_at, resolution
+            FROM alerts INDEXED BY alerts_callback WHERE callback_id = ?1 AND raised_at <= ?2 ORDER BY raised_at, alert_id
+            """).rows([.integer(id), .integer(at)]) { try Self.alert($0, at: at) }
+    }
+
+    /// The CRM's newest `limit` contacts of a client (by the client, or by `number`), newest first.
+    public func contacts(ofClient clientID: String?, number: String, limit: Int) throws -> [Contact] {
+        try connection.prepare("""
+            SELECT contact_id, created_at, manager_id, client_id, phone, kind, note FROM (
+                SELECT * FROM contacts INDEXED BY contacts_client WHERE client_id = ?1
+                UNION
+                SELECT * FROM contacts INDEXED BY contacts_phone WHERE phone = ?2)
+            ORDER BY created_at DESC, contact_id LIMIT ?3
+            """).rows([SQLValue(clientID), .text(number), .integer(Int64(limit))]) { row in
+                Contact(id: row.string(0), createdAt: row.int(1), managerID: row.optionalString(2), clientID: row.optionalString(3),
+                        phone: row.optionalString(4), kind: row.optionalString(5) ?? "", note: row.optionalString(6) ?? "")
+            }
+    }
+
     /// Who may see call `callID` on a page: its manager, and the owner of its callback
     /// (nil: unassigned); nil when there is no such call.
     public func callOwners(_ callID: String) throws -> (manager: String?, callbackOwner: String?, hasCallback: Bool)? {

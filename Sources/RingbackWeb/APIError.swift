@@ -35,6 +35,9 @@ public struct APIError: HTTPResponseError {
         case .notFound(let reason): APIError(.notFound, reason)
         case .notOpen(let reason): APIError(.conflict, reason)
         case .invalid(let field, let reason): APIError(.unprocessableContent, reason, field: field)
+        case .forbidden(let reason): APIError(.forbidden, reason)
+        case .busy(let reason): APIError(.conflict, reason)
+        case .tooSoon(let reason): APIError(.tooManyRequests, reason)
         }
     }
 }

@@ -29,10 +29,8 @@ struct APIRoutes {
         group.post("contacts") { request, context in try await contacts(request, context) }
         group.put("clients/:entry") { request, context in try await putClient(request, context) }
         group.put("managers/:entry") { request, context in try await putManager(request, context) }
-        // Closing the loop in the PBX (SPEC §9) comes with its own issue.
-        group.post("callbacks/:id/call") { _, _ -> Response in
-            throw APIError(.notImplemented, "one-click callback is not in this version")
-        }
+        group.post("callbacks/:id/call") { request, context in try await call(request, context) }
+        // Owner-first routing (SPEC §9.2) comes next.
         group.get("route") { _, _ -> Response in throw APIError(.notImplemented, "owner-first routing is not in this version") }
     }
 

@@ -65,6 +65,28 @@ extension APIRoutes {
         }
     }
 
+    /// *Call back* (SPEC §9.1): filed for the daemon to send; the answer is the request, its
+    /// state `queued`. A key names the extension; a person may, among their own.
+    func call(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let caller = try context.caller(needing: .write)
+        let id = try Self.id(context)
+        let extensionNumber = try await RequestBody(request, context: context, allowed: ["extension"]).optionalText("extension")
+        guard let originate = configuration.originate else {
+            throw APIError(.notImplemented, "[originate] is not configured: calls are not placed through the PBX here")
+        }
+        let asker: CallAsker = caller.person.map { .person(managerID: $0.managerID, login: caller.name) } ?? .key(name: caller.name)
+        let (plan, now) = (configuration.numbers, clock())
+        do {
+            let filed = try await store.write { store in
+                try Desk.requestCall(in: store, callbackID: id, extensionNumber: extensionNumber, asker: asker,
+                                     template: originate.template, plan: plan, now: now)
+            }
+            return .json(renderer.jsonObject(Listings.callRequest(filed)))
+        } catch let error as StoreRequestError {
+            throw APIError.from(error)
+        }
+    }
+
     /// Who owns callback `id` (nil: unassigned); 404 when there is none.
     static func owner(ofCallback id: Int64, in store: any StoreReading, at now: Int64) throws -> String? {
         guard let callback = try store.callback(id, at: now) else { throw StoreRequestError.notFound("no callback \(id)") }

@@ -75,7 +75,10 @@ struct Ringbackd: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 let context = SourceContext(source, configuration: configuration)
-                services.append(AMISource(settings: settings, context: context, sink: writer, clock: clock, logger: logger))
+                // The link `[originate] ami` names also sends the call requests (SPEC §9.1).
+                let calls: (any CallRequestQueue)? = configuration.originate?.ami == source.name ? writer : nil
+                services.append(AMISource(settings: settings, context: context, sink: writer, calls: calls, clock: clock,
+                                          logger: logger))
             case .socket:
                 let address = source.listen
                 let passed: Int32? = switch address {

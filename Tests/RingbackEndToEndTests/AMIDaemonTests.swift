@@ -35,7 +35,7 @@ enum AMIFixture {
         }
     }
 
-    static func daemon(port: Int) throws -> DaemonHarness {
+    static func daemon(port: Int, extra: String = "") throws -> DaemonHarness {
         let daemon = try DaemonHarness(sections: """
             [[source]]
             kind = "ami"
@@ -44,6 +44,7 @@ enum AMIFixture {
             port = \(port)
             username = "ringback"
             secret_file = "/etc/ringback/ami.secret"
+            \(extra)
             """)
         // The secret comes as a systemd credential (LoadCredential=ami.secret:…).
         let credentials = daemon.harness.directory.appendingPathComponent("credentials")

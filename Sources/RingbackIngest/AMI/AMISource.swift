@@ -36,13 +36,16 @@ public struct AMISource: Service {
     let sink: any RecordSink
     let clock: RingbackClock
     let logger: Logger
+    /// The call requests this link sends (`[originate] ami` names it), else nil.
+    let calls: (any CallRequestQueue)?
 
     public init(settings: AMISettings, policy: ReconnectPolicy = ReconnectPolicy(), context: SourceContext,
-                sink: any RecordSink, clock: RingbackClock = .system, logger: Logger) {
+                sink: any RecordSink, calls: (any CallRequestQueue)? = nil, clock: RingbackClock = .system, logger: Logger) {
         self.settings = settings
         self.policy = policy
         self.context = context
         self.sink = sink
+        self.calls = calls
         self.clock = clock
         self.logger = logger
     }
@@ -70,6 +73,9 @@ public struct AMISource: Service {
                 if case .loginRefused? = error as? AMILinkError { refused = true }
                 reason = down.reason(error)
             }
+            // What was sent and not answered may have rung a phone: it fails, and is never sent again.
+            try? await calls?.failSentCallRequests(olderThanTimeoutPlus: nil,
+                                                   reason: "the AMI link dropped before the PBX answered (\(reason)): not sent again")
             if Task.isCancelled { return }
             if loggedIn {
                 failures = 0
@@ -105,7 +111,8 @@ public struct AMISource: Service {
             }
             try await outbound.write(ByteBuffer(string: AMIMessage.action([
                 ("Action", "Login"), ("ActionID", "ringback-login"), ("Username", settings.username),
-                ("Secret", settings.secret), ("Events", "cdr"),
+                // The OriginateResponse of a call request is a `call`-class event.
+                ("Secret", settings.secret), ("Events", calls == nil ? "cdr" : "cdr,call"),
             ])))
             while true {
                 guard let reply = try await stream.nextMessage() else { throw AMILinkError.closedByPeer }
@@ -122,13 +129,49 @@ public struct AMISource: Service {
             let watch = LinkWatch(clock: clock)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await keepAlive(outbound, channel: channel.channel, watch: watch) }
+                if let calls { group.addTask { try await sendCallRequests(calls, outbound) } }
                 defer { group.cancelAll() }
                 while let batch = try await stream.nextBatch(heard: watch.heard) {
                     if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await sink.commit(batch) }
+                    for answer in stream.takeAnswers() { try await record(answer) }
                 }
                 if let silence = watch.deadAfter { throw AMILinkError.silent(silence) }
                 throw AMILinkError.closedByPeer
             }
+        }
+    }
+
+    /// Sends the call requests filed meanwhile, a few times a second, and fails those the
+    /// PBX left unanswered past their ringing time.
+    private func sendCallRequests(_ calls: any CallRequestQueue, _ outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        while !Task.isCancelled {
+            for request in try await calls.claimCallRequests() {
+                // Checked when it was filed; checked again, since the store is writable by others.
+                let fields = request.action.fields(actionID: request.actionID, channelID: request.channelID)
+                guard fields.allSatisfy({ OriginateAction.isSafe($0.1) }) else {
+                    try await calls.finishCallRequest(request.requestID, connected: false,
+                                                      reason: "not sent: a value holds a line break or &")
+                    continue
+                }
+                try await outbound.write(ByteBuffer(string: AMIMessage.action(fields)))
+                logger.info("originate sent", metadata: metadata.merging(["request": "\(request.requestID)",
+                                                                          "channel": "\(request.action.channel)"]) { $1 })
+            }
+            try await calls.failSentCallRequests(olderThanTimeoutPlus: 5, reason: "the PBX never answered the Originate")
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    /// The PBX's word on a call request, into the store.
+    private func record(_ answer: OriginateAnswer) async throws {
+        guard let calls else { return }
+        switch answer {
+        case .accepted: break
+        case .refused(let id, let reason), .failed(let id, let reason):
+            try await calls.finishCallRequest(id, connected: false, reason: reason)
+            logger.warning("originate failed: \(reason)", metadata: metadata.merging(["request": "\(id)"]) { $1 })
+        case .connected(let id):
+            try await calls.finishCallRequest(id, connected: true, reason: nil)
         }
     }
 
@@ -184,6 +227,8 @@ struct AMIStream {
     var decoder: any CDRDecoder
     /// The text of the last message `nextMessage` returned (the banner has no fields).
     var lastText = ""
+    /// The PBX's answers to call requests among the messages read so far.
+    private var answers: [OriginateAnswer] = []
     static let limit = 1 << 20
 
     init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, context: SourceContext) {
@@ -219,10 +264,22 @@ struct AMIStream {
     mutating func nextBatch(heard: () -> Void) async throws -> RecordBatch? {
         while true {
             var batch = RecordBatch(source: context, file: context.name)
+            // The answers to call requests first, from the same whole messages the batch takes.
+            buffer.withUnsafeBufferPointer { bytes in
+                _ = AMIFramer.forEachMessage(in: bytes, firstLine: line, final: false) { slice in
+                    if let answer = OriginateAnswer(AMIMessage(slice.bytes)) { answers.append(answer) }
+                }
+            }
             if batch.take(from: &buffer, line: &line, final: false, decoder: &decoder) > 0 { return batch }
             guard try await read() else { return nil }
             heard()
         }
+    }
+
+    /// The answers found since the last call.
+    mutating func takeAnswers() -> [OriginateAnswer] {
+        defer { answers = [] }
+        return answers
     }
 
     private mutating func read() async throws -> Bool {

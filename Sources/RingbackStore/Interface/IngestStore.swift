@@ -67,4 +67,9 @@ public protocol IngestStore: StoreWriting {
     func hasOpenSilenceAlert() throws -> Bool
     @discardableResult
     func raiseSilenceAlert(at: Int64, since lastArrival: Int64, headID: String?) throws -> Bool
+
+    // Call requests, sent by the daemon alone (SPEC §9.1)
+    func claimQueuedCallRequests(now: Int64, staleAfter: Int64) throws -> [CallRequest]
+    func finishCallRequest(_ id: Int64, connected: Bool, reason: String?, now: Int64) throws
+    func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String, now: Int64) throws
 }

@@ -30,6 +30,9 @@ public protocol StoreReading: AnyObject {
     func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord]
     /// The newest `limit` alerts not resolved by `at`, newest first.
     func unresolvedAlerts(at: Int64, managerID: String?, limit: Int) throws -> [AlertRecord]
+    func callRequest(_ id: Int64) throws -> CallRequest?
+    /// A callback's call requests, newest first.
+    func callRequests(ofCallback id: Int64) throws -> [CallRequest]
     /// One callback in whatever state it is at `at`.
     func callback(_ id: Int64, at: Int64) throws -> CallbackRecord?
     /// Callbacks opened in `[since, until)`, with their state as of `at`: the report's rows.
@@ -53,6 +56,10 @@ public protocol StoreReading: AnyObject {
     func daemonHeartbeat() throws -> Int64?
     /// A callback's calls, in order (the pages' story of a callback).
     func story(ofCallback id: Int64) throws -> [StoryCall]
+    /// A callback's alerts as of `at`, in the order raised.
+    func alerts(ofCallback id: Int64, at: Int64) throws -> [AlertRecord]
+    /// A client's newest CRM contacts (by the client, or by `number`).
+    func contacts(ofClient clientID: String?, number: String, limit: Int) throws -> [Contact]
     /// A recorded call, and its rows as the PBX wrote them.
     func recordedCall(_ callID: String) throws -> Call?
     func legs(of call: Call) throws -> [CallLeg]

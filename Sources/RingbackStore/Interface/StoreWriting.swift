@@ -14,6 +14,11 @@ public protocol StoreWriting: StoreReading {
     /// A call promised for a set time: the callback is due then (`ringback later`).
     func promiseCallback(_ id: Int64, dueAt: Int64, note: String?, now: Int64) throws
 
+    /// A *Call back* (SPEC §9.1) for the daemon to send: refused while one for the same
+    /// callback is under way, and when `requestedBy` asked less than `interval` s ago.
+    func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
+                         number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest
+
     func upsertManagers(_ managers: [Manager]) throws
     func upsertClients(_ clients: [Client]) throws
     /// Returns how many `no_contact` alerts the new contacts resolved.

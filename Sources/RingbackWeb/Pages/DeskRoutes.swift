@@ -33,9 +33,10 @@ struct DeskRoutes: Sendable {
         router.post("callbacks/:id/take") { request, context in try await act(request, context, action: .take) }
         router.post("callbacks/:id/later") { request, context in try await act(request, context, action: .later) }
         router.post("callbacks/:id/assign") { request, context in try await act(request, context, action: .assign) }
+        router.post("callbacks/:id/call") { request, context in try await act(request, context, action: .call) }
     }
 
-    private enum Action { case resolve, take, assign, later }
+    private enum Action { case resolve, take, assign, later, call }
 
     /// The signed-in person of the request, or nil.
     func person(_ context: WebRequestContext) -> (caller: Caller, person: Person)? {
@@ -86,6 +87,7 @@ struct DeskRoutes: Sendable {
         }
         values["queueMore"] = more(list.queue)
         values["notice"] = notice
+        values["canCall"] = configuration.originate != nil
         values["live"] = true
         values["events"] = person.isHead ? "/events?follow=callbacks,board" : "/events?follow=callbacks"
         values["liveCallbacks"] = list.state
@@ -129,7 +131,7 @@ struct DeskRoutes: Sendable {
         case .resolve: reason.isEmpty ? "reason" : nil
         case .assign: target.isEmpty ? "manager_id" : nil
         case .later: promised == nil ? "due_at" : nil
-        case .take: nil
+        case .take, .call: nil
         }
         if let missing {
             return try await desk(context, notice: PageText.format(text["badForm"] ?? "", missing), status: .unprocessableContent)
@@ -146,6 +148,14 @@ struct DeskRoutes: Sendable {
                 case .take, .assign:
                     guard person.isHead || action == .take else { throw APIError(.forbidden, "only the head assigns") }
                     return try Desk.assign(in: store, callbackID: id, to: target, now: now)
+                case .call:
+                    guard let originate = configuration.originate else {
+                        throw StoreRequestError.invalid(field: "call", "calls are not placed through the PBX here")
+                    }
+                    return Listings.callRequest(try Desk.requestCall(
+                        in: store, callbackID: id, extensionNumber: form["extension"].flatMap { $0.isEmpty ? nil : $0 },
+                        asker: .person(managerID: person.managerID, login: caller.name), template: originate.template,
+                        plan: configuration.numbers, now: now))
                 }
             }
         } catch StoreRequestError.notOpen(let why) {
@@ -156,8 +166,13 @@ struct DeskRoutes: Sendable {
             return try await desk(context, notice: nil, status: .notFound)
         } catch StoreRequestError.invalid(_, let why) {
             return try await desk(context, notice: PageText.format(text["refused"] ?? "", String(id), why), status: .unprocessableContent)
+        } catch let error as StoreRequestError {
+            // Not theirs to call, rung already, asked again too soon: what happened, in the API's status.
+            return try await desk(context, notice: PageText.format(text["refused"] ?? "", String(id), error.description),
+                                  status: APIError.from(error).status)
         }
-        return Response(status: .seeOther, headers: [.location: "/"])
+        // A call's outcome shows in the callback's story, where its requests are.
+        return Response(status: .seeOther, headers: [.location: action == .call ? "/callbacks/\(id)" : "/"])
     }
 
     /// A signed-in person's stream of what their page follows.

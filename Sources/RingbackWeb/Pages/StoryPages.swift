@@ -14,9 +14,12 @@ extension DeskRoutes {
         }
         guard let id = context.parameters.get("id").flatMap(Int64.init) else { return notFound() }
         let now = clock()
-        guard let (record, story) = try await store.read({ store -> (CallbackRecord, [StoryCall])? in
+        guard let (record, story, alerts, contacts, requests) = try await store.read({ store
+            -> (CallbackRecord, [StoryCall], [AlertRecord], [Contact], [CallRequest])? in
             guard let record = try store.callback(id, at: now) else { return nil }
-            return (record, try store.story(ofCallback: id))
+            return (record, try store.story(ofCallback: id), try store.alerts(ofCallback: id, at: now),
+                    try store.contacts(ofClient: record.callback.clientID, number: record.callback.number, limit: 20),
+                    try store.callRequests(ofCallback: id))
         }) else { return notFound() }
         let callback = record.callback
         guard person.isHead || callback.managerID == nil || callback.managerID == person.managerID else { return notFound() }
@@ -36,7 +39,27 @@ extension DeskRoutes {
             row["callerID"] = entry.callerID
             return row
         }
-        var values: [String: Any] = ["id": id, "number": callback.number, "facts": facts.joined(separator: " · "), "calls": calls]
+        let alertRows: [[String: Any]] = alerts.map { alert in
+            ["id": alert.alertID, "kind": text[alert.kind.rawValue] ?? alert.kind.rawValue,
+             "time": Self.clock(alert.raisedAt, zone: zone, now: now), "state": alert.state.rawValue]
+        }
+        // Keys left out rather than empty: Mustache's sections show for any string.
+        let contactRows: [[String: Any]] = contacts.map { contact in
+            var row: [String: Any] = ["time": Self.clock(contact.createdAt, zone: zone, now: now), "kind": contact.kind,
+                                      "note": contact.note]
+            row["managerID"] = contact.managerID
+            return row
+        }
+        let requestRows: [[String: Any]] = requests.map { request in
+            var row: [String: Any] = ["time": Self.clock(request.requestedAt, zone: zone, now: now),
+                                      "extension": request.extensionNumber, "by": request.requestedBy,
+                                      "state": text["call_\(request.state.rawValue)"] ?? request.state.rawValue]
+            row["reason"] = request.reason
+            return row
+        }
+        var values: [String: Any] = ["id": id, "number": callback.number, "facts": facts.joined(separator: " · "), "calls": calls,
+                                     "alerts": alertRows, "contacts": contactRows, "requests": requestRows,
+                                     "hasRequests": !requestRows.isEmpty]
         values["clientName"] = callback.clientName
         values["abc"] = callback.abc
         return pages.page("callback", title: "callbackTitle", values: values)

@@ -1,0 +1,104 @@
+import RingbackCore
+
+/// Call requests (SPEC §9.1): filed by the CLI, the API or the desk in one short
+/// transaction; claimed, sent and answered by the daemon alone.
+extension Store {
+    /// Files a request for `callbackID`, refused while another for the same callback is
+    /// queued or ringing (nobody is rung twice) and when `requestedBy` asked less than
+    /// `interval` seconds ago.
+    public func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
+                                number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest {
+        try transaction {
+            if let live = try connection.prepare("""
+                SELECT request_id FROM call_requests WHERE callback_id = ? AND state IN ('queued', 'sent')
+                """).first([.integer(callbackID)], { $0.int(0) }) {
+                throw StoreRequestError.busy("callback \(callbackID) is being called already (request \(live)): nobody is rung twice")
+            }
+            if let last = try connection.prepare("""
+                SELECT max(requested_at) FROM call_requests WHERE requested_by = ?
+                """).first([.text(requestedBy)], { $0.optionalInt(0) }) ?? nil, last > now - interval {
+                throw StoreRequestError.tooSoon("one call request in \(interval) s: try again in \(last + interval - now) s")
+            }
+            try connection.prepare("""
+                INSERT INTO call_requests (callback_id, requested_by, manager_id, extension, number, channel, context, exten,
+                    caller_id, timeout, requested_at, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
+                """).run([.integer(callbackID), .text(requestedBy), .text(managerID), .text(extensionNumber), .text(number),
+                          .text(action.channel), .text(action.context), .text(action.exten), .text(action.callerID),
+                          .integer(Int64(action.timeoutSeconds)), .integer(now)])
+            guard let filed = try callRequest(connection.lastInsertRowID) else {
+                throw StoreError(.other, "the call request just filed is not in the store")
+            }
+            return filed
+        }
+    }
+
+    public func callRequest(_ id: Int64) throws -> CallRequest? {
+        try connection.prepare("""
+            SELECT request_id, callback_id, requested_by, manager_id, extension, number, channel, context, exten, caller_id,
+                timeout, requested_at, state, sent_at, finished_at, reason
+            FROM call_requests WHERE request_id = ?
+            """).first([.integer(id)], Self.callRequest)
+    }
+
+    /// A callback's requests, newest first: its story shows them.
+    public func callRequests(ofCallback id: Int64) throws -> [CallRequest] {
+        try connection.prepare("""
+            SELECT request_id, callback_id, requested_by, manager_id, extension, number, channel, context, exten, caller_id,
+                timeout, requested_at, state, sent_at, finished_at, reason
+            FROM call_requests WHERE callback_id = ? ORDER BY request_id DESC LIMIT 20
+            """).rows([.integer(id)], Self.callRequest)
+    }
+
+    /// The daemon's turn, once its AMI link is up: requests queued longer than `staleAfter`
+    /// seconds fail (nobody waits for a call that late); the others are marked sent and
+    /// returned, to be written to the link now. Marked first: a daemon that dies before
+    /// writing leaves a request that fails later, never one sent twice.
+    public func claimQueuedCallRequests(now: Int64, staleAfter: Int64) throws -> [CallRequest] {
+        try transaction {
+            try connection.prepare("""
+                UPDATE call_requests SET state = 'failed', finished_at = ?1,
+                    reason = 'not sent: the daemon had no AMI link to the PBX in time'
+                WHERE state = 'queued' AND requested_at < ?1 - ?2
+                """).run([.integer(now), .integer(staleAfter)])
+            let claimed = try connection.prepare("""
+                SELECT request_id, callback_id, requested_by, manager_id, extension, number, channel, context, exten, caller_id,
+                    timeout, requested_at, state, sent_at, finished_at, reason
+                FROM call_requests WHERE state = 'queued' ORDER BY request_id
+                """).rows([], Self.callRequest)
+            for request in claimed {
+                try connection.prepare("UPDATE call_requests SET state = 'sent', sent_at = ? WHERE request_id = ?")
+                    .run([.integer(now), .integer(request.requestID)])
+            }
+            return claimed.map { var sent = $0; sent.state = .sent; sent.sentAt = now; return sent }
+        }
+    }
+
+    /// The PBX's answer to a request still under way; an answer to one already finished
+    /// (failed for silence, then answered after all) changes nothing.
+    public func finishCallRequest(_ id: Int64, connected: Bool, reason: String?, now: Int64) throws {
+        try connection.prepare("""
+            UPDATE call_requests SET state = ?, reason = ?, finished_at = ? WHERE request_id = ? AND state IN ('queued', 'sent')
+            """).run([.text(connected ? CallRequestState.connected.rawValue : CallRequestState.failed.rawValue), SQLValue(reason),
+                      .integer(now), .integer(id)])
+    }
+
+    /// Sent requests the PBX has not answered within their ringing time and `grace` more
+    /// seconds, or every sent one when the link that sent them dropped: failed with `reason`,
+    /// and not sent again (the phone may have rung).
+    public func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String, now: Int64) throws {
+        try connection.prepare("""
+            UPDATE call_requests SET state = 'failed', finished_at = ?1, reason = ?2
+            WHERE state = 'sent' AND (?3 IS NULL OR sent_at + timeout + ?3 < ?1)
+            """).run([.integer(now), .text(reason), SQLValue(grace)])
+    }
+
+    private static func callRequest(_ row: Row) throws -> CallRequest {
+        CallRequest(requestID: row.int(0), callbackID: row.int(1), requestedBy: row.string(2), managerID: row.string(3),
+                    extensionNumber: row.string(4), number: row.string(5),
+                    action: OriginateAction(channel: row.string(6), context: row.string(7), exten: row.string(8),
+                                            callerID: row.string(9), timeoutSeconds: Int(row.int(10))),
+                    requestedAt: row.int(11), state: try row.word(12), sentAt: row.optionalInt(13),
+                    finishedAt: row.optionalInt(14), reason: row.optionalString(15))
+    }
+}
