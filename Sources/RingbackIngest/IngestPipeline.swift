@@ -196,7 +196,7 @@ public final class IngestPipeline {
             let calls = try store.recordedCalls(from: since)
             for judged in calls {
                 let legs = try store.legs(of: judged)
-                rejudging.replace(judged, with: legs.isEmpty ? judged : context.classifier.classify(callID: judged.callID, legs: legs))
+                rejudging.replace(judged, with: legs.isEmpty ? judged : try judge(callID: judged.callID, legs: legs))
             }
             try rejudging.replay(in: store, context: context)
             try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID, heldBack: heldNumbers())
@@ -275,7 +275,7 @@ public final class IngestPipeline {
             let earlier = try judged.map { try store.legs(of: $0) } ?? []
             if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
             if let judged {
-                let call = context.classifier.classify(callID: assembled.callID, legs: earlier + assembled.legs.map(\.leg))
+                let call = try judge(callID: assembled.callID, legs: earlier + assembled.legs.map(\.leg))
                 if call.judgement != judged.judgement {
                     rejudging.replace(judged, with: call)
                 } else if call != judged {
@@ -283,7 +283,7 @@ public final class IngestPipeline {
                 }
                 continue
             }
-            let call = context.classifier.classify(callID: assembled.callID, legs: assembled.legs.map(\.leg))
+            let call = try judge(callID: assembled.callID, legs: assembled.legs.map(\.leg))
             if assembled.incomplete { result.incompleteCalls.append(call.callID) }
             // A call judged after a later call of its number: judge the number's calls in order.
             let outOfOrder = try call.number.map { try rejudging.includes($0) || store.hasCallAfter(number: $0, start: call.startedAt) }
@@ -296,5 +296,15 @@ public final class IngestPipeline {
             if try store.record(call, decision: decision, headID: context.headID) { recorded += 1 }
         }
         return recorded + rejudging.added
+    }
+
+    /// What a call was, from its rows; for a call Ringback originated, with its talk from the
+    /// client's answer that the AMI link recorded with the request (SPEC §9.1). Only a call
+    /// whose rows carry a request's channel id costs a look-up.
+    private func judge(callID: String, legs: [CallLeg]) throws -> Call {
+        let call = context.classifier.classify(callID: callID, legs: legs)
+        guard let channelID = OriginatedCall.channelID(in: legs),
+              let answer = try store.clientAnswer(ofOriginatedChannel: channelID) else { return call }
+        return OriginatedCall.corrected(call, clientAnsweredAt: answer, minTalk: context.classifier.settings.minTalk)
     }
 }

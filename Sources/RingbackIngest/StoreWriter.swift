@@ -143,4 +143,8 @@ public actor StoreWriter: RecordSink, CallRequestQueue {
     public func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String) throws {
         try pipeline.store.failSentCallRequests(olderThanTimeoutPlus: grace, reason: reason, now: clock.wallSeconds())
     }
+
+    public func recordDialEnd(ofCallRequest id: Int64, status: String) throws {
+        try pipeline.store.recordDialEnd(ofCallRequest: id, status: status, now: clock.wallSeconds())
+    }
 }

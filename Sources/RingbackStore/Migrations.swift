@@ -339,7 +339,10 @@ enum Migrations {
             state TEXT NOT NULL,
             sent_at INTEGER,
             finished_at INTEGER,
-            reason TEXT
+            reason TEXT,
+            -- The client's answer (DialEnd on the originated channel): the call's talk counts from it.
+            dial_status TEXT,
+            client_answered_at INTEGER
         );
         CREATE UNIQUE INDEX call_requests_live ON call_requests(callback_id) WHERE state IN ('queued', 'sent');
         CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);

@@ -93,6 +93,24 @@ extension Store {
             """).run([.integer(now), .text(reason), SQLValue(grace)])
     }
 
+    /// The `DialEnd` of a request's channel: whether and when the client answered.
+    public func recordDialEnd(ofCallRequest id: Int64, status: String, now: Int64) throws {
+        try connection.prepare("""
+            UPDATE call_requests SET dial_status = ?, client_answered_at = CASE WHEN ? = 'ANSWER' THEN ? END
+            WHERE request_id = ? AND dial_status IS NULL
+            """).run([.text(status), .text(status), .integer(now), .integer(id)])
+    }
+
+    /// For the call whose rows carry `channelID`: nil when no request of ours made it, else
+    /// when the client answered (nil inside: never).
+    public func clientAnswer(ofOriginatedChannel channelID: String) throws -> Int64?? {
+        guard let id = OriginatedCall.requestID(ofChannel: channelID) else { return nil }
+        return try connection.prepare("SELECT client_answered_at, requested_at FROM call_requests WHERE request_id = ?")
+            .first([.integer(id)]) { row -> Int64?? in
+                "\(OriginatedCall.channelPrefix)\(row.int(1)).\(id)" == channelID ? .some(row.optionalInt(0)) : nil
+            } ?? nil
+    }
+
     private static func callRequest(_ row: Row) throws -> CallRequest {
         CallRequest(requestID: row.int(0), callbackID: row.int(1), requestedBy: row.string(2), managerID: row.string(3),
                     extensionNumber: row.string(4), number: row.string(5),

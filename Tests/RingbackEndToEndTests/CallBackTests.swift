@@ -11,7 +11,8 @@ final class CallBackTests: XCTestCase {
     /// What the peer does with an Originate: answer it (after `delay`) with this
     /// OriginateResponse, or drop the link.
     enum PeerAnswer: Sendable {
-        case respond(success: Bool, reason: String, delay: TimeInterval)
+        /// `dialStatus`: the DialEnd of the originated channel, when the manager answered.
+        case respond(success: Bool, reason: String, delay: TimeInterval, dialStatus: String? = nil)
         case dropLink
     }
 
@@ -47,12 +48,17 @@ final class CallBackTests: XCTestCase {
                     switch answer {
                     case .dropLink:
                         return
-                    case .respond(let success, let reason, let delay):
+                    case .respond(let success, let reason, let delay, let dialStatus):
                         connection.send("Response: Success\r\nActionID: \(id)\r\nMessage: Originate successfully queued\r\n\r\n")
                         Thread.sleep(forTimeInterval: delay)
                         connection.send("Event: OriginateResponse\r\nPrivilege: call,all\r\nActionID: \(id)\r\n"
                                         + "Response: \(success ? "Success" : "Failure")\r\nChannel: \(message["Channel"] ?? "")\r\n"
                                         + "Context: from-internal\r\nExten: \(message["Exten"] ?? "")\r\nReason: \(reason)\r\n\r\n")
+                        if let dialStatus {
+                            connection.send("Event: DialEnd\r\nPrivilege: call,all\r\nChannel: \(message["Channel"] ?? "")-00000031\r\n"
+                                            + "Uniqueid: \(message["ChannelId"] ?? "")\r\nDestChannel: PJSIP/trunk-00000032\r\n"
+                                            + "DestUniqueid: 1773300000.32\r\nDialStatus: \(dialStatus)\r\n\r\n")
+                        }
                     }
                 }
             }
@@ -81,7 +87,7 @@ final class CallBackTests: XCTestCase {
     }
 
     func testTheDaemonSendsTheOriginateAndTheAnsweredCallsCDRClosesTheCallback() throws {
-        let pbx = try PBX(answer: .respond(success: true, reason: "4", delay: 0.3))
+        let pbx = try PBX(answer: .respond(success: true, reason: "4", delay: 0.3, dialStatus: "ANSWER"))
         let (daemon, callbackID) = try office(pbx)
         defer { pbx.peer.stop(); daemon.remove() }
         XCTAssertEqual(pbx.log.events.withLock { $0.first }, "cdr,call", "the OriginateResponse is a call-class event")
@@ -100,15 +106,40 @@ final class CallBackTests: XCTestCase {
         XCTAssertTrue((sent["ActionID"] ?? "").hasPrefix("ringback-call-"))
         XCTAssertNotNil(sent["ChannelId"].flatMap { $0.range(of: #"^ringback-\d+\.\d+$"#, options: .regularExpression) })
 
-        // The PBX writes the call's CDR: anna's phone, then the number, answered with talk.
-        let start = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded() - 40)
-        let row = #""","101","89035557777","from-internal","""Callback"" <+79035557777>","PJSIP/101-00000031","PJSIP/trunk-00000032","Dial","PJSIP/89035557777@trunk,300","\#(DaemonHarness.moscowTime(start))","\#(DaemonHarness.moscowTime(start.addingTimeInterval(3)))","\#(DaemonHarness.moscowTime(start.addingTimeInterval(33)))",33,30,"ANSWERED","DOCUMENTATION","\#(sent["ChannelId"] ?? "")","","","\#(sent["ChannelId"] ?? "")",0"#
-        try daemon.append([row][...], to: daemon.masterCSV)
+        // The PBX writes the call's CDR when it ends: anna's phone, then the number, answered
+        // (the client picked up when the DialEnd came, just now) and talked 30 s.
+        try daemon.append([Self.originatedCDR(channelID: sent["ChannelId"] ?? "", talkAfterDialEnd: 30)][...], to: daemon.masterCSV)
         try daemon.wait(seconds: 20) { !daemon.harness.poll(["pending"]).contains { $0.int("callback_id") == callbackID } }
         let closed = try XCTUnwrap(try daemon.harness.json(["missed", "--since", "2026-01-01"]).first { $0.int("callback_id") == callbackID })
         XCTAssertEqual(closed.text("callback_state"), "called_back")
         XCTAssertEqual(closed.text("resolved_by"), "m1", "credited to the manager whose phone rang")
         XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    /// The manager picked up, the client did not: the CDR says ANSWERED with 25 s of billsec
+    /// (anna's wait), the DialEnd says NOANSWER. One attempt; the callback stays open.
+    func testAnOriginatedCallTheClientDidNotAnswerIsAnAttempt() throws {
+        let pbx = try PBX(answer: .respond(success: true, reason: "4", delay: 0, dialStatus: "NOANSWER"))
+        let (daemon, callbackID) = try office(pbx)
+        defer { pbx.peer.stop(); daemon.remove() }
+        XCTAssertEqual(try daemon.harness.run(["call", "\(callbackID)", "--extension", "101"]).status, 0)
+        let channelID = try XCTUnwrap(pbx.firstOriginate?["ChannelId"])
+        try daemon.append([Self.originatedCDR(channelID: channelID, talkAfterDialEnd: 0, billsec: 25)][...], to: daemon.masterCSV)
+        try daemon.wait(seconds: 20) {
+            daemon.harness.poll(["pending"]).first { $0.int("callback_id") == callbackID }?.int("attempts") == 1
+        }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    /// The CDR of an originated call (anna's phone, then the number), as the PBX writes it
+    /// at the end: started 5 s ago (her phone rang), ending `talkAfterDialEnd` s from now.
+    static func originatedCDR(channelID: String, talkAfterDialEnd: Int, billsec: Int? = nil) -> String {
+        let now = Date().timeIntervalSince1970.rounded()
+        let start = Date(timeIntervalSince1970: now - 5)
+        let end = Date(timeIntervalSince1970: now + Double(talkAfterDialEnd))
+        let seconds = Int(end.timeIntervalSince(start))
+        let time = DaemonHarness.moscowTime
+        return #""","101","89035557777","from-internal","""Callback"" <+79035557777>","PJSIP/101-00000031","PJSIP/trunk-00000032","Dial","PJSIP/89035557777@trunk,300","\#(time(start))","\#(time(start.addingTimeInterval(2)))","\#(time(end))",\#(seconds),\#(billsec ?? seconds - 2),"ANSWERED","DOCUMENTATION","\#(channelID)","","","\#(channelID)",0"#
     }
 
     func testAFailedOriginatesReasonReachesTheCLIAndADoubleClickRingsOnce() throws {
@@ -166,6 +197,19 @@ final class CallBackTests: XCTestCase {
         let unknown = try daemon.harness.run(["call", "424242", "--extension", "101"])
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("no callback 424242"), unknown.stderr)
+        let boris = try daemon.harness.run(["call", "\(callbackID)", "--extension", "102"])
+        XCTAssertEqual(boris.status, 1)
+        XCTAssertTrue(boris.stderr.contains("is another manager's"), "anna's callback, boris's phone: \(boris.stderr)")
+        // The wangiri guard: a number abroad that is no client's is not dialled.
+        pbx.outbox.push(AMIFixture.event("1773200103.7", number: "8104930123456", startedSecondsAgo: 90))
+        var abroad: Int?
+        try daemon.wait(seconds: 20) {
+            abroad = daemon.harness.poll(["pending"]).first { $0.text("number") == "+4930123456" }?.int("callback_id")
+            return abroad != nil
+        }
+        let trap = try daemon.harness.run(["call", "\(try XCTUnwrap(abroad))", "--extension", "101"])
+        XCTAssertEqual(trap.status, 1)
+        XCTAssertTrue(trap.stderr.contains("+4930123456 is abroad and no client's"), trap.stderr)
         XCTAssertEqual(pbx.originateCount, 0)
     }
 

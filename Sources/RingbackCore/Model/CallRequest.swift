@@ -37,7 +37,7 @@ public struct CallRequest: Sendable, Equatable {
 
     /// The `ChannelId` the Originate gives the manager's channel, so its CDR can be known:
     /// shaped like a uniqueid (`name-digits.digits`), as the CSV layouts expect.
-    public var channelID: String { "ringback-\(requestedAt).\(requestID)" }
+    public var channelID: String { "\(OriginatedCall.channelPrefix)\(requestedAt).\(requestID)" }
     /// The `ActionID` of its Originate and of the PBX's answers to it.
     public var actionID: String { "ringback-call-\(requestID)" }
 }

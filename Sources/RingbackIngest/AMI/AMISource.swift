@@ -132,8 +132,10 @@ public struct AMISource: Service {
                 if let calls { group.addTask { try await sendCallRequests(calls, outbound) } }
                 defer { group.cancelAll() }
                 while let batch = try await stream.nextBatch(heard: watch.heard) {
-                    if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await sink.commit(batch) }
+                    // Answers first: a DialEnd read with its call's Cdr must be in the store
+                    // before the call is judged.
                     for answer in stream.takeAnswers() { try await record(answer) }
+                    if !batch.legs.isEmpty || !batch.rejected.isEmpty { _ = try await sink.commit(batch) }
                 }
                 if let silence = watch.deadAfter { throw AMILinkError.silent(silence) }
                 throw AMILinkError.closedByPeer
@@ -172,6 +174,8 @@ public struct AMISource: Service {
             logger.warning("originate failed: \(reason)", metadata: metadata.merging(["request": "\(id)"]) { $1 })
         case .connected(let id):
             try await calls.finishCallRequest(id, connected: true, reason: nil)
+        case .dialEnded(let id, let status):
+            try await calls.recordDialEnd(ofCallRequest: id, status: status)
         }
     }
 

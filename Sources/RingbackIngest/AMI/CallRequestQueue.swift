@@ -8,4 +8,6 @@ public protocol CallRequestQueue: Sendable {
     func finishCallRequest(_ id: Int64, connected: Bool, reason: String?) async throws
     /// Sent requests unanswered past their ringing time and `grace` s (nil: all of them).
     func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String) async throws
+    /// The originated channel's `DialEnd`: the call's talk counts from an `ANSWER`.
+    func recordDialEnd(ofCallRequest id: Int64, status: String) async throws
 }

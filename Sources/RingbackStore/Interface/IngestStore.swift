@@ -72,4 +72,7 @@ public protocol IngestStore: StoreWriting {
     func claimQueuedCallRequests(now: Int64, staleAfter: Int64) throws -> [CallRequest]
     func finishCallRequest(_ id: Int64, connected: Bool, reason: String?, now: Int64) throws
     func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String, now: Int64) throws
+    func recordDialEnd(ofCallRequest id: Int64, status: String, now: Int64) throws
+    /// nil: no request of ours made the call; else when the client answered (nil: never).
+    func clientAnswer(ofOriginatedChannel channelID: String) throws -> Int64??
 }
