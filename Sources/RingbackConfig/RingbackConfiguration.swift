@@ -80,6 +80,13 @@ public struct RingbackConfiguration: Sendable {
     /// The `[calendar]` zone.
     public var officeZone: ZoneConverter { calendar.zone }
 
+    /// The working calendar, when `[calendar] working_hours` is set.
+    public var workingCalendar: WorkingCalendar? {
+        calendar.workingHours.isEmpty ? nil
+            : WorkingCalendar(zone: officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
+                              holidays: calendar.holidays)
+    }
+
     public static let defaultPath = "/etc/ringback/ringback.toml"
     public static let defaultStorePath = "/var/lib/ringback/ringback.db"
 }

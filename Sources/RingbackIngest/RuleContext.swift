@@ -18,13 +18,8 @@ public struct RuleContext: Sendable {
                                               listed: directory.listedExtensions)
         classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions,
                                     staff: StaffNumbers(directory))
-        let calendar = configuration.calendar
-        let workingTime: any WorkingTime = calendar.workingHours.isEmpty
-            ? WallClockTime()
-            : WorkingCalendar(zone: configuration.officeZone, workingDays: Set(calendar.workingDays), workingHours: calendar.workingHours,
-                              holidays: calendar.holidays)
-        silence = calendar.workingHours.isEmpty ? nil
-            : PBXSilence(minutes: configuration.alerts.pbxSilentAfter, workingTime: workingTime)
+        let workingTime: any WorkingTime = configuration.workingCalendar ?? WallClockTime()
+        silence = configuration.workingCalendar.map { PBXSilence(minutes: configuration.alerts.pbxSilentAfter, workingTime: $0) }
         let sla = SLAPolicy(minutesA: configuration.sla.a, minutesB: configuration.sla.b, minutesC: configuration.sla.c,
                             minutesUnknown: configuration.sla.unknown, workingTime: workingTime)
         let ignored = Set(configuration.contacts.ignore.compactMap(configuration.numbers.normalize))

@@ -97,7 +97,26 @@ extension Desk {
     }
 }
 
+extension Desk {
+    /// `GET /api/v1/route?number=` (SPEC §9.2): whom the PBX rings first when `raw` calls —
+    /// the open callback's owner, else the client's manager — or nobody: outside working
+    /// hours (when a calendar is set), for a manager away, for a number nobody owns.
+    public static func route(in store: any StoreReading, number raw: String, plan: NumberPlan, calendar: WorkingCalendar?,
+                             at now: Int64) throws -> RouteOwner? {
+        guard let number = plan.normalize(plan.strippingOutsidePrefix(raw)) else { return nil }
+        if let calendar, !calendar.isWorking(at: now) { return nil }
+        guard let owner = try store.routeOwner(number: number), !(owner.awayUntil.map { now < $0 } ?? false) else { return nil }
+        return owner
+    }
+}
+
 extension Listings {
+    /// The route's answer: all three null when nobody is rung first.
+    public static func route(_ owner: RouteOwner?) -> OutputRecord {
+        [("extension", owner.map { .text($0.extensionNumber) } ?? .null), ("manager_id", owner.map { .text($0.managerID) } ?? .null),
+         ("reason", owner.map { .text($0.reason.rawValue) } ?? .null)]
+    }
+
     /// A call request as `ringback call` prints it and `POST …/call` answers.
     public static func callRequest(_ r: CallRequest) -> OutputRecord {
         [("request_id", .integer(r.requestID)), ("callback_id", .integer(r.callbackID)), ("number", .text(r.number)),

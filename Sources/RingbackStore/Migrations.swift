@@ -345,6 +345,9 @@ enum Migrations {
             client_answered_at INTEGER
         );
         CREATE UNIQUE INDEX call_requests_live ON call_requests(callback_id) WHERE state IN ('queued', 'sent');
+        -- SPEC §9.2: a manager away until this instant (the end of their last day away)
+        -- gets no new callbacks, and the route does not ring them.
+        ALTER TABLE managers ADD COLUMN away_until INTEGER;
         CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);
         CREATE INDEX call_requests_callback ON call_requests(callback_id, request_id);
         """,

@@ -10,11 +10,12 @@ extension Store {
         try connection.prepare("SELECT number, manager_id FROM manager_mobiles ORDER BY number").rows {
             mobiles[$0.string(1), default: []].append($0.string(0))
         }
-        let managers = try connection.prepare("SELECT manager_id, name, login, email, role, active FROM managers ORDER BY manager_id")
-            .rows { row in
+        let managers = try connection.prepare("""
+            SELECT manager_id, name, login, email, role, active, away_until FROM managers ORDER BY manager_id
+            """).rows { row in
                 Manager(id: row.string(0), name: row.string(1), extensions: extensions[row.string(0)] ?? [],
                         login: row.string(2), email: row.string(3), role: Manager.Role(rawValue: row.string(4)) ?? .manager,
-                        mobiles: mobiles[row.string(0)] ?? [], active: row.int(5) != 0)
+                        mobiles: mobiles[row.string(0)] ?? [], active: row.int(5) != 0, awayUntil: row.optionalInt(6))
             }
         var phones: [String: [String]] = [:]
         try connection.prepare("SELECT number, client_id FROM client_phones").rows { phones[$0.string(1), default: []].append($0.string(0)) }
@@ -51,6 +52,17 @@ extension Store {
             }
         }
         try bumpDirectoryVersion()
+    }
+
+    /// `ringback away`: the manager `login` is away until `until` (nil: back). Returns false
+    /// when no manager has that login.
+    public func setAway(login: String, until: Int64?) throws -> Bool {
+        try transaction {
+            try connection.prepare("UPDATE managers SET away_until = ? WHERE login = ?").run([SQLValue(until), .text(login)])
+            guard connection.changes > 0 else { return false }
+            try bumpDirectoryVersion()
+            return true
+        }
     }
 
     /// Adds or updates clients (by `client_id`); their phone lists are replaced.

@@ -30,8 +30,6 @@ struct APIRoutes {
         group.put("clients/:entry") { request, context in try await putClient(request, context) }
         group.put("managers/:entry") { request, context in try await putManager(request, context) }
         group.post("callbacks/:id/call") { request, context in try await call(request, context) }
-        // Owner-first routing (SPEC §9.2) comes next.
-        group.get("route") { _, _ -> Response in throw APIError(.notImplemented, "owner-first routing is not in this version") }
     }
 
     static func id(_ context: WebRequestContext) throws -> Int64 {

@@ -26,7 +26,7 @@ struct Ringback: ParsableCommand {
               ringback api-key create crm --scope contacts   a key for ringback-web's API
               ringback backup /var/backups/ringback.db       a consistent copy while the daemon runs
             """,
-        subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Later.self, Assign.self, Call.self, Report.self, Ingest.self,
+        subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Later.self, Assign.self, Call.self, Away.self, Report.self, Ingest.self,
                       Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, APIKeyCommand.self, WebLink.self, WebRevoke.self]
     )
 

@@ -21,6 +21,16 @@ final class WorkingCalendarTests: XCTestCase {
         XCTAssertEqual(withLunch.adding(minutes: 30, to: at("2026-03-10 12:45")), at("2026-03-10 14:15"))
     }
 
+    /// The route rings the owner only in office hours (SPEC §9.2).
+    func testWorkingAtAnInstant() {
+        let office = calendar(hours: [540..<780, 840..<1080], holidays: [CivilTime(year: 2026, month: 3, day: 11)])
+        XCTAssertTrue(office.isWorking(at: at("2026-03-10 09:00")), "opening minute")
+        XCTAssertFalse(office.isWorking(at: at("2026-03-10 13:30")), "lunch")
+        XCTAssertFalse(office.isWorking(at: at("2026-03-10 18:00")), "closing minute: half-open")
+        XCTAssertFalse(office.isWorking(at: at("2026-03-11 10:00")), "a holiday")
+        XCTAssertFalse(office.isWorking(at: at("2026-03-14 10:00")), "Saturday")
+    }
+
     func testHolidayIsSkipped() {
         let holiday = calendar(holidays: [CivilTime(year: 2026, month: 3, day: 11)])
         XCTAssertEqual(holiday.adding(minutes: 60, to: at("2026-03-10 17:30")), at("2026-03-12 09:30"))

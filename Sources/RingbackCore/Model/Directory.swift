@@ -12,11 +12,15 @@ public struct Manager: Sendable, Equatable {
     /// False: signed out of the desk, and no sign-in any more (SPEC §8.2); the directory
     /// keeps the entry, so past callbacks still name them.
     public var active: Bool
+    /// Away until this instant, the end of their last day away (SPEC §9.2): no new callbacks
+    /// are theirs meanwhile, and the route does not ring them.
+    public var awayUntil: Int64?
 
     public init(id: String, name: String, extensions: [String], login: String, email: String, role: Role,
-                mobiles: [String] = [], active: Bool = true) {
+                mobiles: [String] = [], active: Bool = true, awayUntil: Int64? = nil) {
         self.id = id
         self.active = active
+        self.awayUntil = awayUntil
         self.mobiles = mobiles
         self.name = name
         self.extensions = extensions
@@ -24,6 +28,10 @@ public struct Manager: Sendable, Equatable {
         self.email = email
         self.role = role
     }
+}
+
+extension Manager {
+    public func isAway(at instant: Int64) -> Bool { awayUntil.map { instant < $0 } ?? false }
 }
 
 /// ABC analysis group: A clients are the most valuable.

@@ -109,7 +109,10 @@ public struct CallbackRules: Sendable {
         case .inbound where !call.answered:
             // The classifier names the extension whose ringing decides: the only one that rang,
             // or the manager's that last rang when reception put the caller through.
-            let owner = client?.managerID ?? extensionManager?.id
+            // A manager away gets no new callbacks: they wait in the unassigned queue (SPEC §9.2).
+            let owner = (client?.managerID ?? extensionManager?.id).flatMap {
+                directory.manager(id: $0)?.isAway(at: call.startedAt) == true ? nil : $0
+            }
             decision.managerID = owner
             if let open = openCallback {
                 decision.callbackAction = .countMissed(callbackID: open.id)

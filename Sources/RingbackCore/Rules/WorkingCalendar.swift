@@ -21,6 +21,15 @@ public struct WorkingCalendar: WorkingTime {
         workingDays.contains(day.isoWeekday) && !holidays.contains(Self.dayKey(day))
     }
 
+    /// Whether `instant` falls in working hours of a working day (the route's office hours).
+    public func isWorking(at instant: Int64) -> Bool {
+        let now = zone.civil(of: instant)
+        let day = CivilTime(year: now.year, month: now.month, day: now.day)
+        guard isWorkingDay(day) else { return false }
+        let minute = now.hour * 60 + now.minute
+        return workingHours.contains { $0.contains(minute) }
+    }
+
     public func adding(minutes: Int, to start: Int64) -> Int64 {
         guard !workingHours.isEmpty, !workingDays.isEmpty else { return start + Int64(minutes) * 60 }
         var remaining = Int64(minutes) * 60

@@ -30,6 +30,8 @@ public protocol StoreReading: AnyObject {
     func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord]
     /// The newest `limit` alerts not resolved by `at`, newest first.
     func unresolvedAlerts(at: Int64, managerID: String?, limit: Int) throws -> [AlertRecord]
+    /// Whom to ring first when `number` calls (SPEC §9.2).
+    func routeOwner(number: String) throws -> RouteOwner?
     func callRequest(_ id: Int64) throws -> CallRequest?
     /// A callback's call requests, newest first.
     func callRequests(ofCallback id: Int64) throws -> [CallRequest]

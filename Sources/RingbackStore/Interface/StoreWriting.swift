@@ -19,6 +19,8 @@ public protocol StoreWriting: StoreReading {
     func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
                          number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest
 
+    /// `ringback away`: false when no manager has the login.
+    func setAway(login: String, until: Int64?) throws -> Bool
     func upsertManagers(_ managers: [Manager]) throws
     func upsertClients(_ clients: [Client]) throws
     /// Returns how many `no_contact` alerts the new contacts resolved.

@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+
+/// `GET /api/v1/route` (SPEC §9.2) against a real `ringback-web`: the open callback's owner
+/// first, else the client's manager, else nulls; nobody while away; text for the dialplan.
+final class RouteTests: XCTestCase {
+    func testTheOwnerFirstThenTheClientsManagerAndNobodyWhileAway() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let pending = try web.harness.json(["pending"])
+        let annas = try XCTUnwrap(pending.first { $0.text("manager_id") == "m1" }?.text("number"))
+        XCTAssertFalse(pending.contains { $0.text("number") == "+79162223344" }, "Beta's number has no open callback")
+        try web.start()
+        func route(_ number: String, _ extra: String = "") throws -> [String: Any] {
+            let answer = try web.raw("GET", "/api/v1/route?number=\(number.replacingOccurrences(of: "+", with: "%2B"))\(extra)")
+            XCTAssertEqual(answer.status, 200, answer.text)
+            return answer.object
+        }
+
+        let owner = try route(annas)
+        XCTAssertEqual(owner["extension"] as? String, "101")
+        XCTAssertEqual(owner["manager_id"] as? String, "m1")
+        XCTAssertEqual(owner["reason"] as? String, "open_callback")
+        // Beta Logistics is boris's client, in any spelling of its number.
+        let client = try route("8%20(916)%20222-33-44")
+        XCTAssertEqual(client["extension"] as? String, "102")
+        XCTAssertEqual(client["manager_id"] as? String, "m2")
+        XCTAssertEqual(client["reason"] as? String, "client_manager")
+        let nobody = try route("+79990001122")
+        XCTAssertTrue(["extension", "manager_id", "reason"].allSatisfy { nobody[$0] is NSNull }, "\(nobody)")
+
+        let text = try web.raw("GET", "/api/v1/route?number=89162223344&format=text")
+        XCTAssertEqual(text.text, "102")
+        XCTAssertTrue((text.headers["content-type"] ?? "").hasPrefix("text/plain"))
+        XCTAssertEqual(try web.raw("GET", "/api/v1/route?number=89990001122&format=text").text, "", "an empty body: ring as usual")
+        XCTAssertEqual(try web.raw("GET", "/api/v1/route").status, 400, "the number is required")
+
+        // Boris away until today: nobody is rung first for his client; back, he is again.
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
+                                                formatOptions: [.withFullDate])
+        XCTAssertEqual(try web.harness.run(["away", "boris", "--until", today]).status, 0)
+        XCTAssertTrue(try route("89162223344")["extension"] is NSNull, "away")
+        XCTAssertEqual(try web.harness.run(["away", "boris", "--back"]).status, 0)
+        XCTAssertEqual(try route("89162223344")["extension"] as? String, "102")
+        XCTAssertEqual(try web.harness.run(["away", "nobody", "--back"]).status, 1)
+    }
+
+    /// While a manager is away, a new callback that would be theirs waits in the queue.
+    func testAnAwayManagersNewCallbackGoesToTheQueue() throws {
+        let web = try WebHarness()
+        defer { web.remove() }
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
+                                                formatOptions: [.withFullDate])
+        XCTAssertEqual(try web.harness.run(["away", "anna", "--until", today]).status, 0)
+        // A caller nobody knows rings anna's phone alone: hers, were she in.
+        let line = WebHarness.missedCallNow(from: "89035551234", dial: "PJSIP/101,30", id: "\(Int(Date().timeIntervalSince1970)).901")
+        let calls = web.harness.directory.appendingPathComponent("direct.csv")
+        try (line + "\n").write(to: calls, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["ingest", calls.path]).status, 0)
+        let callback = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035551234" })
+        XCTAssertTrue(callback.isNull("manager_id"), "unassigned while anna is away: \(callback)")
+    }
+
+    /// Through the trusted proxy the route is no loopback question: it needs a key.
+    func testThroughTheProxyTheRouteNeedsAKey() throws {
+        let web = try WebHarness(loading: "three-misses", web: "trusted_proxy = \"127.0.0.1\"")
+        defer { web.remove() }
+        let key = try web.key("pbx", scope: "read")
+        try web.start()
+        XCTAssertEqual(try web.raw("GET", "/api/v1/route?number=89162223344").status, 401)
+        let keyed = try web.raw("GET", "/api/v1/route?number=89162223344", headers: ["Authorization": "Bearer \(key)"])
+        XCTAssertEqual(keyed.status, 200, keyed.text)
+    }
+}
