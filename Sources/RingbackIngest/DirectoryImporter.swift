@@ -38,8 +38,8 @@ public struct DirectoryImporter: Sendable {
         return try store.transaction {
             switch kind {
             case .managers:
-                let parsed = try DirectoryCSV.managers(text, numbers: configuration.numbers)
-                try store.upsertManagers(parsed.records)
+                let parsed = try DirectoryCSV.managers(text, numbers: configuration.numbers, zone: configuration.officeZone)
+                try store.upsertManagers(parsed.records, includingAway: parsed.columns.contains("away_until"))
                 try recompute(store)
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
             case .clients:
@@ -68,10 +68,11 @@ public struct DirectoryImporter: Sendable {
         }
     }
 
-    /// One manager (`PUT /api/v1/managers/ID`), likewise.
-    public func put(_ manager: Manager, into store: any StoreWriting) throws {
+    /// One manager (`PUT /api/v1/managers/ID`), likewise; `includingAway`: the body named
+    /// `away_until`.
+    public func put(_ manager: Manager, includingAway: Bool, into store: any StoreWriting) throws {
         try store.transaction {
-            try store.upsertManagers([manager])
+            try store.upsertManagers([manager], includingAway: includingAway)
             try recompute(store)
         }
     }

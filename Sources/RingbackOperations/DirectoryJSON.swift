@@ -20,12 +20,19 @@ public enum DirectoryJSON {
                       phones: normalized, managerID: try fields.text("manager_id"))
     }
 
-    public static func manager(_ object: [String: Any], id: String, numbers: NumberPlan) throws(BodyProblem) -> Manager {
+    /// `away_until`: the last day away (a date in `zone`), or null.
+    public static func manager(_ object: [String: Any], id: String, numbers: NumberPlan,
+                               zone: ZoneConverter) throws(BodyProblem) -> Manager {
         let fields = Fields(object, allowed: ["name", "extensions", "login", "email", "role", "mobiles", "away_until", "active"])
         try fields.check()
-        // Absence (SPEC §9.2) comes with owner-first routing.
-        if object["away_until"] != nil && !(object["away_until"] is NSNull) {
-            throw BodyProblem(isShape: false, field: "away_until", reason: "away_until is not supported by this version")
+        let awayUntil: Int64?
+        if let date = try fields.text("away_until") {
+            guard let end = DirectoryCSV.awayEnd(date, zone: zone) else {
+                throw BodyProblem(isShape: false, field: "away_until", reason: "away_until \"\(date)\" is not a date like 2026-12-14")
+            }
+            awayUntil = end
+        } else {
+            awayUntil = nil
         }
         let active: Bool
         switch object["active"] {
@@ -41,7 +48,7 @@ public enum DirectoryJSON {
         let mobiles = try fields.texts("mobiles")
         return Manager(id: id, name: try fields.text("name") ?? "", extensions: try fields.texts("extensions"),
                        login: try fields.text("login") ?? "", email: try fields.text("email") ?? "", role: role,
-                       mobiles: mobiles.compactMap(numbers.normalize), active: active)
+                       mobiles: mobiles.compactMap(numbers.normalize), active: active, awayUntil: awayUntil)
     }
 
     /// An object's fields, each of the type asked for.

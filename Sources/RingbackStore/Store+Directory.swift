@@ -26,16 +26,20 @@ extension Store {
         return Directory(managers: managers, clients: clients)
     }
 
-    /// Adds or updates managers (by `manager_id`); their extension and mobile lists are replaced.
-    public func upsertManagers(_ managers: [Manager]) throws {
+    /// Adds or updates managers (by `manager_id`); their extension and mobile lists are
+    /// replaced. `includingAway`: their `away_until` too (a file with that column, a PUT
+    /// naming it); else it stays as `ringback away` set it.
+    public func upsertManagers(_ managers: [Manager], includingAway: Bool) throws {
         let upsert = try connection.prepare("""
-            INSERT INTO managers (manager_id, name, login, email, role, active) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO managers (manager_id, name, login, email, role, active, away_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT(manager_id) DO UPDATE SET name = excluded.name, login = excluded.login, email = excluded.email,
-                role = excluded.role, active = excluded.active
+                role = excluded.role, active = excluded.active,
+                away_until = CASE WHEN ?8 THEN excluded.away_until ELSE managers.away_until END
             """)
         for manager in managers {
             try upsert.run([.text(manager.id), .text(manager.name), .text(manager.login), .text(manager.email),
-                            .text(manager.role.rawValue), SQLValue(manager.active)])
+                            .text(manager.role.rawValue), SQLValue(manager.active), SQLValue(manager.awayUntil),
+                            SQLValue(includingAway)])
             try connection.prepare("DELETE FROM manager_extensions WHERE manager_id = ?").run([.text(manager.id)])
             for ext in manager.extensions {
                 try connection.prepare("""

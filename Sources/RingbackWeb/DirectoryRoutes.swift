@@ -35,8 +35,9 @@ extension APIRoutes {
     func putManager(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         let importer = DirectoryImporter(configuration: configuration)
         return try await putEntry(request, context, scope: .write, idField: "manager_id") { (object, id, numbers) throws(BodyProblem) in
-            let manager = try DirectoryJSON.manager(object, id: id, numbers: numbers)
-            return { store in try importer.put(manager, into: store) }
+            let manager = try DirectoryJSON.manager(object, id: id, numbers: numbers, zone: configuration.officeZone)
+            let namesAway = object["away_until"] != nil
+            return { store in try importer.put(manager, includingAway: namesAway, into: store) }
         }
     }
 

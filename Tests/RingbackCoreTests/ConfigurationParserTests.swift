@@ -10,12 +10,39 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertEqual(config.calendar.workingHours, [540..<780, 840..<1080])
         XCTAssertFalse(config.sources.isEmpty)
         XCTAssertEqual(config.sources[0].kind, .spool)
-        // The webhook there is commented out (none by default); uncommented, it parses as shown.
+        // The webhook and [originate] there are commented out (none by default); uncommented,
+        // they parse as shown.
         let text = try String(contentsOf: FixturePaths.repository.appendingPathComponent("Config/ringback.toml"), encoding: .utf8)
-        let webhook = text.components(separatedBy: "\n# [[webhook]]\n")[1].split(separator: "\n").map { $0.dropFirst(2) }
-        let uncommented = try ConfigurationParser.parse("[[webhook]]\n" + webhook.joined(separator: "\n"), file: "x.toml")
-        XCTAssertEqual(uncommented.webhooks.first?.target.description, "https://crm.example/hooks/ringback")
-        XCTAssertEqual(uncommented.webhooks.first?.events.count, 4)
+        func uncommented(_ header: String) -> String {
+            let lines = text.components(separatedBy: "\n# \(header)\n")[1].split(separator: "\n", omittingEmptySubsequences: false)
+            return ([header] + lines.prefix { $0.hasPrefix("# ") }.map { String($0.dropFirst(2)) }).joined(separator: "\n")
+        }
+        let webhook = try ConfigurationParser.parse(uncommented("[[webhook]]"), file: "x.toml")
+        XCTAssertEqual(webhook.webhooks.first?.target.description, "https://crm.example/hooks/ringback")
+        XCTAssertEqual(webhook.webhooks.first?.events.count, 4)
+        let ami = "[[source]]\nkind = \"ami\"\nname = \"pbx-ami\"\nusername = \"ringback\"\nsecret_file = \"/etc/ringback/ami.secret\"\n"
+        let originate = try ConfigurationParser.parse(ami + uncommented("[originate]"), file: "x.toml")
+        XCTAssertEqual(originate.originate?.ami, "pbx-ami")
+        XCTAssertEqual(originate.originate?.template, OriginateTemplate())
+    }
+
+    /// `[originate]` (SPEC §9.1): refused with the key and the reason.
+    func testOriginateRefusalsSayWhatIsWrong() {
+        let ami = "[[source]]\nkind = \"ami\"\nname = \"pbx\"\nusername = \"u\"\nsecret_file = \"/s\"\n"
+        let cases: [(String, String)] = [
+            ("[originate]\nchannel = \"PJSIP/101\"\n", "ami: is required"),
+            (ami + "[originate]\nami = \"spool\"\n", "is not the name of a [[source]] kind = \"ami\""),
+            (ami + "[originate]\nami = \"pbx\"\nchannel = \"PJSIP/101\"\n", "has no {extension}"),
+            (ami + "[originate]\nami = \"pbx\"\ndial = \"local\"\n", "is not one of national, e164, international"),
+            (ami + "[originate]\nami = \"pbx\"\ncontext = \"a&b\"\n", "holds a line break or &"),
+            (ami + "[originate]\nami = \"pbx\"\nhost = \"10.0.0.1\"\n", "originates on the AMI link it already has"),
+            (ami + "[originate]\nami = \"pbx\"\ninternational = \"sometimes\"\n", "is not one of directory, always, never"),
+        ]
+        for (text, reason) in cases {
+            XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml"), text) { error in
+                XCTAssertTrue("\(error)".contains(reason), "\(text): \(error)")
+            }
+        }
     }
 
     func testUnknownKeyIsRefusedWithSectionKeyAndLine() {

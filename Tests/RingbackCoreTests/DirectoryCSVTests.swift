@@ -7,7 +7,7 @@ final class DirectoryCSVTests: XCTestCase {
 
     func testManagersWithSeveralExtensionsAndABOM() throws {
         let text = "\u{FEFF}manager_id,name,extensions,login,email,role\nm1,\"Petrova, Anna\",101;anna-laptop,anna,a@x,manager\nh1,Head,100,,,\n"
-        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan())
+        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan(), zone: .utc)
         XCTAssertEqual(parsed.errors, [])
         XCTAssertEqual(parsed.records.map(\.id), ["m1", "h1"])
         XCTAssertEqual(parsed.records[0].name, "Petrova, Anna")
@@ -17,12 +17,25 @@ final class DirectoryCSVTests: XCTestCase {
 
     func testTheOptionalActiveColumnSwitchesAManagerOff() throws {
         let text = "manager_id,name,extensions,login,active\nm1,Anna,101,anna,false\nm2,Boris,102,boris,\nm3,Vera,103,vera,maybe\n"
-        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan())
+        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan(), zone: .utc)
         XCTAssertEqual(parsed.records.map(\.active), [false, true], "empty is active")
         XCTAssertEqual(parsed.errors.map(\.line), [4])
         XCTAssertTrue(parsed.errors[0].reason.contains("active \"maybe\" is neither true nor false"), parsed.errors[0].reason)
-        XCTAssertEqual(try DirectoryCSV.managers("manager_id,name,extensions\nm1,Anna,101\n", numbers: NumberPlan()).records[0].active,
+        XCTAssertEqual(try DirectoryCSV.managers("manager_id,name,extensions\nm1,Anna,101\n", numbers: NumberPlan(), zone: .utc).records[0].active,
                        true, "without the column, everyone is active")
+    }
+
+    /// `away_until` (SPEC §9.2): the last day away, kept as the end of that day in the zone.
+    func testTheOptionalAwayUntilColumnIsTheEndOfTheLastDayAway() throws {
+        let moscow = try XCTUnwrap(ZoneConverter(identifier: "Europe/Moscow"))
+        let text = "manager_id,name,extensions,away_until\nm1,Anna,101,2026-12-14\nm2,Boris,102,\nm3,Vera,103,next week\n"
+        let parsed = try DirectoryCSV.managers(text, numbers: NumberPlan(), zone: moscow)
+        XCTAssertEqual(parsed.records.map(\.awayUntil), [TimeParsing.instant("2026-12-15", zone: moscow), nil])
+        XCTAssertTrue(parsed.columns.contains("away_until"))
+        XCTAssertEqual(parsed.errors.map(\.line), [4])
+        let anna = parsed.records[0]
+        XCTAssertTrue(anna.isAway(at: TimeParsing.instant("2026-12-14 23:59", zone: moscow)!))
+        XCTAssertFalse(anna.isAway(at: TimeParsing.instant("2026-12-15 00:00", zone: moscow)!))
     }
 
     func testBadRowsAreReportedByLineAndTheRestKept() throws {
@@ -39,7 +52,7 @@ final class DirectoryCSVTests: XCTestCase {
         XCTAssertThrowsError(try DirectoryCSV.clients("client_id,name\nc1,Alfa\n", numbers: numbers)) { error in
             XCTAssertTrue("\(error)".contains("phones"), "\(error)")
         }
-        XCTAssertThrowsError(try DirectoryCSV.managers("", numbers: NumberPlan()))
+        XCTAssertThrowsError(try DirectoryCSV.managers("", numbers: NumberPlan(), zone: .utc))
     }
 
     func testContactsNeedATimeAndAParty() throws {

@@ -43,6 +43,24 @@ final class RouteTests: XCTestCase {
         XCTAssertEqual(try web.harness.run(["away", "boris", "--back"]).status, 0)
         XCTAssertEqual(try route("89162223344")["extension"] as? String, "102")
         XCTAssertEqual(try web.harness.run(["away", "nobody", "--back"]).status, 1)
+
+        // Set by `ringback away`, kept by a managers file without the column; set by a PUT.
+        XCTAssertEqual(try web.harness.run(["away", "boris", "--until", today]).status, 0)
+        let managers = RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv").path
+        XCTAssertEqual(try web.harness.run(["import", "managers", managers]).status, 0)
+        XCTAssertTrue(try route("89162223344")["extension"] is NSNull, "the file has no away_until column: still away")
+        let key = try web.key("admin", scope: "write")
+        let back = try web.request("PUT", "/api/v1/managers/m2", key: key, json: """
+            {"name": "Boris Ivanov", "extensions": ["102", "boris-softphone"], "login": "boris", "email": "boris@office.example",
+             "role": "manager", "away_until": null}
+            """)
+        XCTAssertEqual(back.status, 200, back.text)
+        XCTAssertEqual(try route("89162223344")["extension"] as? String, "102", "away_until null: back")
+        let bad = try web.request("PUT", "/api/v1/managers/m2", key: key, json: """
+            {"name": "Boris Ivanov", "extensions": ["102"], "away_until": "next week"}
+            """)
+        XCTAssertEqual(bad.status, 422, bad.text)
+        XCTAssertEqual(bad.object.text("field"), "away_until")
     }
 
     /// While a manager is away, a new callback that would be theirs waits in the queue.

@@ -205,10 +205,14 @@ final class WebAPITests: XCTestCase {
                              json: #"{"name": "Vera Orlova", "extensions": ["109"], "login": "vera", "email": "vera@office.example", "role": "manager", "mobiles": ["+79160000009"]}"#)
         XCTAssertEqual(added.status, 200, added.text)
         XCTAssertEqual(try web.harness.sqlite("SELECT name FROM managers WHERE manager_id = 'm9'"), "Vera Orlova")
-        let later = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: desk,
-                             json: #"{"name": "Vera Orlova", "away_until": "2026-03-20"}"#)
-        XCTAssertEqual(later.status, 422, later.text)
-        XCTAssertEqual(later.object["field"] as? String, "away_until")
+        let away = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: desk,
+                            json: #"{"name": "Vera Orlova", "extensions": ["109"], "away_until": "2026-03-20"}"#)
+        XCTAssertEqual(away.status, 200, away.text)
+        XCTAssertNotNil(Int(try web.harness.sqlite("SELECT away_until FROM managers WHERE manager_id = 'm9'")))
+        let notADate = try call("PUT", "/api/v1/managers/m9", template: "/managers/{manager_id}", key: desk,
+                                json: #"{"name": "Vera Orlova", "away_until": "soon"}"#)
+        XCTAssertEqual(notADate.status, 422, notADate.text)
+        XCTAssertEqual(notADate.object["field"] as? String, "away_until")
         try checkAgainstTheDocument()
     }
 

@@ -34,7 +34,7 @@ final class PBXSilenceTests: XCTestCase {
         let path = directory.appendingPathComponent("ringback.db").path
         let setup = try Store(path: path)
         try setup.transaction {
-            try setup.upsertManagers([Manager(id: "h1", name: "Head", extensions: [], login: "", email: "", role: .head)])
+            try setup.upsertManagers([Manager(id: "h1", name: "Head", extensions: [], login: "", email: "", role: .head)], includingAway: false)
         }
         let reader = try Store(path: path, create: false, access: .read)
         func silenceAlerts() throws -> [AlertRecord] {

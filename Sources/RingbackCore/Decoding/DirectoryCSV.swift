@@ -10,11 +10,14 @@ public enum DirectoryCSV {
     public struct Parsed<Record> {
         public var records: [Record]
         public var errors: [LineError]
+        /// The header's columns, lowercased: an optional column absent leaves its value as stored.
+        public var columns: Set<String> = []
     }
 
     /// Rows as dictionaries by header name, or why a row is unreadable; a missing required
     /// column fails the whole file.
-    static func rows(_ text: String, required: [String]) throws -> [(line: Int, values: Result<[String: String], LineError>)] {
+    static func rows(_ text: String, required: [String]) throws
+        -> (columns: Set<String>, rows: [(line: Int, values: Result<[String: String], LineError>)]) {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         var header: [String]?
@@ -51,17 +54,19 @@ public enum DirectoryCSV {
         guard missing.isEmpty else {
             throw LineError(line: 1, reason: "the header lacks \(missing.joined(separator: ", ")); expected \(required.joined(separator: ","))")
         }
-        return result
+        return (Set(header), result)
     }
 
     static func list(_ cell: String?) -> [String] {
         (cell ?? "").split(separator: ";").map { String($0).trimmingSpacesString }.filter { !$0.isEmpty }
     }
 
-    /// `mobiles` (optional) are external numbers, normalized by `numbers`.
-    public static func managers(_ text: String, numbers: NumberPlan) throws -> Parsed<Manager> {
-        var parsed = Parsed<Manager>(records: [], errors: [])
-        for (line, values) in try rows(text, required: ["manager_id", "name", "extensions"]) {
+    /// `mobiles` (optional) are external numbers, normalized by `numbers`; `away_until`
+    /// (optional) is the last day away, a date in `zone`, kept as the end of that day.
+    public static func managers(_ text: String, numbers: NumberPlan, zone: ZoneConverter) throws -> Parsed<Manager> {
+        let (columns, rows) = try rows(text, required: ["manager_id", "name", "extensions"])
+        var parsed = Parsed<Manager>(records: [], errors: [], columns: columns)
+        for (line, values) in rows {
             guard case .success(let row) = values else {
                 if case .failure(let error) = values { parsed.errors.append(error) }
                 continue
@@ -78,16 +83,29 @@ public enum DirectoryCSV {
                                                             "0": false][activeText] else {
                 parsed.errors.append(LineError(line: line, reason: "active \"\(activeText)\" is neither true nor false")); continue
             }
+            let awayText = (row["away_until"] ?? "").trimmingSpacesString
+            let awayUntil = awayText.isEmpty ? nil : awayEnd(awayText, zone: zone)
+            guard awayText.isEmpty || awayUntil != nil else {
+                parsed.errors.append(LineError(line: line, reason: "away_until \"\(awayText)\" is not a date like 2026-12-14")); continue
+            }
             parsed.records.append(Manager(id: id, name: row["name"] ?? "", extensions: list(row["extensions"]),
                                           login: row["login"] ?? "", email: row["email"] ?? "", role: role,
-                                          mobiles: list(row["mobiles"]).compactMap(numbers.normalize), active: active))
+                                          mobiles: list(row["mobiles"]).compactMap(numbers.normalize), active: active,
+                                          awayUntil: awayUntil))
         }
         return parsed
     }
 
+    /// The end of the last day away, `date` (`YYYY-MM-DD`) in `zone`; nil when it is no date.
+    public static func awayEnd(_ date: String, zone: ZoneConverter) -> Int64? {
+        guard date.count == 10, let start = TimeParsing.instant(date, zone: zone) else { return nil }
+        return zone.dayBounds(containing: start).end
+    }
+
     public static func clients(_ text: String, numbers: NumberPlan) throws -> Parsed<Client> {
-        var parsed = Parsed<Client>(records: [], errors: [])
-        for (line, values) in try rows(text, required: ["client_id", "name", "phones"]) {
+        let (columns, rows) = try rows(text, required: ["client_id", "name", "phones"])
+        var parsed = Parsed<Client>(records: [], errors: [], columns: columns)
+        for (line, values) in rows {
             guard case .success(let row) = values else {
                 if case .failure(let error) = values { parsed.errors.append(error) }
                 continue
@@ -107,8 +125,9 @@ public enum DirectoryCSV {
     }
 
     public static func contacts(_ text: String, numbers: NumberPlan, zone: ZoneConverter) throws -> Parsed<Contact> {
-        var parsed = Parsed<Contact>(records: [], errors: [])
-        for (line, values) in try rows(text, required: ["contact_id", "created_at"]) {
+        let (columns, rows) = try rows(text, required: ["contact_id", "created_at"])
+        var parsed = Parsed<Contact>(records: [], errors: [], columns: columns)
+        for (line, values) in rows {
             guard case .success(let row) = values else {
                 if case .failure(let error) = values { parsed.errors.append(error) }
                 continue

@@ -21,7 +21,8 @@ public protocol StoreWriting: StoreReading {
 
     /// `ringback away`: false when no manager has the login.
     func setAway(login: String, until: Int64?) throws -> Bool
-    func upsertManagers(_ managers: [Manager]) throws
+    /// `includingAway`: set their `away_until` too, else leave it as it is.
+    func upsertManagers(_ managers: [Manager], includingAway: Bool) throws
     func upsertClients(_ clients: [Client]) throws
     /// Returns how many `no_contact` alerts the new contacts resolved.
     func upsertContacts(_ contacts: [Contact], now: Int64) throws -> Int
