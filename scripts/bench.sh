@@ -15,7 +15,8 @@
 #   pages      the desk's pages on that store (median of 10, each a fresh render): a
 #              manager's desk and /alerts, the head's board, /report (with its 30-day
 #              trend, 31 day-reports), a callback's story, search, /status, the wallboard;
-#              against the API's GET of the same manager's callbacks
+#              against the API's GET of the same manager's callbacks; the dialplan's
+#              GET /api/v1/route, p50 and p99 of 300
 #   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
 #   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
 # Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
@@ -113,6 +114,14 @@ for page in "anna /" "anna /alerts" "helen /" "helen /report?day=$day" "anna /ca
     pages+="$login $path $(page_ms "$work/$login.cookies" "$site$path")"$'\n'
 done
 pages+="- /wallboard/TOKEN $(page_ms /dev/null "$wallboard")"$'\n'
+# The dialplan's question (SPEC §9.2), 300 times in turn, for an open callback's number, a
+# client's and a stranger's: p50 and p99 of the whole request.
+client_number=$(sqlite3 "$work/ringback.db" "SELECT number FROM client_phones LIMIT 1")
+route_ms=$(for i in $(seq 300); do
+    case $((i % 3)) in 0) n="$searched" ;; 1) n="$client_number" ;; *) n="+7999000$((1000 + i))" ;; esac
+    curl -s -o /dev/null -w '%{time_total}\n' "$site/api/v1/route?number=${n//+/%2B}&format=text"
+done | sort -n | awk '{ t[NR] = $1 * 1000 } END { printf "%.1f %.1f", t[int(NR * 0.5)], t[int(NR * 0.99)] }')
+read -r route_p50 route_p99 <<< "$route_ms"
 # A second backfill of ROWS rows: alone (into a copy of the store), then into the store
 # itself while the paced client asks 200 times a second.
 # Days after the store's data, as a live office's next weeks would be.
@@ -179,6 +188,8 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     printf "%-44s %10.1f s %14s\n", "  that backfill, under the fresh load", floaded, sprintf("%.2f x alone", floaded / alone)
     printf "%-44s %8.0f MiB %14s\n", "ringbackd peak RSS, " mb " MB file", drss / 1024, ""
 }'
+printf "%-44s %9.1f ms %14s\n" "route?number= (dialplan): p50" "$route_p50" ""
+printf "%-44s %9.1f ms %14s\n" "route?number= (dialplan): p99" "$route_p99" "target 50 ms"
 # The pages: each against the API's fresh GET (target: under 100 ms on a store of 1 M calls).
 printf '%s' "$pages" | awk -v api="$api_ms" '{
     if (api < 0.1) api = 0.1

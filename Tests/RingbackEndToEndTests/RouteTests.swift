@@ -79,6 +79,25 @@ final class RouteTests: XCTestCase {
         XCTAssertTrue(callback.isNull("manager_id"), "unassigned while anna is away: \(callback)")
     }
 
+    /// The head's board marks a manager away and lists their open callbacks to reassign.
+    func testTheBoardShowsWhoIsAwayAndTheirCallbacksToReassign() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let annas = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("manager_id") == "m1" }?.int("callback_id"))
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
+                                                formatOptions: [.withFullDate])
+        XCTAssertEqual(try web.harness.run(["away", "anna", "--until", today]).status, 0)
+        let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let board = try web.raw("GET", "/", headers: ["Cookie": try web.signIn(link: link)])
+        XCTAssertEqual(board.status, 200)
+        XCTAssertTrue(board.text.contains("Anna Petrova <span class=\"abc\">away until \(today)</span>"), board.text)
+        let section = try XCTUnwrap(board.text.components(separatedBy: "Callbacks of managers away").dropFirst().first?
+            .components(separatedBy: "Unassigned queue").first)
+        XCTAssertTrue(section.contains("data-callback-id=\"\(annas)\""), "hers, to reassign")
+        XCTAssertTrue(section.contains("value=\"assign\""))
+    }
+
     /// Through the trusted proxy the route is no loopback question: it needs a key.
     func testThroughTheProxyTheRouteNeedsAKey() throws {
         let web = try WebHarness(loading: "three-misses", web: "trusted_proxy = \"127.0.0.1\"")

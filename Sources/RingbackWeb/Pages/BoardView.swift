@@ -6,7 +6,9 @@ import RingbackReport
 /// hour as an SVG bar chart drawn here, on the server, from attributes only (the policy
 /// allows no inline style).
 enum BoardView {
-    static func values(_ report: MissedCallReport, text: [String: String], zone: ZoneConverter, now: Int64) -> [String: Any] {
+    /// `awayUntil`: the managers away now, and when their absence ends (shown on their row).
+    static func values(_ report: MissedCallReport, text: [String: String], zone: ZoneConverter, now: Int64,
+                       awayUntil: [String: Int64] = [:]) -> [String: Any] {
         var figures: [[String: Any]] = [
             ["label": text["missedCalls"] ?? "", "value": report.missedCalls],
             ["label": text["callbacksOpened"] ?? "", "value": report.callbacksOpened],
@@ -15,9 +17,16 @@ enum BoardView {
         if let median = report.medianMinutesToCallback {
             figures.append(["label": text["medianMinutes"] ?? "", "value": "\(median) min"])
         }
-        let managers: [[String: Any]] = report.managers.map {
-            ["name": $0.name, "missed": $0.missed, "calledBack": $0.calledBack, "late": $0.late, "stillOpen": $0.stillOpen,
-             "noContact": $0.noContact]
+        let managers: [[String: Any]] = report.managers.map { row in
+            // The last day away: the day before the absence ends.
+            let away = row.managerID.flatMap { awayUntil[$0] }.map { end -> String in
+                let day = zone.civil(of: end - 1)
+                return PageText.format(text["awayUntil"] ?? "", "\(day.year)-\(day.month < 10 ? "0" : "")\(day.month)-\(day.day < 10 ? "0" : "")\(day.day)")
+            }
+            var values: [String: Any] = ["name": row.name, "missed": row.missed, "calledBack": row.calledBack, "late": row.late,
+                                         "stillOpen": row.stillOpen, "noContact": row.noContact]
+            values["away"] = away
+            return values
         }
         let overdue: [[String: Any]] = report.overdue.map { callback in
             var row: [String: Any] = ["id": callback.callbackID, "number": callback.number,

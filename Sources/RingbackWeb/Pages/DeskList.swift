@@ -14,6 +14,8 @@ struct DeskList: Sendable {
     /// A manager's own; nil for the head.
     var own: Section?
     var queue: Section
+    /// For the head: the open callbacks of managers away now, to reassign (SPEC §9.2).
+    var away: Section?
 
     static let ownShown = 200
     static let queueShown = 100
@@ -26,15 +28,22 @@ struct DeskList: Sendable {
             return Section(callbacks: callbacks, total: total)
         }
         return try store.reading {
-            DeskList(own: person.isHead ? nil : try section(.manager(person.managerID), shown: ownShown),
-                     queue: try section(.unassigned, shown: queueShown))
+            var away: Section?
+            if person.isHead {
+                let absent = try store.loadDirectory().managers.filter { $0.isAway(at: now) }
+                let sections = try absent.map { try section(.manager($0.id), shown: queueShown) }
+                away = Section(callbacks: Array(sections.flatMap(\.callbacks).prefix(queueShown)),
+                               total: sections.reduce(0) { $0 + $1.total })
+            }
+            return DeskList(own: person.isHead ? nil : try section(.manager(person.managerID), shown: ownShown),
+                            queue: try section(.unassigned, shown: queueShown), away: away)
         }
     }
 
     /// The lists as one string for the live stream (`data-live-callbacks`): each shown
     /// callback with its owner, whether it is overdue and its counts, and each list's total.
     var state: String {
-        [own, queue].compactMap { $0 }.map { section in
+        [own, queue, away].compactMap { $0 }.map { section in
             section.callbacks.map { "\($0.callbackID):\($0.managerID ?? "-"):\($0.overdue ? 1 : 0):\($0.missedCount):\($0.attempts)" }
                 .joined(separator: ",") + "/\(section.total)"
         }.joined(separator: "|")

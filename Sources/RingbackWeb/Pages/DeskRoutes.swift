@@ -86,6 +86,11 @@ struct DeskRoutes: Sendable {
             values["ownMore"] = more(own)
         }
         values["queueMore"] = more(list.queue)
+        if let away = list.away, !away.callbacks.isEmpty {
+            values["awayCallbacks"] = rows(away)
+            values["hasAway"] = true
+            values["awayMore"] = more(away)
+        }
         values["notice"] = notice
         values["canCall"] = configuration.originate != nil
         values["live"] = true
@@ -94,7 +99,8 @@ struct DeskRoutes: Sendable {
         values["hasSession"] = person.hasSession
         values["isHead"] = person.isHead
         if let report {
-            values.merge(BoardView.values(report, text: text, zone: zone, now: now)) { first, _ in first }
+            let away = Dictionary(managers.compactMap { m in m.awayUntil.flatMap { m.isAway(at: now) ? (m.id, $0) : nil } }) { a, _ in a }
+            values.merge(BoardView.values(report, text: text, zone: zone, now: now, awayUntil: away)) { first, _ in first }
             values["liveBoard"] = LiveEvents.state(of: report)
         }
         return pages.page("desk", title: person.isHead ? "boardTitle" : "myCallbacks", values: values, status: status)
