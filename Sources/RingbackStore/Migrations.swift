@@ -348,6 +348,8 @@ enum Migrations {
         -- SPEC §9.2: a manager away until this instant (the end of their last day away)
         -- gets no new callbacks, and the route does not ring them.
         ALTER TABLE managers ADD COLUMN away_until INTEGER;
+        -- SPEC §9.2: an owner set by hand (assign, Take, the API) stays when the directory changes.
+        ALTER TABLE callbacks ADD COLUMN assigned_by_hand INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);
         CREATE INDEX call_requests_callback ON call_requests(callback_id, request_id);
         """,

@@ -117,20 +117,21 @@ extension Store {
     ) throws {
         // The first missed call's extension is the one whose ringing decides the owner.
         let open = try connection.prepare("""
-            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension, cb.manager_id FROM callbacks cb
+            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension, cb.manager_id, cb.assigned_by_hand FROM callbacks cb
             LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
-            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3), $0.optionalString(4)) }
-        // A call promised for a set time (`later`) keeps that time; its SLA due time moves.
+            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3), $0.optionalString(4), $0.int(5) != 0) }
+        // A call promised for a set time (`later`) keeps that time; its SLA due time moves. An
+        // owner set by hand stays (SPEC §9.2): only the client and the due time follow.
         let update = try connection.prepare("""
-            UPDATE callbacks SET manager_id = ?1, client_id = ?2,
+            UPDATE callbacks SET manager_id = CASE WHEN assigned_by_hand = 1 THEN manager_id ELSE ?1 END, client_id = ?2,
                 due_at = CASE WHEN sla_due_at IS NULL THEN ?3 ELSE due_at END,
                 sla_due_at = CASE WHEN sla_due_at IS NULL THEN NULL ELSE ?3 END
             WHERE callback_id = ?4
             """)
-        for (id, number, first, ext, owner) in open {
+        for (id, number, first, ext, owner, byHand) in open {
             let result = compute(number, first, ext)
             try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])
-            if result.owner != owner, result.owner != nil {
+            if !byHand, result.owner != owner, result.owner != nil {
                 try fileWebhookEvent(.callbackAssigned, happenedAt: nil, callbackID: id, alertID: nil)
             }
         }

@@ -315,6 +315,8 @@ extension Store {
             _ = try openCallbackDue(id)
             guard try connection.prepare("SELECT 1 FROM managers WHERE manager_id = ?").first([.text(managerID)], { _ in true }) == true
             else { throw StoreRequestError.invalid(field: "manager_id", "no manager \(managerID) in the directory") }
+            // Set by hand: it stays when the directory changes (SPEC §9.2).
+            try connection.prepare("UPDATE callbacks SET assigned_by_hand = 1 WHERE callback_id = ?").run([.integer(id)])
             try connection.prepare("UPDATE callbacks SET manager_id = ?1 WHERE callback_id = ?2 AND manager_id IS NOT ?1")
                 .run([.text(managerID), .integer(id)])
             guard connection.changes == 1 else { return }

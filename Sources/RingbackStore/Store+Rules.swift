@@ -64,7 +64,8 @@ extension Store {
             SELECT callback_id FROM callbacks INDEXED BY callbacks_rejudging WHERE first_call_id = ? AND state = 'rejudging'
             """).first([.text(firstCallID)], { $0.int(0) }) {
             try connection.prepare("""
-                UPDATE callbacks SET number = ?, client_id = ?, manager_id = ?, first_missed_at = ?, due_at = ?,
+                UPDATE callbacks SET number = ?, client_id = ?, manager_id = CASE WHEN assigned_by_hand = 1 THEN manager_id ELSE ? END,
+                    first_missed_at = ?, due_at = ?,
                     first_call_id = ?, state = 'open', resolved_at = NULL, resolved_by = NULL, resolution_call_id = NULL,
                     reason = NULL, overdue_alerted = 0, sla_due_at = NULL, promise_note = NULL
                 WHERE callback_id = ?

@@ -98,6 +98,25 @@ final class RouteTests: XCTestCase {
         XCTAssertTrue(section.contains("value=\"assign\""))
     }
 
+    /// An owner set by hand stays when the directory is imported again (SPEC §9.2); the
+    /// others follow the directory.
+    func testAnOwnerSetByHandStaysWhenTheDirectoryIsImportedAgain() throws {
+        let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")
+        defer { web.remove() }
+        let pending = try web.harness.json(["pending"])
+        let annas = try XCTUnwrap(pending.first { $0.text("manager_id") == "m1" }?.int("callback_id"))
+        XCTAssertEqual(try web.harness.run(["assign", "\(annas)", "--manager", "m2"]).status, 0)
+        for kind in ["managers", "clients"] {
+            let file = RingbackHarness.fixtures.appendingPathComponent("directory/\(kind).csv").path
+            XCTAssertEqual(try web.harness.run(["import", kind, file]).status, 0)
+        }
+        let after = try web.harness.json(["pending"])
+        XCTAssertEqual(after.first { $0.int("callback_id") == annas }?.text("manager_id"), "m2", "set by hand: it stays")
+        XCTAssertEqual(after.filter { $0.int("callback_id") != annas }.map { $0.text("manager_id") ?? "-" },
+                       pending.filter { $0.int("callback_id") != annas }.map { $0.text("manager_id") ?? "-" },
+                       "the others follow the directory, as before")
+    }
+
     /// Through the trusted proxy the route is no loopback question: it needs a key.
     func testThroughTheProxyTheRouteNeedsAKey() throws {
         let web = try WebHarness(loading: "three-misses", web: "trusted_proxy = \"127.0.0.1\"")
