@@ -128,12 +128,8 @@ public actor StoreWriter: RecordSink, CallRequestQueue {
                                                                        now: clock.wallSeconds())
     }
 
-    /// A request queued longer than this is not sent any more: nobody waits that long for
-    /// their phone to ring.
-    static let callRequestStaleSeconds: Int64 = 15
-
     public func claimCallRequests() throws -> [CallRequest] {
-        try pipeline.store.claimQueuedCallRequests(now: clock.wallSeconds(), staleAfter: Self.callRequestStaleSeconds)
+        try pipeline.store.claimQueuedCallRequests(now: clock.wallSeconds(), staleAfter: CallRequest.staleQueuedSeconds)
     }
 
     public func finishCallRequest(_ id: Int64, connected: Bool, reason: String?) throws {

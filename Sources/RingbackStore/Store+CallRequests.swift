@@ -9,6 +9,16 @@ extension Store {
     public func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
                                 number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest {
         try transaction {
+            // What a daemon without its AMI link (or not running) left behind blocks nobody:
+            // queued too long, or sent and never answered, it has failed.
+            try connection.prepare("""
+                UPDATE call_requests SET state = 'failed', finished_at = ?1,
+                    reason = CASE state WHEN 'queued' THEN 'not sent: the daemon had no AMI link to the PBX in time'
+                                        ELSE 'the PBX never answered the Originate' END
+                WHERE callback_id = ?2 AND ((state = 'queued' AND requested_at < ?1 - ?3)
+                                            OR (state = 'sent' AND sent_at + timeout + ?4 < ?1))
+                """).run([.integer(now), .integer(callbackID), .integer(CallRequest.staleQueuedSeconds),
+                          .integer(CallRequest.answerGraceSeconds)])
             if let live = try connection.prepare("""
                 SELECT request_id FROM call_requests WHERE callback_id = ? AND state IN ('queued', 'sent')
                 """).first([.integer(callbackID)], { $0.int(0) }) {

@@ -38,7 +38,7 @@ struct Call: ParsableCommand {
                                            plan: configuration.numbers, now: environment.now)
         print("Calling \(request.extensionNumber) for callback \(callbackID) (\(request.number)), request \(request.requestID)…")
         // The daemon answers into the store: look there until the PBX has said, or time is up.
-        let deadline = Date().addingTimeInterval(TimeInterval(originate.template.timeout + 5))
+        let deadline = Date().addingTimeInterval(TimeInterval(Int64(originate.template.timeout) + CallRequest.answerGraceSeconds))
         var seen = request
         while seen.state.isLive, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.2)

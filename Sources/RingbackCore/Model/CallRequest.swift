@@ -38,6 +38,12 @@ public struct CallRequest: Sendable, Equatable {
     /// The `ChannelId` the Originate gives the manager's channel, so its CDR can be known:
     /// shaped like a uniqueid (`name-digits.digits`), as the CSV layouts expect.
     public var channelID: String { "\(OriginatedCall.channelPrefix)\(requestedAt).\(requestID)" }
+    /// A request still queued this long is not sent any more: nobody waits that long for
+    /// their phone to ring.
+    public static let staleQueuedSeconds: Int64 = 15
+    /// A sent request the PBX has not answered this long after its ringing time ended fails.
+    public static let answerGraceSeconds: Int64 = 5
+
     /// The `ActionID` of its Originate and of the PBX's answers to it.
     public var actionID: String { "ringback-call-\(requestID)" }
 }

@@ -159,7 +159,8 @@ public struct AMISource: Service {
                 logger.info("originate sent", metadata: metadata.merging(["request": "\(request.requestID)",
                                                                           "channel": "\(request.action.channel)"]) { $1 })
             }
-            try await calls.failSentCallRequests(olderThanTimeoutPlus: 5, reason: "the PBX never answered the Originate")
+            try await calls.failSentCallRequests(olderThanTimeoutPlus: CallRequest.answerGraceSeconds,
+                                                 reason: "the PBX never answered the Originate")
             try await Task.sleep(for: .milliseconds(250))
         }
     }
