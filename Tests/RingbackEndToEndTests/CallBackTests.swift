@@ -263,8 +263,7 @@ final class CallBackTests: XCTestCase {
         let cookie = try web.signIn(link: link)
         let desk = try web.raw("GET", "/", headers: ["Cookie": cookie])
         XCTAssertTrue(desk.text.contains("<button name=\"action\" value=\"call\">"), "the button, once [originate] is set")
-        let token = try XCTUnwrap(desk.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(desk.csrfToken)
         let pressed = try web.raw("POST", "/callbacks/\(open[1])/call",
                                   headers: ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"],
                                   body: "csrf_token=\(token)&action=call")

@@ -104,6 +104,10 @@ final class WebHarness {
         var json: Any? { try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) }
         var objects: [[String: Any]] { json as? [[String: Any]] ?? [] }
         var object: [String: Any] { json as? [String: Any] ?? [:] }
+        /// The CSRF token a page's forms carry.
+        var csrfToken: String? {
+            text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?.components(separatedBy: "\"").first
+        }
     }
 
     /// One request; `path` with its query already percent-encoded.

@@ -59,8 +59,7 @@ final class AlertPageTests: XCTestCase {
         let shown = page.text.components(separatedBy: "data-alert-id=\"").dropFirst().compactMap { Int($0.prefix { $0.isNumber }) }
         XCTAssertEqual(Set(shown), Set(hers), "exactly her open alerts")
         XCTAssertTrue(page.text.contains("<button name=\"action\" value=\"ack\">"))
-        let token = try XCTUnwrap(page.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(page.csrfToken)
         let form = ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"]
         XCTAssertEqual(try web.raw("POST", "/alerts/\(hers[0])/ack", headers: form, body: "").status, 403, "no CSRF token")
         XCTAssertEqual(try web.raw("POST", "/alerts/\(others[0])/ack", headers: form, body: "csrf_token=\(token)").status, 404,
@@ -133,8 +132,7 @@ final class BoardPageTests: XCTestCase {
             .compactMap { Int($0.components(separatedBy: "data-callback-id=\"").dropFirst().first?.prefix { $0.isNumber } ?? "") }
         XCTAssertEqual(listed, queue, "the unassigned queue, in pending's order")
 
-        let token = try XCTUnwrap(board.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(board.csrfToken)
         let assigned = try web.raw("POST", "/callbacks/\(queue[0])/assign",
                                    headers: ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"],
                                    body: "csrf_token=\(token)&manager_id=m2&action=assign")
@@ -242,8 +240,7 @@ final class LaterTests: XCTestCase {
         let cookie = try web.signIn(link: link)
         let board = try web.raw("GET", "/", headers: ["Cookie": cookie])
         XCTAssertTrue(board.text.contains("<button name=\"action\" value=\"later\">"))
-        let token = try XCTUnwrap(board.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(board.csrfToken)
         let form = try web.raw("POST", "/callbacks/\(third)/later",
                                headers: ["Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"],
                                body: "csrf_token=\(token)&due_at=2031-05-08T09%3A15&note=first+thing&action=later")

@@ -68,8 +68,7 @@ final class WebSessionTests: XCTestCase {
         // Writes carry the session's CSRF token, which her page holds.
         let home = try web.raw("GET", "/", headers: ["Cookie": cookie])
         XCTAssertEqual(home.status, 200)
-        let token = try XCTUnwrap(home.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(home.csrfToken)
         let own = try XCTUnwrap(expected.first { $0.text("manager_id") == "m1" }?.int("callback_id"))
         let body = "{\"reason\": \"spoke on her mobile\"}"
         let json = ["Cookie": cookie, "Content-Type": "application/json"]
@@ -211,8 +210,7 @@ final class WebSessionTests: XCTestCase {
         XCTAssertEqual(try web.raw("GET", "/metrics").status, 401, "through the proxy is never loopback")
 
         // Her forms carry a token of her own, and a form without it is refused.
-        let token = try XCTUnwrap(home.text.components(separatedBy: "name=\"csrf_token\" value=\"").dropFirst().first?
-            .components(separatedBy: "\"").first)
+        let token = try XCTUnwrap(home.csrfToken)
         let own = try XCTUnwrap(expected.first?.int("callback_id"))
         let form = proxied.merging(["Content-Type": "application/x-www-form-urlencoded"]) { $1 }
         XCTAssertEqual(try web.raw("POST", "/callbacks/\(own)/resolve", headers: form, body: "reason=mobile&action=resolve").status, 403)
