@@ -350,6 +350,14 @@ enum Migrations {
         ALTER TABLE managers ADD COLUMN away_until INTEGER;
         -- SPEC §9.2: an owner set by hand (assign, Take, the API) stays when the directory changes.
         ALTER TABLE callbacks ADD COLUMN assigned_by_hand INTEGER NOT NULL DEFAULT 0;
+        -- A number may be two clients' (SPEC §9.2: then the route rings nobody first).
+        CREATE TABLE client_phones_shared (
+            number TEXT NOT NULL, client_id TEXT NOT NULL, PRIMARY KEY (number, client_id)
+        ) WITHOUT ROWID;
+        INSERT INTO client_phones_shared SELECT number, client_id FROM client_phones;
+        DROP TABLE client_phones;
+        ALTER TABLE client_phones_shared RENAME TO client_phones;
+        CREATE INDEX client_phones_client ON client_phones(client_id);
         CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);
         CREATE INDEX call_requests_callback ON call_requests(callback_id, request_id);
         """,

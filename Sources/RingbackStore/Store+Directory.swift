@@ -80,8 +80,7 @@ extension Store {
             try connection.prepare("DELETE FROM client_phones WHERE client_id = ?").run([.text(client.id)])
             for phone in client.phones {
                 try connection.prepare("""
-                    INSERT INTO client_phones (number, client_id) VALUES (?, ?)
-                    ON CONFLICT(number) DO UPDATE SET client_id = excluded.client_id
+                    INSERT INTO client_phones (number, client_id) VALUES (?, ?) ON CONFLICT DO NOTHING
                     """).run([.text(phone), .text(client.id)])
             }
         }

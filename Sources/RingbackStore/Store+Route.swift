@@ -1,8 +1,9 @@
 import RingbackCore
 
 /// Whom the PBX rings first when `number` calls (SPEC §9.2), read by indexes alone: the
-/// open callback's owner, else the number's client's manager; with that manager's first
-/// extension, when they are active and have one.
+/// open callback's owner, else the manager of the number's client (of all its clients,
+/// when they share one); with that manager's first extension, when they are active and
+/// have one.
 public struct RouteOwner: Sendable, Equatable {
     public enum Reason: String, Sendable {
         case openCallback = "open_callback"
@@ -20,7 +21,9 @@ extension Store {
     public func routeOwner(number: String) throws -> RouteOwner? {
         let owners = try connection.prepare("""
             SELECT (SELECT manager_id FROM callbacks INDEXED BY callbacks_open_number WHERE number = ?1 AND state = 'open'),
-                   (SELECT c.manager_id FROM client_phones p JOIN clients c ON c.client_id = p.client_id WHERE p.number = ?1)
+                   -- A number of two clients of different managers is nobody's to ring first.
+                   (SELECT CASE WHEN count(DISTINCT coalesce(c.manager_id, '')) = 1 THEN max(c.manager_id) END
+                    FROM client_phones p JOIN clients c ON c.client_id = p.client_id WHERE p.number = ?1)
             """).first([.text(number)]) { ($0.optionalString(0), $0.optionalString(1)) }
         let chosen: (String, RouteOwner.Reason)? = if let owner = owners?.0 { (owner, .openCallback) }
             else if let owner = owners?.1 { (owner, .clientManager) } else { nil }

@@ -117,6 +117,20 @@ final class RouteTests: XCTestCase {
                        "the others follow the directory, as before")
     }
 
+    /// A number two clients of different managers share is nobody's to ring first.
+    func testANumberOfTwoClientsOfDifferentManagersRingsNobodyFirst() throws {
+        let web = try WebHarness()
+        defer { web.remove() }
+        try web.start()
+        XCTAssertEqual(try web.raw("GET", "/api/v1/route?number=89162223344&format=text").text, "102", "Beta's, boris's")
+        let shared = web.harness.directory.appendingPathComponent("more-clients.csv")
+        try "client_id,name,abc,phones,manager_id\nc5,Beta's sister firm,B,89162223344,m1\n".write(to: shared, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["import", "clients", shared.path]).status, 0)
+        XCTAssertEqual(try web.raw("GET", "/api/v1/route?number=89162223344&format=text").text, "", "two clients, two managers")
+        let answer = try web.raw("GET", "/api/v1/route?number=89162223344").object
+        XCTAssertTrue(answer["reason"] is NSNull)
+    }
+
     /// Through the trusted proxy the route is no loopback question: it needs a key.
     func testThroughTheProxyTheRouteNeedsAKey() throws {
         let web = try WebHarness(loading: "three-misses", web: "trusted_proxy = \"127.0.0.1\"")
