@@ -104,7 +104,7 @@ public struct AMISource: Service {
                 }
             }
         try await channel.executeThenClose { inbound, outbound in
-            var stream = AMIStream(inbound.makeAsyncIterator(), context: context)
+            var stream = AMIStream(inbound.makeAsyncIterator(), context: context, readsAnswers: calls != nil)
             guard let banner = try await stream.nextMessage() else { throw AMILinkError.closedByPeer }
             guard banner.fields.isEmpty, stream.lastText.hasPrefix("Asterisk Call Manager") else {
                 throw AMILinkError.notAMI(stream.lastText)
@@ -232,13 +232,16 @@ struct AMIStream {
     var decoder: any CDRDecoder
     /// The text of the last message `nextMessage` returned (the banner has no fields).
     var lastText = ""
-    /// The PBX's answers to call requests among the messages read so far.
+    /// The PBX's answers to call requests among the messages read so far; looked for only
+    /// on the link that sends them, the others frame each message once.
     private var answers: [OriginateAnswer] = []
+    private let readsAnswers: Bool
     static let limit = 1 << 20
 
-    init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, context: SourceContext) {
+    init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator, context: SourceContext, readsAnswers: Bool) {
         self.iterator = iterator
         self.context = context
+        self.readsAnswers = readsAnswers
         decoder = (try? context.makeDecoder()) ?? AMIDecoder(zone: .utc)
     }
 
@@ -270,9 +273,11 @@ struct AMIStream {
         while true {
             var batch = RecordBatch(source: context, file: context.name)
             // The answers to call requests first, from the same whole messages the batch takes.
-            buffer.withUnsafeBufferPointer { bytes in
-                _ = AMIFramer.forEachMessage(in: bytes, firstLine: line, final: false) { slice in
-                    if let answer = OriginateAnswer(AMIMessage(slice.bytes)) { answers.append(answer) }
+            if readsAnswers {
+                buffer.withUnsafeBufferPointer { bytes in
+                    _ = AMIFramer.forEachMessage(in: bytes, firstLine: line, final: false) { slice in
+                        if let answer = OriginateAnswer(AMIMessage(slice.bytes)) { answers.append(answer) }
+                    }
                 }
             }
             if batch.take(from: &buffer, line: &line, final: false, decoder: &decoder) > 0 { return batch }
