@@ -129,7 +129,7 @@ public enum ConfigurationParser {
             throw reader.failure("source", "name", "two sources are named \"\(duplicate)\"; give each a unique name")
         }
         if let originate = try reader.table(root, "originate") {
-            config.originate = try parseOriginate(originate, sources: config.sources, reader: &reader)
+            config.originate = try parseOriginate(originate, sources: &config.sources, reader: &reader)
         }
         return config
     }
@@ -206,19 +206,38 @@ public enum ConfigurationParser {
         }
     }
 
-    private static func parseOriginate(_ table: TOMLTable, sources: [SourceConfiguration],
+    private static func parseOriginate(_ table: TOMLTable, sources: inout [SourceConfiguration],
                                        reader: inout Reader) throws -> OriginateSettings {
         let s = "originate"
-        try reader.onlyKeys(table, section: s, ["ami", "host", "port", "username", "secret_file", "channel", "context", "dial",
-                                                "caller_id", "timeout", "international"])
-        for key in ["host", "port", "username", "secret_file"] where table.contains(key: key) {
-            throw reader.failure(s, key, "the daemon originates on the AMI link it already has: set ami = the name of a [[source]] kind = \"ami\" (its user needs write=originate)")
-        }
-        guard let ami = try reader.string(table, "ami", s) else {
-            throw reader.failure(s, "ami", "is required: the name of the [[source]] kind = \"ami\" whose link sends the Originate")
-        }
-        guard sources.contains(where: { $0.name == ami && $0.kind == .ami }) else {
-            throw reader.failure(s, "ami", "\"\(ami)\" is not the name of a [[source]] kind = \"ami\"")
+        let linkKeys = ["host", "port", "username", "secret_file"]
+        try reader.onlyKeys(table, section: s, ["ami", "channel", "context", "dial", "caller_id", "timeout", "international"] + linkKeys)
+        let ami: String
+        if let ownLink = linkKeys.first(where: { table.contains(key: $0) }) {
+            // SPEC §9.1's other form: the link described here. It is an AMI source like any
+            // other (one client, one reconnect, one secret handling), so its Cdr events count too.
+            if table.contains(key: "ami") {
+                throw reader.failure(s, ownLink, "set either ami = the name of an AMI source, or the link's host, port, username and secret_file here, not both")
+            }
+            var link = SourceConfiguration(name: "", kind: .ami)
+            link.dialect = .ami
+            link.host = try reader.string(table, "host", s) ?? link.host
+            link.port = try reader.int(table, "port", s, min: 1) ?? link.port
+            link.username = try reader.string(table, "username", s) ?? ""
+            link.secretFile = try reader.string(table, "secret_file", s) ?? ""
+            link.name = "ami:\(link.host):\(link.port)"
+            if sources.contains(where: { $0.name == link.name }) {
+                throw reader.failure(s, ownLink, "the [[source]] \"\(link.name)\" already links to \(link.host):\(link.port): set ami = \"\(link.name)\" instead")
+            }
+            sources.append(link)
+            ami = link.name
+        } else {
+            guard let named = try reader.string(table, "ami", s) else {
+                throw reader.failure(s, "ami", "is required: the name of the [[source]] kind = \"ami\" whose link sends the Originate, or the link's host, port, username and secret_file")
+            }
+            guard sources.contains(where: { $0.name == named && $0.kind == .ami }) else {
+                throw reader.failure(s, "ami", "\"\(named)\" is not the name of a [[source]] kind = \"ami\"")
+            }
+            ami = named
         }
         var template = OriginateTemplate()
         template.channel = try reader.string(table, "channel", s) ?? template.channel

@@ -24,7 +24,7 @@ public struct ImportResult: Sendable {
 }
 
 /// Loads a directory file into the store in one transaction, then recomputes the owner and
-/// due time of open callbacks (managers, clients) or resolves `no_contact` alerts that a
+/// due time of the open callbacks of the entries that changed (managers, clients) or resolves `no_contact` alerts that a
 /// contact now answers (contacts).
 public struct DirectoryImporter: Sendable {
     public let configuration: RingbackConfiguration
@@ -39,13 +39,13 @@ public struct DirectoryImporter: Sendable {
             switch kind {
             case .managers:
                 let parsed = try DirectoryCSV.managers(text, numbers: configuration.numbers, zone: configuration.officeZone)
-                try store.upsertManagers(parsed.records, includingAway: parsed.columns.contains("away_until"))
-                try recompute(store)
+                try reowningChanged(in: store, now: now) {
+                    try store.upsertManagers(parsed.records, includingAway: parsed.columns.contains("away_until"))
+                }
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
             case .clients:
                 let parsed = try DirectoryCSV.clients(text, numbers: configuration.numbers)
-                try store.upsertClients(parsed.records)
-                try recompute(store)
+                try reowningChanged(in: store, now: now) { try store.upsertClients(parsed.records) }
                 return ImportResult(imported: parsed.records.count, errors: parsed.errors, contactsFound: 0)
             case .contacts:
                 let parsed = try DirectoryCSV.contacts(text, numbers: configuration.numbers, zone: configuration.officeZone)
@@ -58,29 +58,34 @@ public struct DirectoryImporter: Sendable {
     /// One client from the CRM (`PUT /api/v1/clients/ID`): stored, and the open callbacks
     /// of its numbers get their owner and due time again, in one transaction. A manager
     /// the directory does not know is refused.
-    public func put(_ client: Client, into store: any StoreWriting) throws {
+    public func put(_ client: Client, into store: any StoreWriting, now: Int64) throws {
         try store.transaction {
             if let manager = client.managerID, !(try store.loadDirectory().managers.contains { $0.id == manager }) {
                 throw StoreRequestError.invalid(field: "manager_id", "no manager \(manager) in the directory")
             }
-            try store.upsertClients([client])
-            try recompute(store)
+            try reowningChanged(in: store, now: now) { try store.upsertClients([client]) }
         }
     }
 
     /// One manager (`PUT /api/v1/managers/ID`), likewise; `includingAway`: the body named
     /// `away_until`.
-    public func put(_ manager: Manager, includingAway: Bool, into store: any StoreWriting) throws {
+    public func put(_ manager: Manager, includingAway: Bool, into store: any StoreWriting, now: Int64) throws {
         try store.transaction {
-            try store.upsertManagers([manager], includingAway: includingAway)
-            try recompute(store)
+            try reowningChanged(in: store, now: now) { try store.upsertManagers([manager], includingAway: includingAway) }
         }
     }
 
-    private func recompute(_ store: any StoreWriting) throws {
+    /// Runs `change`, then gives the open callbacks of the entries it changed their owner,
+    /// client and due time again: only those (SPEC §9.2), so an import of the same file
+    /// touches nothing.
+    private func reowningChanged(in store: any StoreWriting, now: Int64, _ change: () throws -> Void) throws {
+        let before = try store.loadDirectory()
+        try change()
         let context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
-        try store.recomputeOpenCallbacks { number, first, ext in
-            context.rules.ownerAndDue(number: number, firstMissedAt: first, extension: ext, directory: context.directory)
+        let changed = DirectoryChange(from: before, to: context.directory)
+        guard !changed.isEmpty else { return }
+        try store.reownOpenCallbacks { open in
+            changed.touches(open) ? context.rules.reowned(open, directory: context.directory, now: now) : nil
         }
     }
 }

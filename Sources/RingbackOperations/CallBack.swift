@@ -36,7 +36,8 @@ extension Desk {
             throw StoreRequestError.notOpen("callback \(callbackID) is \(callback.state.rawValue) already")
         }
         let directory = try store.loadDirectory()
-        let manager = try actingManager(asker, extensionNumber: extensionNumber, directory: directory)
+        let manager = try actingManager(asker, extensionNumber: extensionNumber, owner: callback.callback.managerID,
+                                        directory: directory)
         guard manager.role == .head || callback.callback.managerID == nil || callback.callback.managerID == manager.id else {
             throw StoreRequestError.forbidden("callback \(callbackID) is another manager's")
         }
@@ -76,8 +77,10 @@ extension Desk {
     }
 
     /// The manager whose phone rings: the signed-in person; the CLI's user by login; else
-    /// (a key, root) the owner of the extension named.
-    private static func actingManager(_ asker: CallAsker, extensionNumber: String?, directory: Directory) throws -> Manager {
+    /// the owner of the extension named; else, for the CLI's administrator (root, the service
+    /// user: whoever may write the store), the callback's owner. A key must name the extension.
+    private static func actingManager(_ asker: CallAsker, extensionNumber: String?, owner: String?,
+                                      directory: Directory) throws -> Manager {
         let active = directory.managers.filter(\.active)
         switch asker {
         case .person(let managerID, _):
@@ -87,13 +90,20 @@ extension Desk {
         case .key:
             break
         }
-        guard let extensionNumber else {
-            throw StoreRequestError.invalid(field: "extension", "name the extension to ring: \(asker.recordedAs) is no manager of the directory")
+        if let extensionNumber {
+            guard let manager = active.first(where: { $0.extensions.contains(extensionNumber) }) else {
+                throw StoreRequestError.invalid(field: "extension", "\(extensionNumber) is no active manager's extension")
+            }
+            return manager
         }
-        guard let owner = active.first(where: { $0.extensions.contains(extensionNumber) }) else {
-            throw StoreRequestError.invalid(field: "extension", "\(extensionNumber) is no active manager's extension")
+        guard case .login = asker, let owner else {
+            throw StoreRequestError.invalid(field: "extension", "name the extension to ring: \(asker.recordedAs) is no manager of the directory"
+                                            + (owner == nil ? " and the callback is unassigned" : ""))
         }
-        return owner
+        guard let manager = active.first(where: { $0.id == owner }) else {
+            throw StoreRequestError.invalid(field: "extension", "the callback's owner \(owner) is no active manager: name the extension to ring")
+        }
+        return manager
     }
 }
 

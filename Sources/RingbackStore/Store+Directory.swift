@@ -109,30 +109,34 @@ extension Store {
         try setMeta("directory_version", String(try directoryVersion() + 1))
     }
 
-    /// Recomputes owner, client and due time of open callbacks after a directory import
-    /// (SPEC §4.1: closed callbacks keep what they had).
-    public func recomputeOpenCallbacks(
-        _ compute: (_ number: String, _ firstMissedAt: Int64, _ extension: String?) -> (owner: String?, clientID: String?, dueAt: Int64)
-    ) throws {
-        // The first missed call's extension is the one whose ringing decides the owner.
+    @discardableResult
+    public func reownOpenCallbacks(_ reown: (OpenCallbackOwnership) -> OwnershipUpdate?) throws -> Int {
+        // The first missed call's extension is the one whose ringing decided the owner. A call
+        // promised for a set time (`later`) keeps it in due_at; its SLA due time is sla_due_at.
         let open = try connection.prepare("""
-            SELECT cb.callback_id, cb.number, cb.first_missed_at, c.extension, cb.manager_id, cb.assigned_by_hand FROM callbacks cb
-            LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
-            """).rows { ($0.int(0), $0.string(1), $0.int(2), $0.optionalString(3), $0.optionalString(4), $0.int(5) != 0) }
-        // A call promised for a set time (`later`) keeps that time; its SLA due time moves. An
-        // owner set by hand stays (SPEC §9.2): only the client and the due time follow.
+            SELECT cb.callback_id, cb.number, cb.client_id, cb.manager_id, cb.assigned_by_hand, cb.first_missed_at, c.extension,
+                COALESCE(cb.sla_due_at, cb.due_at)
+            FROM callbacks cb LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
+            """).rows {
+                OpenCallbackOwnership(callbackID: $0.int(0), number: $0.string(1), clientID: $0.optionalString(2),
+                                      managerID: $0.optionalString(3), assignedByHand: $0.int(4) != 0, firstMissedAt: $0.int(5),
+                                      extensionNumber: $0.optionalString(6), slaDueAt: $0.int(7))
+            }
         let update = try connection.prepare("""
-            UPDATE callbacks SET manager_id = CASE WHEN assigned_by_hand = 1 THEN manager_id ELSE ?1 END, client_id = ?2,
+            UPDATE callbacks SET manager_id = ?1, client_id = ?2,
                 due_at = CASE WHEN sla_due_at IS NULL THEN ?3 ELSE due_at END,
                 sla_due_at = CASE WHEN sla_due_at IS NULL THEN NULL ELSE ?3 END
             WHERE callback_id = ?4
             """)
-        for (id, number, first, ext, owner, byHand) in open {
-            let result = compute(number, first, ext)
-            try update.run([SQLValue(result.owner), SQLValue(result.clientID), .integer(result.dueAt), .integer(id)])
-            if !byHand, result.owner != owner, result.owner != nil {
-                try fileWebhookEvent(.callbackAssigned, happenedAt: nil, callbackID: id, alertID: nil)
+        var updated = 0
+        for callback in open {
+            guard let new = reown(callback) else { continue }
+            try update.run([SQLValue(new.managerID), SQLValue(new.clientID), .integer(new.slaDueAt), .integer(callback.callbackID)])
+            updated += 1
+            if new.managerID != callback.managerID, new.managerID != nil {
+                try fileWebhookEvent(.callbackAssigned, happenedAt: nil, callbackID: callback.callbackID, alertID: nil)
             }
         }
+        return updated
     }
 }

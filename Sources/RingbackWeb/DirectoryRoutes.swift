@@ -27,7 +27,7 @@ extension APIRoutes {
         let importer = DirectoryImporter(configuration: configuration)
         return try await putEntry(request, context, scope: .contacts, idField: "client_id") { (object, id, numbers) throws(BodyProblem) in
             let client = try DirectoryJSON.client(object, id: id, numbers: numbers)
-            return { store in try importer.put(client, into: store) }
+            return { store in try importer.put(client, into: store, now: clock()) }
         }
     }
 
@@ -37,7 +37,7 @@ extension APIRoutes {
         return try await putEntry(request, context, scope: .write, idField: "manager_id") { (object, id, numbers) throws(BodyProblem) in
             let manager = try DirectoryJSON.manager(object, id: id, numbers: numbers, zone: configuration.officeZone)
             let namesAway = object["away_until"] != nil
-            return { store in try importer.put(manager, includingAway: namesAway, into: store) }
+            return { store in try importer.put(manager, includingAway: namesAway, into: store, now: clock()) }
         }
     }
 

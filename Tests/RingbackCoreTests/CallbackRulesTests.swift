@@ -20,6 +20,49 @@ final class CallbackRulesTests: XCTestCase {
                        .open(NewCallback(number: "+79161234567", clientID: "c1", ownerID: "m1", dueAt: 1000 + 15 * 60, missedAt: 1000)))
     }
 
+    /// SPEC §9.2: a directory change names what it touched; being away is no change.
+    func testADirectoryChangeNamesTheEntriesItChangedWithWhatTheyHeldBeforeAndAfter() {
+        let moved = Directory(managers: [Manager(id: "m1", name: "Anna", extensions: ["105"], login: "anna", email: "", role: .manager,
+                                             awayUntil: 5000)],
+                          clients: [Client(id: "c1", name: "Alfa", abc: .A, phones: ["+79160000000"], managerID: "m1"),
+                                    Client(id: "c2", name: "Beta", abc: nil, phones: ["+79162223344"], managerID: nil)])
+        let change = DirectoryChange(from: directory, to: moved)
+        XCTAssertEqual(change.extensions, ["101", "105"])
+        XCTAssertEqual(change.managerIDs, ["m1"])
+        XCTAssertEqual(change.clientIDs, ["c1", "c2"])
+        XCTAssertEqual(change.numbers, ["+79161234567", "+79160000000", "+79162223344"])
+        let away = Directory(managers: directory.managers.map { var m = $0; m.awayUntil = 5000; return m }, clients: directory.clients)
+        XCTAssertTrue(DirectoryChange(from: directory, to: away).isEmpty, "away is no change of ownership")
+        XCTAssertTrue(DirectoryChange(from: directory, to: directory).isEmpty)
+        let stranger = OpenCallbackOwnership(callbackID: 1, number: "+79035551234", clientID: nil, managerID: nil,
+                                             assignedByHand: false, firstMissedAt: 1000, extensionNumber: "102", slaDueAt: 2800)
+        XCTAssertFalse(change.touches(stranger))
+        var rangAnna = stranger
+        rangAnna.extensionNumber = "101"
+        XCTAssertTrue(change.touches(rangAnna))
+    }
+
+    /// The owner follows the directory unless set by hand; a manager away keeps theirs and
+    /// gets nothing new; nil when nothing changes.
+    func testReownedFollowsTheDirectoryButNotToAnAwayManagerNorOverAHandSetOwner() {
+        let queued = OpenCallbackOwnership(callbackID: 1, number: "+79161234567", clientID: "c1", managerID: nil,
+                                           assignedByHand: false, firstMissedAt: 1000, extensionNumber: nil, slaDueAt: 1900)
+        XCTAssertEqual(rules.reowned(queued, directory: directory, now: 3000),
+                       OwnershipUpdate(managerID: "m1", clientID: "c1", slaDueAt: 1900))
+        let annaAway = Directory(managers: directory.managers.map { var m = $0; m.awayUntil = 5000; return m }, clients: directory.clients)
+        XCTAssertNil(rules.reowned(queued, directory: annaAway, now: 3000), "stays in the queue while she is away")
+        XCTAssertEqual(rules.reowned(queued, directory: annaAway, now: 5000)?.managerID, "m1", "back at 5000: hers")
+        var hers = queued
+        hers.managerID = "m1"
+        XCTAssertNil(rules.reowned(hers, directory: annaAway, now: 3000), "hers already: stays hers")
+        var byHand = queued
+        byHand.managerID = "m2"
+        byHand.assignedByHand = true
+        byHand.slaDueAt = 9999
+        XCTAssertEqual(rules.reowned(byHand, directory: directory, now: 3000),
+                       OwnershipUpdate(managerID: "m2", clientID: "c1", slaDueAt: 1900), "the owner stays; the due time follows the SLA")
+    }
+
     func testRepeatMissCountsOnTheOpenCallback() {
         let open = OpenCallback(id: 7, firstMissedAt: 1000, dueAt: 1900)
         let decision = rules.decide(call(.inbound, at: 1300, answered: false), directory: directory, openCallback: open)

@@ -26,6 +26,17 @@ final class ConfigurationParserTests: XCTestCase {
         XCTAssertEqual(originate.originate?.template, OriginateTemplate())
     }
 
+    /// SPEC §9.1's other form: the link's host, port, username and secret_file in
+    /// `[originate]` make it an AMI source of the daemon's, the one that sends.
+    func testOriginateWithItsOwnLinkAddsThatAMISource() throws {
+        let text = "[originate]\nhost = \"127.0.0.1\"\nport = 15038\nusername = \"ringback\"\nsecret_file = \"/etc/ringback/ami.secret\"\n"
+        let configuration = try ConfigurationParser.parse(text, file: "x.toml")
+        XCTAssertEqual(configuration.originate?.ami, "ami:127.0.0.1:15038")
+        let link = try XCTUnwrap(configuration.sources.first { $0.name == "ami:127.0.0.1:15038" })
+        XCTAssertEqual([link.kind == .ami, link.dialect == .ami], [true, true])
+        XCTAssertEqual([link.username, link.secretFile], ["ringback", "/etc/ringback/ami.secret"])
+    }
+
     /// `[originate]` (SPEC §9.1): refused with the key and the reason.
     func testOriginateRefusalsSayWhatIsWrong() {
         let ami = "[[source]]\nkind = \"ami\"\nname = \"pbx\"\nusername = \"u\"\nsecret_file = \"/s\"\n"
@@ -35,7 +46,8 @@ final class ConfigurationParserTests: XCTestCase {
             (ami + "[originate]\nami = \"pbx\"\nchannel = \"PJSIP/101\"\n", "has no {extension}"),
             (ami + "[originate]\nami = \"pbx\"\ndial = \"local\"\n", "is not one of national, e164, international"),
             (ami + "[originate]\nami = \"pbx\"\ncontext = \"a&b\"\n", "holds a line break or &"),
-            (ami + "[originate]\nami = \"pbx\"\nhost = \"10.0.0.1\"\n", "originates on the AMI link it already has"),
+            (ami + "[originate]\nami = \"pbx\"\nhost = \"10.0.0.1\"\n", "not both"),
+            ("[[source]]\nkind = \"ami\"\nusername = \"u\"\n[originate]\nusername = \"u\"\n", "set ami = \"ami:127.0.0.1:5038\" instead"),
             (ami + "[originate]\nami = \"pbx\"\ninternational = \"sometimes\"\n", "is not one of directory, always, never"),
         ]
         for (text, reason) in cases {

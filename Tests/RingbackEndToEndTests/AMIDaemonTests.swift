@@ -35,8 +35,9 @@ enum AMIFixture {
         }
     }
 
-    static func daemon(port: Int, extra: String = "") throws -> DaemonHarness {
-        let daemon = try DaemonHarness(sections: """
+    /// `extra` may describe the link itself (`[originate] host = …`): then `source` is false.
+    static func daemon(port: Int, extra: String = "", source: Bool = true) throws -> DaemonHarness {
+        let daemon = try DaemonHarness(sections: (source ? """
             [[source]]
             kind = "ami"
             name = "pbx-ami"
@@ -44,8 +45,8 @@ enum AMIFixture {
             port = \(port)
             username = "ringback"
             secret_file = "/etc/ringback/ami.secret"
-            \(extra)
-            """)
+
+            """ : "") + extra)
         // The secret comes as a systemd credential (LoadCredential=ami.secret:…).
         let credentials = daemon.harness.directory.appendingPathComponent("credentials")
         try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)

@@ -66,14 +66,21 @@ final class CallBackTests: XCTestCase {
     }
 
     /// A daemon on the PBX with `[originate]`, a missed call of a caller nobody knows stored,
-    /// and its callback's id.
-    private func office(_ pbx: PBX) throws -> (DaemonHarness, Int) {
+    /// and its callback's id. `ownLink`: `[originate]` describes the AMI link itself (SPEC
+    /// §9.1's other form) instead of naming an AMI source.
+    private func office(_ pbx: PBX, ownLink: Bool = false) throws -> (DaemonHarness, Int) {
+        let link = ownLink ? """
+            host = "127.0.0.1"
+            port = \(pbx.peer.port)
+            username = "ringback"
+            secret_file = "/etc/ringback/ami.secret"
+            """ : "ami = \"pbx-ami\""
         let daemon = try AMIFixture.daemon(port: pbx.peer.port, extra: """
 
             [originate]
-            ami = "pbx-ami"
+            \(link)
             timeout = 5
-            """)
+            """, source: !ownLink)
         try daemon.harness.load()
         try daemon.start()
         try daemon.wait(seconds: 20) { daemon.harness.poll(["status"]).contains { $0.text("state") == "connected" } }
@@ -92,7 +99,8 @@ final class CallBackTests: XCTestCase {
         defer { pbx.peer.stop(); daemon.remove() }
         XCTAssertEqual(pbx.log.events.withLock { $0.first }, "cdr,call", "the OriginateResponse is a call-class event")
 
-        let call = try daemon.harness.run(["call", "\(callbackID)", "--extension", "101"])
+        // `ringback call ID` as the administrator (no manager's login): the owner's phone rings.
+        let call = try daemon.harness.run(["call", "\(callbackID)"])
         XCTAssertEqual(call.status, 0, call.stderr)
         XCTAssertTrue(call.stdout.contains("101 answered; the PBX is dialling +79035557777"), call.stdout)
         let sent = try XCTUnwrap(pbx.firstOriginate)
@@ -117,10 +125,11 @@ final class CallBackTests: XCTestCase {
     }
 
     /// The manager picked up, the client did not: the CDR says ANSWERED with 25 s of billsec
-    /// (anna's wait), the DialEnd says NOANSWER. One attempt; the callback stays open.
+    /// (anna's wait), the DialEnd says NOANSWER. One attempt; the callback stays open. The
+    /// link here is `[originate]`'s own, which brings the missed call's Cdr too.
     func testAnOriginatedCallTheClientDidNotAnswerIsAnAttempt() throws {
         let pbx = try PBX(answer: .respond(success: true, reason: "4", delay: 0, dialStatus: "NOANSWER"))
-        let (daemon, callbackID) = try office(pbx)
+        let (daemon, callbackID) = try office(pbx, ownLink: true)
         defer { pbx.peer.stop(); daemon.remove() }
         XCTAssertEqual(try daemon.harness.run(["call", "\(callbackID)", "--extension", "101"]).status, 0)
         let channelID = try XCTUnwrap(pbx.firstOriginate?["ChannelId"])

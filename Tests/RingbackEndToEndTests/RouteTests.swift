@@ -79,6 +79,38 @@ final class RouteTests: XCTestCase {
         XCTAssertTrue(callback.isNull("manager_id"), "unassigned while anna is away: \(callback)")
     }
 
+    /// A directory change recomputes only the callbacks of the entries it changed, and gives
+    /// an away manager nothing new (SPEC §9.2): anna's new address leaves the queued callback
+    /// in the queue; once she is back, a client of boris's taking the number moves it to him.
+    func testADirectoryChangeReownsOnlyWhatItChangedAndNothingToAnAwayManager() throws {
+        let web = try WebHarness()
+        defer { web.remove() }
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
+                                                formatOptions: [.withFullDate])
+        XCTAssertEqual(try web.harness.run(["away", "anna", "--until", today]).status, 0)
+        let line = WebHarness.missedCallNow(from: "89035551234", dial: "PJSIP/101,30", id: "\(Int(Date().timeIntervalSince1970)).902")
+        let calls = web.harness.directory.appendingPathComponent("direct.csv")
+        try (line + "\n").write(to: calls, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["ingest", calls.path]).status, 0)
+        func owner() throws -> String? {
+            let callback = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035551234" })
+            return callback.isNull("manager_id") ? nil : callback.text("manager_id")
+        }
+        XCTAssertNil(try owner())
+        let managers = web.harness.directory.appendingPathComponent("managers.csv")
+        let fixture = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv"), encoding: .utf8)
+        try fixture.replacingOccurrences(of: "anna@office.example", with: "anna.petrova@office.example")
+            .write(to: managers, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["import", "managers", managers.path]).status, 0)
+        XCTAssertNil(try owner(), "anna changed, but she is away: the callback stays in the queue")
+
+        XCTAssertEqual(try web.harness.run(["away", "anna", "--back"]).status, 0)
+        let clients = web.harness.directory.appendingPathComponent("clients.csv")
+        try "client_id,name,abc,phones,manager_id\nc9,Gamma Steel,B,89035551234,m2\n".write(to: clients, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try web.harness.run(["import", "clients", clients.path]).status, 0)
+        XCTAssertEqual(try owner(), "m2", "the number is now a client's of boris's")
+    }
+
     /// The head's board marks a manager away and lists their open callbacks to reassign.
     func testTheBoardShowsWhoIsAwayAndTheirCallbacksToReassign() throws {
         let web = try WebHarness(loading: "three-misses", "voicemail", "unknown-number-direct")

@@ -147,12 +147,21 @@ public struct CallbackRules: Sendable {
         return decision
     }
 
-    /// Who owns a callback and when it is due, recomputed for open callbacks after a new
-    /// directory import (SPEC §4.1).
-    public func ownerAndDue(number: String, firstMissedAt: Int64, extension ext: String?,
-                            directory: Directory) -> (owner: String?, clientID: String?, dueAt: Int64) {
-        let client = directory.client(forNumber: number)
-        let owner = client?.managerID ?? ext.flatMap { directory.manager(forExtension: $0)?.id }
-        return (owner, client?.id, settings.sla.dueTime(firstMissedAt: firstMissedAt, group: client?.abc))
+    /// An open callback's owner, client and due time after a directory change (SPEC §4.1,
+    /// §9.2), or nil when they stay as they are. An owner set by hand stays; one from the
+    /// directory follows it, except to a manager away now, who keeps what was theirs and
+    /// gets nothing new (it waits in the unassigned queue).
+    public func reowned(_ open: OpenCallbackOwnership, directory: Directory, now: Int64) -> OwnershipUpdate? {
+        let client = directory.client(forNumber: open.number)
+        var owner = open.managerID
+        if !open.assignedByHand {
+            let fromDirectory = client?.managerID ?? open.extensionNumber.flatMap { directory.manager(forExtension: $0)?.id }
+            if fromDirectory != open.managerID {
+                owner = fromDirectory.flatMap { directory.manager(id: $0)?.isAway(at: now) == true ? nil : $0 }
+            }
+        }
+        let update = OwnershipUpdate(managerID: owner, clientID: client?.id,
+                                     slaDueAt: settings.sla.dueTime(firstMissedAt: open.firstMissedAt, group: client?.abc))
+        return update == OwnershipUpdate(managerID: open.managerID, clientID: open.clientID, slaDueAt: open.slaDueAt) ? nil : update
     }
 }

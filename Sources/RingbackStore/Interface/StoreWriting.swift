@@ -26,10 +26,10 @@ public protocol StoreWriting: StoreReading {
     func upsertClients(_ clients: [Client]) throws
     /// Returns how many `no_contact` alerts the new contacts resolved.
     func upsertContacts(_ contacts: [Contact], now: Int64) throws -> Int
-    /// The owner, client and due time of every open callback again, after the directory changed.
-    func recomputeOpenCallbacks(
-        _ compute: (_ number: String, _ firstMissedAt: Int64, _ extension: String?) -> (owner: String?, clientID: String?, dueAt: Int64)
-    ) throws
+    /// After a directory change: each open callback for which `reown` answers an update gets
+    /// it (and a `callback.assigned` event when it gets a new owner). Returns how many did.
+    @discardableResult
+    func reownOpenCallbacks(_ reown: (OpenCallbackOwnership) -> OwnershipUpdate?) throws -> Int
 
     func removeQuarantined(_ id: Int64) throws
     func updateQuarantineReason(_ id: Int64, reason: String) throws
