@@ -290,5 +290,22 @@ final class CallBackTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTAssertTrue(story.contains("failed: the phone rang out: nobody answered"), story)
+
+        // Boris has a desk phone and a softphone: his desk asks which rings.
+        let boris = try web.signIn(link: try web.harness.run(["web-link", "boris"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let borisDesk = try web.raw("GET", "/", headers: ["Cookie": boris])
+        XCTAssertTrue(borisDesk.text.contains("<select name=\"extension\" aria-label=\"Phone\"><option>102</option><option>boris-softphone</option></select>"),
+                      borisDesk.text)
+        XCTAssertFalse(desk.text.contains("<select name=\"extension\""), "anna has one phone: nothing to choose")
+        let pending = try web.harness.json(["pending"]).compactMap { $0.int("callback_id") }
+        let his = try XCTUnwrap(pending.first { !open.prefix(2).contains($0) }, "a third open callback: \(pending)")
+        XCTAssertEqual(try web.harness.run(["assign", "\(his)", "--manager", "m2"]).status, 0)
+        let chosen = try web.raw("POST", "/callbacks/\(his)/call",
+                                 headers: ["Cookie": boris, "Content-Type": "application/x-www-form-urlencoded"],
+                                 body: "csrf_token=\(try XCTUnwrap(borisDesk.csrfToken))&extension=boris-softphone&action=call")
+        XCTAssertEqual(chosen.status, 303, chosen.text)
+        let sentThird = Date().addingTimeInterval(10)
+        while Date() < sentThird, pbx.originateCount < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(pbx.log.originates.withLock { $0.last?["Channel"] }, "PJSIP/boris-softphone")
     }
 }

@@ -93,6 +93,11 @@ struct DeskRoutes: Sendable {
         }
         values["notice"] = notice
         values["canCall"] = configuration.originate != nil
+        // Several phones (a desk phone and a softphone): the manager picks which one rings.
+        if let phones = managers.first(where: { $0.id == person.managerID })?.extensions, phones.count > 1 {
+            values["phones"] = phones
+            values["choosePhone"] = true
+        }
         values["live"] = true
         values["events"] = person.isHead ? "/events?follow=callbacks,board" : "/events?follow=callbacks"
         values["liveCallbacks"] = list.state
