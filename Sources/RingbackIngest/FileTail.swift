@@ -25,6 +25,9 @@ final class FileTail: @unchecked Sendable {
     private(set) var line: Int
     /// The file's size when it was opened: what `status` counts as still to read.
     let size: Int64
+    /// The last chunk filled the buffer, so it said more was to read (holding back the
+    /// pipeline's alerts until it is): if nothing more comes, the next call says so.
+    private var promisedMore = false
 
     init(path: String, source: SourceContext, offset: Int64 = 0, line: Int = 1, chunkSize: Int = 1 << 20,
          complete: Bool) throws {
@@ -51,14 +54,14 @@ final class FileTail: @unchecked Sendable {
     func next() throws -> RecordBatch? {
         while true {
             let count = try readChunk(at: offset)
-            guard count > 0 else { return nil }
+            guard count > 0 else { return endOfPromise() }
             let final = complete && count < buffer.count
             var batch = RecordBatch(source: source, file: path)
             var (consumed, lines) = buffer.withUnsafeBufferPointer {
                 batch.decode(UnsafeBufferPointer(rebasing: $0[0..<count]), firstLine: line, final: final, decoder: &decoder)
             }
             if consumed == 0 {
-                guard count == buffer.count else { return nil }  // a half-written line: wait for the rest
+                guard count == buffer.count else { return endOfPromise() }  // a half-written line: wait for the rest
                 if buffer.count < chunkSize {
                     buffer = [UInt8](repeating: 0, count: chunkSize)
                     continue
@@ -75,8 +78,20 @@ final class FileTail: @unchecked Sendable {
             line += lines
             batch.pendingBytes = max(0, size - offset)
             batch.moreToRead = count == buffer.count
+            promisedMore = batch.moreToRead
             return batch
         }
+    }
+
+    /// Nil when nothing is left to read; but once after a chunk that filled the buffer (the
+    /// file ended exactly there, or in a half-written line), an empty batch saying nothing
+    /// more is to read now.
+    private func endOfPromise() -> RecordBatch? {
+        guard promisedMore else { return nil }
+        promisedMore = false
+        var batch = RecordBatch(source: source, file: path)
+        batch.pendingBytes = max(0, size - offset)
+        return batch
     }
 
     private func readChunk(at position: Int64) throws -> Int {

@@ -103,6 +103,30 @@ final class AMIDaemonTests: XCTestCase {
         XCTAssertFalse(log.contains("Sup3r-Secret"))
     }
 
+    /// A Master.csv whose backlog fills the first read exactly (more than 128 KiB, less than
+    /// a chunk) must not leave the pipeline waiting for more of it: a live call from the AMI
+    /// link afterwards is judged at once.
+    func testABacklogReadInOneExactChunkHoldsNoLaterCall() throws {
+        let outbox = AMIFixture.Outbox()
+        let peer = try AMIFixture.peer(outbox)
+        defer { peer.stop() }
+        let daemon = try AMIFixture.daemon(port: peer.port)
+        defer { daemon.remove() }
+        let backlog = try DaemonHarness.generatedRows(1500).joined(separator: "\n") + "\n"
+        XCTAssertTrue((128 << 10 ... 1 << 20).contains(backlog.utf8.count), "\(backlog.utf8.count) bytes")
+        try backlog.write(to: daemon.masterCSV, atomically: true, encoding: .utf8)
+        try daemon.harness.load()
+        try daemon.start()
+        let rows = backlog.split(separator: "\n").count
+        try daemon.wait(seconds: 30) {
+            let status = daemon.harness.poll(["status"])
+            return status.contains { $0.text("state") == "connected" } && status.contains { $0.int("rows") == rows }
+        }
+        outbox.push(AMIFixture.event("1773200031.7", number: "89035553131", startedSecondsAgo: 60))
+        try daemon.wait(seconds: 20) { daemon.harness.poll(["pending"]).contains { $0.text("number") == "+79035553131" } }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
     func testRefusedLoginShowsInStatusWithoutTheSecret() throws {
         let outbox = AMIFixture.Outbox()
         let ami = try AMIFixture.peer(outbox, refuse: true)
