@@ -209,7 +209,7 @@ public enum ConfigurationParser {
     private static func parseOriginate(_ table: TOMLTable, sources: inout [SourceConfiguration],
                                        reader: inout Reader) throws -> OriginateSettings {
         let s = "originate"
-        let linkKeys = ["host", "port", "username", "secret_file"]
+        let linkKeys = ["host", "port", "username", "secret_file", "time_zone"]
         try reader.onlyKeys(table, section: s, ["ami", "channel", "context", "dial", "caller_id", "timeout", "international"] + linkKeys)
         let ami: String
         if let ownLink = linkKeys.first(where: { table.contains(key: $0) }) {
@@ -224,6 +224,12 @@ public enum ConfigurationParser {
             link.port = try reader.int(table, "port", s, min: 1) ?? link.port
             link.username = try reader.string(table, "username", s) ?? ""
             link.secretFile = try reader.string(table, "secret_file", s) ?? ""
+            if let zone = try reader.string(table, "time_zone", s) {
+                guard let converter = ZoneConverter(identifier: zone) else {
+                    throw reader.failure(s, "time_zone", "unknown time zone \"\(zone)\"")
+                }
+                link.timeZone = converter
+            }
             link.name = "ami:\(link.host):\(link.port)"
             if sources.contains(where: { $0.name == link.name }) {
                 throw reader.failure(s, ownLink, "the [[source]] \"\(link.name)\" already links to \(link.host):\(link.port): set ami = \"\(link.name)\" instead")

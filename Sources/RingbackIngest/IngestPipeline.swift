@@ -298,13 +298,13 @@ public final class IngestPipeline {
         return recorded + rejudging.added
     }
 
-    /// What a call was, from its rows; for a call Ringback originated, with its talk from the
-    /// client's answer that the AMI link recorded with the request (SPEC §9.1). Only a call
+    /// What a call was, from its rows; for a call Ringback originated, as its request says,
+    /// with its talk from the client's answer that the AMI link recorded (SPEC §9.1). Only a call
     /// whose rows carry a request's channel id costs a look-up.
     private func judge(callID: String, legs: [CallLeg]) throws -> Call {
         let call = context.classifier.classify(callID: callID, legs: legs)
         guard let channelID = OriginatedCall.channelID(in: legs),
-              let answer = try store.clientAnswer(ofOriginatedChannel: channelID) else { return call }
-        return OriginatedCall.corrected(call, clientAnsweredAt: answer, minTalk: context.classifier.settings.minTalk)
+              let request = try store.originatedRequest(ofChannel: channelID) else { return call }
+        return OriginatedCall.corrected(call, by: request, minTalk: context.classifier.settings.minTalk)
     }
 }

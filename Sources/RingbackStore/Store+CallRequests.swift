@@ -113,11 +113,17 @@ extension Store {
 
     /// For the call whose rows carry `channelID`: nil when no request of ours made it, else
     /// when the client answered (nil inside: never).
-    public func clientAnswer(ofOriginatedChannel channelID: String) throws -> Int64?? {
+    public func originatedRequest(ofChannel channelID: String) throws -> OriginatedCall.Request? {
         guard let id = OriginatedCall.requestID(ofChannel: channelID) else { return nil }
-        return try connection.prepare("SELECT client_answered_at, requested_at FROM call_requests WHERE request_id = ?")
-            .first([.integer(id)]) { row -> Int64?? in
-                "\(OriginatedCall.channelPrefix)\(row.int(1)).\(id)" == channelID ? .some(row.optionalInt(0)) : nil
+        return try connection.prepare("""
+            SELECT requested_at, number, extension, manager_id, state, dial_status, client_answered_at FROM call_requests
+            WHERE request_id = ?
+            """).first([.integer(id)]) { row -> OriginatedCall.Request? in
+                guard "\(OriginatedCall.channelPrefix)\(row.int(0)).\(id)" == channelID else { return nil }
+                return OriginatedCall.Request(
+                    number: row.string(1), extensionNumber: row.string(2), managerID: row.string(3),
+                    numberDialled: row.string(4) != CallRequestState.failed.rawValue || row.optionalString(5) != nil,
+                    clientAnsweredAt: row.optionalInt(6))
             } ?? nil
     }
 

@@ -29,12 +29,13 @@ final class ConfigurationParserTests: XCTestCase {
     /// SPEC §9.1's other form: the link's host, port, username and secret_file in
     /// `[originate]` make it an AMI source of the daemon's, the one that sends.
     func testOriginateWithItsOwnLinkAddsThatAMISource() throws {
-        let text = "[originate]\nhost = \"127.0.0.1\"\nport = 15038\nusername = \"ringback\"\nsecret_file = \"/etc/ringback/ami.secret\"\n"
+        let text = "[originate]\nhost = \"127.0.0.1\"\nport = 15038\nusername = \"ringback\"\nsecret_file = \"/etc/ringback/ami.secret\"\ntime_zone = \"UTC\"\n"
         let configuration = try ConfigurationParser.parse(text, file: "x.toml")
         XCTAssertEqual(configuration.originate?.ami, "ami:127.0.0.1:15038")
         let link = try XCTUnwrap(configuration.sources.first { $0.name == "ami:127.0.0.1:15038" })
         XCTAssertEqual([link.kind == .ami, link.dialect == .ami], [true, true])
         XCTAssertEqual([link.username, link.secretFile], ["ringback", "/etc/ringback/ami.secret"])
+        XCTAssertNotNil(link.timeZone)
     }
 
     /// `[originate]` (SPEC §9.1): refused with the key and the reason.

@@ -79,4 +79,28 @@ final class OriginateActionTests: XCTestCase {
         XCTAssertNil(OriginateAnswer(message("Response: Success\nActionID: ringback-ping-1\nPing: Pong")))
         XCTAssertNil(OriginateAnswer(message("Event: Cdr\nSource: 101")))
     }
+
+    /// The request's channel id is found on the other half of a `Local/` channel too, and
+    /// the request decides who called whom.
+    func testAnOriginatedCallIsWhatItsRequestSays() {
+        var half = CallLeg()
+        half.uniqueID = "ringback-1796156129.12;2"
+        half.linkedID = "ringback-1796156129.12"
+        XCTAssertEqual(OriginatedCall.channelID(in: [half]), "ringback-1796156129.12")
+        XCTAssertNil(OriginatedCall.channelID(in: [CallLeg()]))
+        let asRows = Call(callID: "k", startedAt: 1000, endedAt: 1060, direction: .internal, number: nil, rawNumber: "",
+                          answered: true, extensionNumber: nil, rangExtensions: ["101"], voicemail: false, talkSeconds: 55, legCount: 2)
+        let request = OriginatedCall.Request(number: "+79035557777", extensionNumber: "101", managerID: "m1",
+                                             numberDialled: true, clientAnsweredAt: 1020)
+        let called = OriginatedCall.corrected(asRows, by: request, minTalk: 5)
+        XCTAssertEqual([called.direction == .outbound, called.answered], [true, true])
+        XCTAssertEqual([called.number, called.extensionNumber, called.creditedManagerID], ["+79035557777", "101", "m1"])
+        XCTAssertEqual(called.talkSeconds, 40, "from the client's answer to the end")
+        var unanswered = request
+        unanswered.clientAnsweredAt = nil
+        XCTAssertFalse(OriginatedCall.corrected(asRows, by: unanswered, minTalk: 5).answered, "an attempt")
+        var neverDialled = request
+        neverDialled.numberDialled = false
+        XCTAssertEqual(OriginatedCall.corrected(asRows, by: neverDialled, minTalk: 5).direction, .internal)
+    }
 }

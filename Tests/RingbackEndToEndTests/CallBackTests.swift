@@ -1,4 +1,6 @@
 import Foundation
+import RingbackCore
+import RingbackStore
 import RingbackTestSupport
 import Synchronization
 import XCTest
@@ -68,7 +70,7 @@ final class CallBackTests: XCTestCase {
     /// A daemon on the PBX with `[originate]`, a missed call of a caller nobody knows stored,
     /// and its callback's id. `ownLink`: `[originate]` describes the AMI link itself (SPEC
     /// §9.1's other form) instead of naming an AMI source.
-    private func office(_ pbx: PBX, ownLink: Bool = false) throws -> (DaemonHarness, Int) {
+    private func office(_ pbx: PBX, ownLink: Bool = false, channel: String = "PJSIP/{extension}") throws -> (DaemonHarness, Int) {
         let link = ownLink ? """
             host = "127.0.0.1"
             port = \(pbx.peer.port)
@@ -79,6 +81,7 @@ final class CallBackTests: XCTestCase {
 
             [originate]
             \(link)
+            channel = "\(channel)"
             timeout = 5
             """, source: !ownLink)
         try daemon.harness.load()
@@ -137,6 +140,57 @@ final class CallBackTests: XCTestCase {
         try daemon.wait(seconds: 20) {
             daemon.harness.poll(["pending"]).first { $0.int("callback_id") == callbackID }?.int("attempts") == 1
         }
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    /// FreePBX's click-to-call style rings the phone through `Local/{extension}@from-internal`:
+    /// no row shows a phone calling out (the rows are those a real Asterisk 20 wrote for
+    /// such an Originate, the phone's half, then the half that dialled the number). The
+    /// request says who called whom; the DialEnd says the client answered.
+    func testAnOriginateThroughALocalChannelStillClosesTheCallback() throws {
+        let pbx = try PBX(answer: .respond(success: true, reason: "4", delay: 0, dialStatus: "ANSWER"))
+        let (daemon, callbackID) = try office(pbx, channel: "Local/{extension}@from-internal")
+        defer { pbx.peer.stop(); daemon.remove() }
+        XCTAssertEqual(try daemon.harness.run(["call", "\(callbackID)"]).status, 0)
+        let sent = try XCTUnwrap(pbx.firstOriginate)
+        XCTAssertEqual(sent["Channel"], "Local/101@from-internal")
+        let channelID = try XCTUnwrap(sent["ChannelId"])
+        let now = Date().timeIntervalSince1970.rounded()
+        let time = { (offset: Double) in DaemonHarness.moscowTime(Date(timeIntervalSince1970: now + offset)) }
+        let clid = #"""Callback +79035557777"" <+79035557777>"#
+        let rows = [
+            #""","+79035557777","101","from-internal","\#(clid)","Local/101@from-internal-0000001a;2","PJSIP/101-00000031","Dial","PJSIP/101,,HhTtr","\#(time(-5))","\#(time(-4))","\#(time(30))",35,34,"ANSWERED","DOCUMENTATION","\#(channelID);2","","","\#(channelID)",1"#,
+            #""","+79035557777","89035557777","from-internal","\#(clid)","Local/101@from-internal-0000001a;1","PJSIP/trunk-00000032","Dial","PJSIP/89035557777@trunk,300","\#(time(-5))","\#(time(-4))","\#(time(30))",35,34,"ANSWERED","DOCUMENTATION","\#(channelID)","","","\#(channelID)",0"#,
+        ]
+        try daemon.append(rows[...], to: daemon.masterCSV)
+        try daemon.wait(seconds: 20) { !daemon.harness.poll(["pending"]).contains { $0.int("callback_id") == callbackID } }
+        let closed = try XCTUnwrap(try daemon.harness.json(["missed", "--since", "2026-01-01"]).first { $0.int("callback_id") == callbackID })
+        XCTAssertEqual(closed.text("callback_state"), "called_back")
+        XCTAssertEqual(closed.text("resolved_by"), "m1")
+        XCTAssertEqual(daemon.stop(), 0)
+    }
+
+    /// The phone was busy: the Originate failed and the PBX never dialled the number. The
+    /// row it writes for the phone is no attempt at the client.
+    func testAFailedOriginatesRowIsNoAttempt() throws {
+        let pbx = try PBX(answer: .respond(success: false, reason: "5", delay: 0))
+        let (daemon, callbackID) = try office(pbx)
+        defer { pbx.peer.stop(); daemon.remove() }
+        XCTAssertEqual(try daemon.harness.run(["call", "\(callbackID)"]).status, 1)
+        let channelID = try XCTUnwrap(pbx.firstOriginate?["ChannelId"])
+        let now = Date().timeIntervalSince1970.rounded()
+        let time = DaemonHarness.moscowTime(Date(timeIntervalSince1970: now - 1))
+        let row = #""","+79035557777","89035557777","from-internal","""Callback +79035557777"" <+79035557777>","PJSIP/101-00000033","","AppDial2","(Outgoing Line)","\#(time)","","\#(time)",0,0,"BUSY","DOCUMENTATION","\#(channelID)","","","\#(channelID)",0"#
+        try daemon.append([row][...], to: daemon.masterCSV)
+        let store = try Store(path: daemon.harness.db)
+        var call: Call?
+        try daemon.wait(seconds: 20) {
+            call = try store.recordedCall(channelID)
+            return call != nil
+        }
+        XCTAssertEqual(call?.direction, .internal, "between the PBX and anna's phone")
+        let callback = try XCTUnwrap(daemon.harness.poll(["pending"]).first { $0.int("callback_id") == callbackID })
+        XCTAssertEqual(callback.int("attempts"), 0, "the client's phone never rang")
         XCTAssertEqual(daemon.stop(), 0)
     }
 

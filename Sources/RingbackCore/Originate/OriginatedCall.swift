@@ -13,18 +13,52 @@ public enum OriginatedCall {
         return Int64(channelID[channelID.index(after: dot)...])
     }
 
-    /// The channel id among the call's rows, when Ringback originated it.
+    /// The channel id among the call's rows, when Ringback originated it: a row's uniqueid
+    /// or linkedid (the other half of a `Local/` channel is `<channel id>;2`).
     public static func channelID(in legs: [CallLeg]) -> String? {
-        legs.lazy.compactMap(\.uniqueID).first { $0.hasPrefix(channelPrefix) }
+        legs.lazy.flatMap { [$0.uniqueID, $0.linkedID] }.compactMap { $0 }.first { requestID(ofChannel: $0) != nil }
     }
 
-    /// `call` with its talk measured from the client's answer at `clientAnsweredAt` (nil:
-    /// the client never answered).
-    public static func corrected(_ call: Call, clientAnsweredAt: Int64?, minTalk: Int) -> Call {
-        guard call.direction == .outbound else { return call }
+    /// What the store holds of the request that made a call.
+    public struct Request: Sendable, Equatable {
+        public var number: String
+        public var extensionNumber: String
+        public var managerID: String
+        /// False: the manager's phone never answered (the Originate failed and no `DialEnd`
+        /// came), so the PBX never dialled the number.
+        public var numberDialled: Bool
+        /// When the client answered; nil: never.
+        public var clientAnsweredAt: Int64?
+
+        public init(number: String, extensionNumber: String, managerID: String, numberDialled: Bool, clientAnsweredAt: Int64?) {
+            self.number = number
+            self.extensionNumber = extensionNumber
+            self.managerID = managerID
+            self.numberDialled = numberDialled
+            self.clientAnsweredAt = clientAnsweredAt
+        }
+    }
+
+    /// `call` as its request says it was: the manager's extension calling the callback's
+    /// number, whatever channels the PBX used to place it (FreePBX's click-to-call style
+    /// `Local/{extension}@from-internal` hides the phone from the rows), with its talk from
+    /// the client's answer. A request whose number was never dialled is no attempt: the call
+    /// is internal, between the PBX and the manager's phone.
+    public static func corrected(_ call: Call, by request: Request, minTalk: Int) -> Call {
         var corrected = call
-        corrected.talkSeconds = clientAnsweredAt.map { max(0, Int(call.endedAt - $0)) } ?? 0
-        corrected.answered = corrected.talkSeconds >= minTalk && clientAnsweredAt != nil
+        guard request.numberDialled else {
+            corrected.direction = .internal
+            corrected.number = nil
+            corrected.answered = false
+            corrected.talkSeconds = 0
+            return corrected
+        }
+        corrected.direction = .outbound
+        corrected.number = request.number
+        corrected.extensionNumber = request.extensionNumber
+        corrected.creditedManagerID = request.managerID
+        corrected.talkSeconds = request.clientAnsweredAt.map { max(0, Int(call.endedAt - $0)) } ?? 0
+        corrected.answered = request.clientAnsweredAt != nil && corrected.talkSeconds >= minTalk
         return corrected
     }
 }

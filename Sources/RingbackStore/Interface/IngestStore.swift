@@ -73,6 +73,6 @@ public protocol IngestStore: StoreWriting {
     func finishCallRequest(_ id: Int64, connected: Bool, reason: String?, now: Int64) throws
     func failSentCallRequests(olderThanTimeoutPlus grace: Int64?, reason: String, now: Int64) throws
     func recordDialEnd(ofCallRequest id: Int64, status: String, now: Int64) throws
-    /// nil: no request of ours made the call; else when the client answered (nil: never).
-    func clientAnswer(ofOriginatedChannel channelID: String) throws -> Int64??
+    /// The request whose channel id `channelID` is, or nil: no request of ours made the call.
+    func originatedRequest(ofChannel channelID: String) throws -> OriginatedCall.Request?
 }
