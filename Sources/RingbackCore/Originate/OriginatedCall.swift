@@ -16,7 +16,12 @@ public enum OriginatedCall {
     /// The channel id among the call's rows, when Ringback originated it: a row's uniqueid
     /// or linkedid (the other half of a `Local/` channel is `<channel id>;2`).
     public static func channelID(in legs: [CallLeg]) -> String? {
-        legs.lazy.flatMap { [$0.uniqueID, $0.linkedID] }.compactMap { $0 }.first { requestID(ofChannel: $0) != nil }
+        for leg in legs {
+            for id in [leg.uniqueID, leg.linkedID] {
+                if let id, id.hasPrefix(channelPrefix), requestID(ofChannel: id) != nil { return id }
+            }
+        }
+        return nil
     }
 
     /// What the store holds of the request that made a call.
