@@ -24,8 +24,8 @@ public struct ImportResult: Sendable {
 }
 
 /// Loads a directory file into the store in one transaction, then recomputes the owner and
-/// due time of the open callbacks of the entries that changed (managers, clients) or resolves `no_contact` alerts that a
-/// contact now answers (contacts).
+/// due time of the open callbacks of the entries that changed (managers, clients), or
+/// resolves the `no_contact` alerts that a contact now answers (contacts).
 public struct DirectoryImporter: Sendable {
     public let configuration: RingbackConfiguration
     public init(configuration: RingbackConfiguration) { self.configuration = configuration }

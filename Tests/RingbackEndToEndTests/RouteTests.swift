@@ -63,26 +63,11 @@ final class RouteTests: XCTestCase {
         XCTAssertEqual(bad.object.text("field"), "away_until")
     }
 
-    /// While a manager is away, a new callback that would be theirs waits in the queue.
-    func testAnAwayManagersNewCallbackGoesToTheQueue() throws {
-        let web = try WebHarness()
-        defer { web.remove() }
-        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
-                                                formatOptions: [.withFullDate])
-        XCTAssertEqual(try web.harness.run(["away", "anna", "--until", today]).status, 0)
-        // A caller nobody knows rings anna's phone alone: hers, were she in.
-        let line = WebHarness.missedCallNow(from: "89035551234", dial: "PJSIP/101,30", id: "\(Int(Date().timeIntervalSince1970)).901")
-        let calls = web.harness.directory.appendingPathComponent("direct.csv")
-        try (line + "\n").write(to: calls, atomically: true, encoding: .utf8)
-        XCTAssertEqual(try web.harness.run(["ingest", calls.path]).status, 0)
-        let callback = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035551234" })
-        XCTAssertTrue(callback.isNull("manager_id"), "unassigned while anna is away: \(callback)")
-    }
-
-    /// A directory change recomputes only the callbacks of the entries it changed, and gives
+    /// While a manager is away, a new callback that would be theirs waits in the queue; a
+    /// directory change recomputes only the callbacks of the entries it changed, and gives
     /// an away manager nothing new (SPEC §9.2): anna's new address leaves the queued callback
     /// in the queue; once she is back, a client of boris's taking the number moves it to him.
-    func testADirectoryChangeReownsOnlyWhatItChangedAndNothingToAnAwayManager() throws {
+    func testAnAwayManagersCallbackWaitsInTheQueueThroughDirectoryChanges() throws {
         let web = try WebHarness()
         defer { web.remove() }
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Moscow")!,
@@ -91,12 +76,13 @@ final class RouteTests: XCTestCase {
         let line = WebHarness.missedCallNow(from: "89035551234", dial: "PJSIP/101,30", id: "\(Int(Date().timeIntervalSince1970)).902")
         let calls = web.harness.directory.appendingPathComponent("direct.csv")
         try (line + "\n").write(to: calls, atomically: true, encoding: .utf8)
+        // A caller nobody knows rings anna's phone alone: hers, were she in.
         XCTAssertEqual(try web.harness.run(["ingest", calls.path]).status, 0)
         func owner() throws -> String? {
             let callback = try XCTUnwrap(try web.harness.json(["pending"]).first { $0.text("number") == "+79035551234" })
             return callback.isNull("manager_id") ? nil : callback.text("manager_id")
         }
-        XCTAssertNil(try owner())
+        XCTAssertNil(try owner(), "unassigned while anna is away")
         let managers = web.harness.directory.appendingPathComponent("managers.csv")
         let fixture = try String(contentsOf: RingbackHarness.fixtures.appendingPathComponent("directory/managers.csv"), encoding: .utf8)
         try fixture.replacingOccurrences(of: "anna@office.example", with: "anna.petrova@office.example")
