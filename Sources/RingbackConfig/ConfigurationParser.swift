@@ -224,12 +224,7 @@ public enum ConfigurationParser {
             link.port = try reader.int(table, "port", s, min: 1) ?? link.port
             link.username = try reader.string(table, "username", s) ?? ""
             link.secretFile = try reader.string(table, "secret_file", s) ?? ""
-            if let zone = try reader.string(table, "time_zone", s) {
-                guard let converter = ZoneConverter(identifier: zone) else {
-                    throw reader.failure(s, "time_zone", "unknown time zone \"\(zone)\"")
-                }
-                link.timeZone = converter
-            }
+            link.timeZone = try reader.zone(table, "time_zone", s)
             link.name = "ami:\(link.host):\(link.port)"
             if sources.contains(where: { $0.name == link.name }) {
                 throw reader.failure(s, ownLink, "the [[source]] \"\(link.name)\" already links to \(link.host):\(link.port): set ami = \"\(link.name)\" instead")
@@ -306,12 +301,7 @@ public enum ConfigurationParser {
                                       reader: inout Reader) throws {
         let s = "calendar"
         try reader.onlyKeys(table, section: s, ["timezone", "working_days", "working_hours", "holidays"])
-        if let zone = try reader.string(table, "timezone", s) {
-            guard let converter = ZoneConverter(identifier: zone) else {
-                throw reader.failure(s, "timezone", "unknown time zone \"\(zone)\"; use an IANA name such as Europe/Moscow")
-            }
-            calendar.zone = converter
-        }
+        calendar.zone = try reader.zone(table, "timezone", s) ?? calendar.zone
         if let days = try reader.strings(table, "working_days", s) {
             let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
             calendar.workingDays = try days.map { day in
@@ -382,12 +372,7 @@ public enum ConfigurationParser {
         } else if kind == .ami {
             source.dialect = .ami
         }
-        if let zone = try reader.string(table, "time_zone", s) {
-            guard let converter = ZoneConverter(identifier: zone) else {
-                throw reader.failure(s, "time_zone", "unknown time zone \"\(zone)\"")
-            }
-            source.timeZone = converter
-        }
+        source.timeZone = try reader.zone(table, "time_zone", s)
         switch kind {
         case .spool:
             guard let path = try reader.string(table, "path", s), !path.isEmpty else {
@@ -576,6 +561,14 @@ struct Reader {
         guard let value = table[key] else { return nil }
         guard let text = value.string else { throw failure(section, key, "must be a string, not \(value.type)") }
         return text
+    }
+
+    func zone(_ table: TOMLTable, _ key: String, _ section: String) throws -> ZoneConverter? {
+        guard let name = try string(table, key, section) else { return nil }
+        guard let converter = ZoneConverter(identifier: name) else {
+            throw failure(section, key, "unknown time zone \"\(name)\"; use an IANA name such as Europe/Moscow")
+        }
+        return converter
     }
 
     func digits(_ table: TOMLTable, _ key: String, _ section: String) throws -> String? {

@@ -18,7 +18,7 @@ public enum OriginatedCall {
     public static func channelID(in legs: [CallLeg]) -> String? {
         for leg in legs {
             for id in [leg.uniqueID, leg.linkedID] {
-                if let id, id.hasPrefix(channelPrefix), requestID(ofChannel: id) != nil { return id }
+                if let id, requestID(ofChannel: id) != nil { return id }
             }
         }
         return nil
