@@ -38,25 +38,12 @@ public struct FileIngestor {
     }
 }
 
-/// The next chunk of a file, decoded on another thread. `result()` waits for it; every
-/// `DecodeAhead` is waited for before its file is closed, so no work outlives `ingest`.
-private final class DecodeAhead: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var outcome: Result<RecordBatch?, Error>?
-    private var waited = false
+/// The next chunk of a file, decoded on another thread. Every one is waited for before its
+/// file is closed, so no work outlives `ingest`.
+private struct DecodeAhead {
+    private let next: OnSecondCore<Result<RecordBatch?, Error>>
 
-    init(_ tail: FileTail) {
-        DispatchQueue.global().async {
-            self.outcome = Result { try tail.next() }
-            self.done.signal()
-        }
-    }
+    init(_ tail: FileTail) { next = OnSecondCore { Result { try tail.next() } } }
 
-    func result() throws -> RecordBatch? {
-        if !waited {
-            done.wait()
-            waited = true
-        }
-        return try outcome!.get()
-    }
+    func result() throws -> RecordBatch? { try next.value().get() }
 }

@@ -98,8 +98,16 @@ public final class IngestPipeline {
                     ? assembler.takeAll()
                     : assembler.takeComplete(now: arrival, wallNow: now, holdTail: !unreadSourceHorizon.isEmpty)
                 var rejudging = Rejudging()
-                result.calls = try record(complete, fresh: &fresh, rejudging: &rejudging, into: &result)
+                let calls = try recall(complete, fresh: &fresh)
+                // What the rows say is pure: worked out on the other core while this one
+                // stores the batch's rows.
+                let classifier = context.classifier
+                let classifying = calls.count >= Self.callsWorthASecondCore
+                    ? OnSecondCore { calls.map { classifier.classify(callID: $0.callID, legs: $0.legs) } } : nil
+                defer { _ = classifying?.value() }
                 if let batch { try write(batch, fresh: fresh, now: now, into: &result) }
+                let classified = classifying?.value() ?? calls.map { classifier.classify(callID: $0.callID, legs: $0.legs) }
+                result.calls = try record(calls, classified: classified, rejudging: &rejudging, into: &result)
                 try rejudging.replay(in: store, context: context)
                 result.rejudgedNumbers = rejudging.numbers.count
                 result.alerts = try store.raiseDueAlerts(now: alertHorizon(now: now), headID: context.headID,
@@ -143,8 +151,12 @@ public final class IngestPipeline {
         var fresh = FreshLegs(firstID: try store.nextLegID())
         var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
         fresh.positions.reserveCapacity(batch.legs.count)
+        // The start is part of a leg's identity: one starting after every stored leg is new
+        // without asking (most rows of a backfill, and of a live PBX).
+        let latestStored = try store.latestLegStart() ?? .min
         for (position, (leg, _, digest)) in batch.legs.enumerated() {
-            guard seen.insert(digest).inserted, try !store.legExists(start: leg.start, digest: digest) else {
+            guard seen.insert(digest).inserted,
+                  try leg.start > latestStored || !store.legExists(start: leg.start, digest: digest) else {
                 result.duplicates += 1
                 continue
             }
@@ -257,10 +269,23 @@ public final class IngestPipeline {
         return held
     }
 
-    private func record(_ calls: [AssembledCall], fresh: inout FreshLegs, rejudging: inout Rejudging,
-                        into result: inout BatchResult) throws -> Int {
-        var recorded = 0
-        for assembled in calls {
+    /// A call that became complete in this batch, with every row it has: those stored before
+    /// too when it was judged already (rows that came after it was judged).
+    struct CompleteCall: Sendable {
+        var callID: String
+        var legs: [CallLeg]
+        var judged: Call?
+        var incomplete: Bool
+    }
+
+    /// Below this many calls a batch (the daemon's, live) classifies them on its own thread:
+    /// handing them over would cost more than it saves.
+    static let callsWorthASecondCore = 64
+
+    /// Links the batch's calls to their rows and reads what the store knows of them, before
+    /// the batch's rows are stored: a call judged already is found with its earlier rows.
+    private func recall(_ calls: [AssembledCall], fresh: inout FreshLegs) throws -> [CompleteCall] {
+        try calls.map { assembled in
             var stored: [Int64] = []
             for pending in assembled.legs {
                 if fresh.contains(pending.id) {
@@ -269,13 +294,24 @@ public final class IngestPipeline {
                     stored.append(pending.id)
                 }
             }
-            // Rows that came after their call was judged: judge it again with all its rows when
-            // they change what it was. Its earlier rows are read before these are linked to it.
+            // Its earlier rows are read before these are linked to it.
             let judged = try store.recordedCall(assembled.callID)
             let earlier = try judged.map { try store.legs(of: $0) } ?? []
             if !stored.isEmpty { try store.assignLegs(stored, toCall: assembled.callID) }
-            if let judged {
-                let call = try judge(callID: assembled.callID, legs: earlier + assembled.legs.map(\.leg))
+            return CompleteCall(callID: assembled.callID, legs: earlier + assembled.legs.map(\.leg), judged: judged,
+                                incomplete: assembled.incomplete)
+        }
+    }
+
+    /// Applies the rules to the batch's calls, `classified` being what their rows say.
+    private func record(_ calls: [CompleteCall], classified: [Call], rejudging: inout Rejudging,
+                        into result: inout BatchResult) throws -> Int {
+        var recorded = 0
+        for (complete, classified) in zip(calls, classified) {
+            let call = try corrected(classified, legs: complete.legs)
+            // Rows that came after their call was judged: judge it again with all its rows when
+            // they change what it was.
+            if let judged = complete.judged {
                 if call.judgement != judged.judgement {
                     rejudging.replace(judged, with: call)
                 } else if call != judged {
@@ -283,8 +319,7 @@ public final class IngestPipeline {
                 }
                 continue
             }
-            let call = try judge(callID: assembled.callID, legs: assembled.legs.map(\.leg))
-            if assembled.incomplete { result.incompleteCalls.append(call.callID) }
+            if complete.incomplete { result.incompleteCalls.append(call.callID) }
             // A call judged after a later call of its number: judge the number's calls in order.
             let outOfOrder = try call.number.map { try rejudging.includes($0) || store.hasCallAfter(number: $0, start: call.startedAt) }
             if outOfOrder == true {
@@ -299,10 +334,14 @@ public final class IngestPipeline {
     }
 
     /// What a call was, from its rows; for a call Ringback originated, as its request says,
-    /// with its talk from the client's answer that the AMI link recorded (SPEC §9.1). Only a call
-    /// whose rows carry a request's channel id costs a look-up.
+    /// with its talk from the client's answer that the AMI link recorded (SPEC §9.1).
     private func judge(callID: String, legs: [CallLeg]) throws -> Call {
-        let call = context.classifier.classify(callID: callID, legs: legs)
+        try corrected(context.classifier.classify(callID: callID, legs: legs), legs: legs)
+    }
+
+    /// `call` as its request says, when Ringback originated it. Only a call whose rows carry
+    /// a request's channel id costs a look-up.
+    private func corrected(_ call: Call, legs: [CallLeg]) throws -> Call {
         guard let channelID = OriginatedCall.channelID(in: legs),
               let request = try store.originatedRequest(ofChannel: channelID) else { return call }
         return OriginatedCall.corrected(call, by: request, minTalk: context.classifier.settings.minTalk)
