@@ -19,6 +19,10 @@ public struct FileIngestor {
     /// which holds back time-based alerts until it is read too.
     public func ingest(path: String, source: SourceContext, laterBytes: Int64 = 0) throws -> BatchResult {
         let tail = try FileTail(path: path, source: source, chunkSize: chunkSize, complete: true)
+        // A file read again (a backfill repeated, an overlapping export) builds no leg for
+        // the rows already stored: the decoding thread asks its own connection.
+        let stored = try pipeline.store.storedLegLookup()
+        tail.storedAlready = { stored.isStored($0) }
         var total = BatchResult()
         var ahead = DecodeAhead(tail)
         // Whatever ends the loop, the helper thread is done with the file before it closes.

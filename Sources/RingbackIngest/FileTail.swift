@@ -28,6 +28,9 @@ final class FileTail: @unchecked Sendable {
     /// The last chunk filled the buffer, so it said more was to read (holding back the
     /// pipeline's alerts until it is): if nothing more comes, the next call says so.
     private var promisedMore = false
+    /// Tells rows stored already, which are then counted instead of decoded (a one-shot
+    /// ingest's read of a file it may have read before).
+    var storedAlready: ((RowIdentity) -> Bool)?
 
     init(path: String, source: SourceContext, offset: Int64 = 0, line: Int = 1, chunkSize: Int = 1 << 20,
          complete: Bool) throws {
@@ -58,7 +61,8 @@ final class FileTail: @unchecked Sendable {
             let final = complete && count < buffer.count
             var batch = RecordBatch(source: source, file: path)
             var (consumed, lines) = buffer.withUnsafeBufferPointer {
-                batch.decode(UnsafeBufferPointer(rebasing: $0[0..<count]), firstLine: line, final: final, decoder: &decoder)
+                batch.decode(UnsafeBufferPointer(rebasing: $0[0..<count]), firstLine: line, final: final, decoder: &decoder,
+                             storedAlready: storedAlready)
             }
             if consumed == 0 {
                 guard count == buffer.count else { return endOfPromise() }  // a half-written line: wait for the rest

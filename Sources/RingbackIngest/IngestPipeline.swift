@@ -164,6 +164,7 @@ public final class IngestPipeline {
                           now: arrival)
             fresh.positions.append(position)
         }
+        result.duplicates += batch.storedDuplicates
         fresh.callIDs = Array(repeating: nil, count: fresh.positions.count)
         result.stored = fresh.positions.count
         return fresh

@@ -22,6 +22,8 @@ public struct RecordBatch: Sendable {
     /// Quarantined rows this batch reads again (`quarantine --retry`): they leave the
     /// quarantine in the batch's transaction, so a failed commit keeps them there.
     public var quarantineIDs: [Int64] = []
+    /// Rows found stored already while decoding (`storedAlready`), left out of `legs`.
+    public var storedDuplicates = 0
 
     public init(source: SourceContext, file: String) {
         self.source = source
@@ -29,14 +31,22 @@ public struct RecordBatch: Sendable {
     }
 
     /// Decodes every complete record in `buffer`; returns the bytes and lines consumed.
+    /// A record whose identity `storedAlready` knows is counted, not decoded: a re-read of a
+    /// file builds no leg for the rows it stored before.
     @discardableResult
     public mutating func decode(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, final: Bool,
-                                decoder: inout any CDRDecoder) -> (consumed: Int, lines: Int) {
+                                decoder: inout any CDRDecoder,
+                                storedAlready: ((RowIdentity) -> Bool)? = nil) -> (consumed: Int, lines: Int) {
         func handle(_ record: RecordSlice) {
             guard record.bytes.count <= LineSplitter.maximumRecordLength else {
                 rejected.append(RejectedRecord(file: file, line: record.line,
                                                reason: "record of \(record.bytes.count) bytes; the limit is 64 KiB",
                                                raw: Array(record.bytes.prefix(1024))))
+                return
+            }
+            if let storedAlready, let identity = decoder.identity(of: record.bytes), storedAlready(identity) {
+                storedDuplicates += 1
+                latestEnd = max(latestEnd ?? .min, identity.end)
                 return
             }
             switch decoder.decode(record.bytes) {

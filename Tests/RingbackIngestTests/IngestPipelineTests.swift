@@ -158,3 +158,84 @@ final class IngestPipelineTests: XCTestCase {
         return Int(try SQLiteShell.run("SELECT count(*) FROM legs WHERE \(condition)", on: storePath)) ?? -1
     }
 }
+
+/// `ringback ingest` of a large file: its calls classified on the second core, the rows a
+/// repeated read stored before told from their bytes on the decoding thread.
+final class FileIngestorTests: XCTestCase {
+    private var directory: URL!
+
+    override func setUpWithError() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-file-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Inbound calls 30 s apart from 120 numbers, every third one missed.
+    private func rows(_ range: Range<Int>) -> String {
+        range.map { i in
+            let start = 1_772_434_800 + Int64(i) * 30  // 2026-03-02 10:00 Moscow
+            func time(_ t: Int64) -> String {
+                let c = ZoneConverter(identifier: "Europe/Moscow")!.civil(of: t)
+                return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year, c.month, c.day, c.hour, c.minute, c.second)
+            }
+            let number = String(format: "8916555%04d", i % 120)
+            let missed = i % 3 == 0
+            let answer = missed ? "" : "\"\(time(start + 5))\""
+            let end = start + (missed ? 20 : 65)
+            let id = "1772434800.\(i)"
+            return "\"\",\"\(number)\",\"74951112233\",\"from-trunk\",\"\"\"\"\" <\(number)>\",\"PJSIP/trunk-\(i)\",\"PJSIP/101-\(i)\","
+                + "\"Dial\",\"PJSIP/101,30\",\"\(time(start))\",\(answer),\"\(time(end))\",\(end - start),\(missed ? 0 : 60),"
+                + "\"\(missed ? "NO ANSWER" : "ANSWERED")\",\"DOCUMENTATION\",\"\(id)\",\"\",\"\",\"\(id)\",0\n"
+        }.joined()
+    }
+
+    private func ingest(_ text: String, into store: String, chunkSize: Int) throws -> BatchResult {
+        let file = directory.appendingPathComponent("Master-\(UUID().uuidString).csv")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try ConfigurationParser.parse(
+            "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "test.toml")
+        var ingestor = FileIngestor(pipeline: try IngestPipeline(store: try Store(path: store), configuration: configuration))
+        ingestor.chunkSize = chunkSize
+        let source = SourceContext(name: "ingest", kind: .command, dialect: .asterisk, columns: nil,
+                                   zone: ZoneConverter(identifier: "Europe/Moscow")!)
+        return try ingestor.ingest(path: file.path, source: source)
+    }
+
+    private func answers(_ store: String) throws -> String {
+        try SQLiteShell.run("""
+            SELECT call_id, direction, number, answered, callback_id FROM calls ORDER BY call_id;
+            SELECT callback_id, number, state, missed_count, attempt_count, resolution_call_id FROM callbacks ORDER BY callback_id;
+            SELECT kind, call_id, callback_id, resolved_at FROM alerts ORDER BY kind, call_id;
+            """, on: store)
+    }
+
+    /// The same calls, callbacks and alerts whether a batch's calls were classified on the
+    /// second core (one large read) or on the pipeline's own thread (reads of a few calls).
+    func testCallsClassifiedOnTheSecondCoreGiveTheSameAnswers() throws {
+        let text = rows(0..<600)
+        let whole = directory.appendingPathComponent("whole.db").path
+        let small = directory.appendingPathComponent("small.db").path
+        XCTAssertEqual(try ingest(text, into: whole, chunkSize: 1 << 20).calls, 600)
+        XCTAssertEqual(try ingest(text, into: small, chunkSize: 4096).calls, 600)
+        let expected = try answers(whole)
+        XCTAssertTrue(expected.contains("|open|"), "some callbacks stay open")
+        XCTAssertTrue(expected.contains("missed_call|"), "missed calls raise alerts")
+        XCTAssertEqual(try answers(small), expected)
+    }
+
+    /// A file read again stores nothing and counts every row; one that repeats the first half
+    /// and brings a second stores the second alone, and the store answers as if the whole
+    /// file had been read once.
+    func testAFileReadAgainStoresOnlyWhatIsNew() throws {
+        let once = directory.appendingPathComponent("once.db").path
+        let twice = directory.appendingPathComponent("twice.db").path
+        XCTAssertEqual(try ingest(rows(0..<600), into: once, chunkSize: 8192).stored, 600)
+        XCTAssertEqual(try ingest(rows(0..<300), into: twice, chunkSize: 8192).stored, 300)
+        let again = try ingest(rows(0..<300), into: twice, chunkSize: 8192)
+        XCTAssertEqual([again.stored, again.duplicates, again.calls], [0, 300, 0])
+        let rest = try ingest(rows(0..<600), into: twice, chunkSize: 8192)
+        XCTAssertEqual([rest.stored, rest.duplicates], [300, 300])
+        XCTAssertEqual(try answers(twice), try answers(once))
+    }
+}

@@ -10,6 +10,8 @@ public struct AsteriskDecoder: CDRDecoder {
     public let declaredColumns: [AsteriskOptionalColumn]?
     public let zone: ZoneConverter
     private var fields: [FieldSpan] = []
+    /// The zone's offset in the wall-clock hour of the last time read.
+    private var lastHour: (hour: Int64, offset: Int64) = (.min, 0)
 
     public init(columns: [AsteriskOptionalColumn]? = nil, zone: ZoneConverter) {
         declaredColumns = columns
@@ -26,10 +28,66 @@ public struct AsteriskDecoder: CDRDecoder {
     ]
 
     public mutating func decode(_ record: UnsafeBufferPointer<UInt8>) -> Result<CallLeg?, DecodeFailure> {
-        // A byte-order mark left by an editor or an export tool on the first line.
-        if record.count >= 3, record[0] == 0xEF, record[1] == 0xBB, record[2] == 0xBF {
-            return decode(UnsafeBufferPointer(rebasing: record[3...]))
+        let record = Self.withoutByteOrderMark(record)
+        switch layout(of: record) {
+        case .failure(let failure): return .failure(failure)
+        case .success(nil): return .success(nil)
+        case .success(let optional?): return decodeFixed(record, optional: optional).map { Optional($0) }
         }
+    }
+
+    /// What `decode` would give as the leg's `start`, `end` and `digest`, from the fields the
+    /// digest covers alone. Nil when `decode` would not give a leg, or a text the digest covers
+    /// is not plain ASCII or has quotes to undo: its bytes are then not sure to be the text
+    /// `decode` would make of them, so `decode` decides.
+    public mutating func identity(of record: UnsafeBufferPointer<UInt8>) -> RowIdentity? {
+        let record = Self.withoutByteOrderMark(record)
+        guard case .success(let optional?) = layout(of: record),
+              let start = time(record, 9), let end = time(record, 11), end >= start,
+              let billsec = integer(record, 13), integer(record, 12) != nil,
+              let disposition = Disposition(asteriskWord: CSVFieldScanner.string(record, fields[14]))
+        else { return nil }
+        if let index = optional.firstIndex(of: .sequence), !fields[16 + index].isEmpty, integer(record, 16 + index) == nil {
+            return nil
+        }
+        var answer: Int64 = -1
+        if !fields[10].isEmpty {
+            guard let time = time(record, 10) else { return nil }
+            answer = time
+        }
+        @inline(__always) func ascii(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
+            let field = fields[i]
+            let bytes = UnsafeBufferPointer(rebasing: record[field.start..<field.end])
+            return !field.hasEscapes && bytes.allSatisfy({ $0 < 0x80 }) ? bytes : nil
+        }
+        // The order and fields of `CallLeg.digest`.
+        var hasher = LegDigest.Hasher()
+        if let index = optional.firstIndex(of: .uniqueid) {
+            guard let uniqueID = ascii(16 + index) else { return nil }
+            hasher.add(utf8: uniqueID)
+        } else {
+            hasher.add("")
+        }
+        guard let channel = ascii(5), let destinationChannel = ascii(6) else { return nil }
+        hasher.add(utf8: channel)
+        hasher.add(utf8: destinationChannel)
+        hasher.add(start)
+        hasher.add(answer)
+        hasher.add(end)
+        hasher.add(disposition.rawValue)
+        hasher.add(Int64(billsec))
+        return RowIdentity(start: start, end: end, digest: hasher.finish())
+    }
+
+    /// A byte-order mark left by an editor or an export tool on the first line.
+    private static func withoutByteOrderMark(_ record: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard record.count >= 3, record[0] == 0xEF, record[1] == 0xBB, record[2] == 0xBF else { return record }
+        return UnsafeBufferPointer(rebasing: record[3...])
+    }
+
+    /// Scans the record's fields and tells which optional columns follow the fixed ones;
+    /// nil for a header row.
+    private mutating func layout(of record: UnsafeBufferPointer<UInt8>) -> Result<[AsteriskOptionalColumn]?, DecodeFailure> {
         if let failure = CSVFieldScanner.scan(record, into: &fields) {
             return .failure(DecodeFailure("malformed CSV: \(failure.readable)"))
         }
@@ -39,29 +97,26 @@ public struct AsteriskDecoder: CDRDecoder {
         }
         if Self.isHeader(record, fields) { return .success(nil) }
         if let hint = Self.foreignLayoutHint(record, fields) { return .failure(DecodeFailure(hint)) }
-        let optional: [AsteriskOptionalColumn]
         if let declaredColumns {
             guard declaredColumns.count == count - 16 else {
                 return .failure(DecodeFailure(
                     "\(count) columns, but the source's `columns` setting names \(16 + declaredColumns.count)"))
             }
-            optional = declaredColumns
-        } else {
-            switch count {
-            case 16: optional = []
-            case 17: optional = Self.looksLikeUniqueID(record, fields[16]) ? [.uniqueid] : [.userfield]
-            case 18: optional = [.uniqueid, .userfield]
-            case 19: optional = [.peeraccount, .linkedid, .sequence]
-            case 20:
-                optional = Self.looksLikeUniqueID(record, fields[16])
-                    ? [.uniqueid, .peeraccount, .linkedid, .sequence] : [.userfield, .peeraccount, .linkedid, .sequence]
-            default: optional = [.uniqueid, .userfield, .peeraccount, .linkedid, .sequence]
-            }
+            return .success(declaredColumns)
         }
-        return decodeFixed(record, optional: optional).map { Optional($0) }
+        switch count {
+        case 16: return .success([])
+        case 17: return .success(Self.looksLikeUniqueID(record, fields[16]) ? [.uniqueid] : [.userfield])
+        case 18: return .success([.uniqueid, .userfield])
+        case 19: return .success([.peeraccount, .linkedid, .sequence])
+        case 20:
+            return .success(Self.looksLikeUniqueID(record, fields[16])
+                ? [.uniqueid, .peeraccount, .linkedid, .sequence] : [.userfield, .peeraccount, .linkedid, .sequence])
+        default: return .success([.uniqueid, .userfield, .peeraccount, .linkedid, .sequence])
+        }
     }
 
-    private func decodeFixed(_ record: UnsafeBufferPointer<UInt8>,
+    private mutating func decodeFixed(_ record: UnsafeBufferPointer<UInt8>,
                              optional: [AsteriskOptionalColumn]) -> Result<CallLeg, DecodeFailure> {
         @inline(__always) func text(_ i: Int) -> String { CSVFieldScanner.string(record, fields[i]) }
         var leg = CallLeg()
@@ -114,11 +169,18 @@ public struct AsteriskDecoder: CDRDecoder {
     }
 
     @inline(__always)
-    private func time(_ record: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int64? {
+    private mutating func time(_ record: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int64? {
         let field = fields[i]
         guard let civil = TimeParsing.pbxTimestamp(UnsafeBufferPointer(rebasing: record[field.start..<field.end]))
         else { return nil }
-        return zone.instant(of: civil)
+        // Rows come in about the order of their times: the offset of the last hour asked for
+        // mostly answers, without the zone converter's lock (shared with other readers).
+        let local = civil.secondsAsIfUTC
+        let hour = local >= 0 ? local / 3600 : (local - 3599) / 3600
+        if hour == lastHour.hour { return local - lastHour.offset }
+        let instant = zone.instant(of: civil)
+        lastHour = (hour, local - instant)
+        return instant
     }
 
     /// Unquoted non-negative decimal, as `cdr_csv` writes its integers.
@@ -164,7 +226,7 @@ public struct AsteriskDecoder: CDRDecoder {
 
     /// A header row naming cdr_csv's columns, as export tools add: not a CDR.
     static func isHeader(_ record: UnsafeBufferPointer<UInt8>, _ fields: [FieldSpan]) -> Bool {
-        CSVFieldScanner.string(record, fields[1]).lowercased() == "src"
+        fields[1].end - fields[1].start == 3 && CSVFieldScanner.string(record, fields[1]).lowercased() == "src"
             && CSVFieldScanner.string(record, fields[9]).lowercased() == "start"
     }
 

@@ -11,11 +11,16 @@ public protocol CDRDecoder {
 
     /// How records are cut from the input.
     var framing: RecordFraming { get }
+
+    /// The identity of the leg `decode` would give, when the dialect can read it from the
+    /// record's bytes more cheaply than the leg itself; nil otherwise (then `decode` decides).
+    mutating func identity(of record: UnsafeBufferPointer<UInt8>) -> RowIdentity?
 }
 
 extension CDRDecoder {
     public var wantsHeader: Bool { false }
     public var framing: RecordFraming { .lines }
+    public mutating func identity(of record: UnsafeBufferPointer<UInt8>) -> RowIdentity? { nil }
 }
 
 /// CSV dialects have one record a line; AMI has messages of several lines.

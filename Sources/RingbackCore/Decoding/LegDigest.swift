@@ -37,6 +37,13 @@ public struct LegDigest: Hashable, Sendable, CustomStringConvertible {
             byte(0x1f)  // field separator, so ("ab","c") ≠ ("a","bc")
         }
 
+        /// The same as `add(String(decoding: bytes, as: UTF8.self))`, for bytes the caller
+        /// knows to be that string's UTF-8 (ASCII, no quotes to undo), without building it.
+        public mutating func add(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+            for value in bytes { byte(value) }
+            byte(0x1f)
+        }
+
         public mutating func add(_ value: Int64) {
             var v = UInt64(bitPattern: value)
             for _ in 0..<8 {
@@ -53,5 +60,19 @@ public struct LegDigest: Hashable, Sendable, CustomStringConvertible {
 extension String {
     func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// A row's identity (SPEC §5.1) with its end, read from its bytes without decoding the rest:
+/// enough to tell a row stored already.
+public struct RowIdentity: Sendable, Equatable {
+    public var start: Int64
+    public var end: Int64
+    public var digest: LegDigest
+
+    public init(start: Int64, end: Int64, digest: LegDigest) {
+        self.start = start
+        self.end = end
+        self.digest = digest
     }
 }

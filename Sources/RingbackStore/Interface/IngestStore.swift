@@ -8,6 +8,10 @@ public protocol IngestStore: StoreWriting {
     // Rows
     func nextLegID() throws -> Int64
     func legExists(start: Int64, digest: LegDigest) throws -> Bool
+    /// Tells stored rows from another thread than the store's, on a connection of its own:
+    /// it sees what was committed, never the open transaction's rows (the caller asks the
+    /// store again for a row it does not know).
+    func storedLegLookup() throws -> any StoredLegLookup
     func insertLeg(_ leg: CallLeg, id: Int64, digest: LegDigest, callID: String?, source: String, file: String,
                    line: Int, receivedAt: Int64) throws
     func assignLegs(_ ids: [Int64], toCall callID: String) throws
@@ -75,4 +79,9 @@ public protocol IngestStore: StoreWriting {
     func recordDialEnd(ofCallRequest id: Int64, status: String, now: Int64) throws
     /// The request whose channel id `channelID` is, or nil: no request of ours made the call.
     func originatedRequest(ofChannel channelID: String) throws -> OriginatedCall.Request?
+}
+
+/// Tells whether a row is stored, used by one thread at a time beside the store's own.
+public protocol StoredLegLookup: AnyObject, Sendable {
+    func isStored(_ identity: RowIdentity) -> Bool
 }
