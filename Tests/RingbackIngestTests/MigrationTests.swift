@@ -46,6 +46,36 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try store.raiseDueAlerts(now: 5000, headID: nil), 1, "only callback 2 still needs its overdue alert")
     }
 
+    /// Version 8 drops the index of alerts by call alone: a store of the previous release keeps
+    /// its alerts, and every look-up by call (which names the kind) is answered by the
+    /// (kind, call_id) key, not by reading the table through.
+    func testAlertsOfTheLastReleaseAreStillFoundByCallWithoutTheirOldIndex() throws {
+        do {
+            let old = try SQLiteConnection(path: path)
+            for migration in Migrations.all.dropLast() { try old.execute(migration) }
+            try old.execute("""
+                INSERT INTO alerts (kind, raised_at, call_id) VALUES ('no_contact', 1000, 'c1'), ('missed_call', 1000, 'c1');
+                PRAGMA user_version = \(Migrations.all.count - 1);
+                """)
+        }
+        let store = try Store(path: path)
+        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(Migrations.all.count))
+        XCTAssertNil(try store.connection.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'alerts_call'").first { _ in true })
+        XCTAssertFalse(try store.transaction {
+            try store.raiseAlert(.noContact, at: 2000, managerID: nil, clientID: nil, number: nil, callID: "c1", callbackID: nil)
+        }, "raised already")
+        let plans = [
+            "SELECT 1 FROM alerts WHERE kind = 'no_contact' AND call_id = 'c1'",
+            "UPDATE alerts SET resolved_at = 1 WHERE kind = 'no_contact' AND call_id = 'c1'",
+            "SELECT k.call_id FROM alerts a JOIN contact_checks k ON k.call_id = a.call_id WHERE a.kind = 'no_contact' AND a.resolved_at IS NULL",
+        ]
+        for sql in plans {
+            let plan = try store.connection.prepareUncached("EXPLAIN QUERY PLAN " + sql).rows { $0.string(3) }.joined(separator: "; ")
+            XCTAssertTrue(plan.contains("INDEX sqlite_autoindex_alerts_1 (kind=?"), "\(sql): \(plan)")
+            XCTAssertFalse(plan.contains("SCAN"), "\(sql): \(plan)")
+        }
+    }
+
     /// Version 4: an alert or callback taken back when a number is judged again leaves its
     /// id unused for good; a hook's receiver drops repeats by alert_id.
     func testIdsOfAlertsAndCallbacksTakenBackAreNotHandedOutAgain() throws {
