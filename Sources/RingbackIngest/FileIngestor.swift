@@ -22,7 +22,7 @@ public struct FileIngestor {
         // A file read again (a backfill repeated, an overlapping export) builds no leg for
         // the rows already stored: the decoding thread asks its own connection.
         let stored = try pipeline.store.storedLegLookup()
-        tail.storedAlready = { stored.isStored($0) }
+        tail.storedAlready = { stored.areStored($0) }
         var total = BatchResult()
         var ahead = DecodeAhead(tail)
         // Whatever ends the loop, the helper thread is done with the file before it closes.

@@ -30,7 +30,7 @@ final class FileTail: @unchecked Sendable {
     private var promisedMore = false
     /// Tells rows stored already, which are then counted instead of decoded (a one-shot
     /// ingest's read of a file it may have read before).
-    var storedAlready: ((RowIdentity) -> Bool)?
+    var storedAlready: (([RowIdentity]) -> [Bool])?
 
     init(path: String, source: SourceContext, offset: Int64 = 0, line: Int = 1, chunkSize: Int = 1 << 20,
          complete: Bool) throws {

@@ -102,11 +102,11 @@ public final class IngestPipeline {
                 // What the rows say is pure: worked out on the other core while this one
                 // stores the batch's rows.
                 let classifier = context.classifier
-                let classifying = calls.count >= Self.callsWorthASecondCore
-                    ? OnSecondCore { calls.map { classifier.classify(callID: $0.callID, legs: $0.legs) } } : nil
+                let classifyAll: @Sendable () -> [Call] = { calls.map { classifier.classify(callID: $0.callID, legs: $0.legs) } }
+                let classifying = calls.count >= Self.callsWorthASecondCore ? OnSecondCore(classifyAll) : nil
                 defer { _ = classifying?.value() }
                 if let batch { try write(batch, fresh: fresh, now: now, into: &result) }
-                let classified = classifying?.value() ?? calls.map { classifier.classify(callID: $0.callID, legs: $0.legs) }
+                let classified = classifying?.value() ?? classifyAll()
                 result.calls = try record(calls, classified: classified, rejudging: &rejudging, into: &result)
                 try rejudging.replay(in: store, context: context)
                 result.rejudgedNumbers = rejudging.numbers.count

@@ -31,22 +31,18 @@ public struct RecordBatch: Sendable {
     }
 
     /// Decodes every complete record in `buffer`; returns the bytes and lines consumed.
-    /// A record whose identity `storedAlready` knows is counted, not decoded: a re-read of a
-    /// file builds no leg for the rows it stored before.
+    /// Records whose identity `storedAlready` knows are counted, not decoded: a re-read of a
+    /// file builds no leg for the rows it stored before. It is asked once for the whole read
+    /// (the identities of its records, in order; the answer says which are stored).
     @discardableResult
     public mutating func decode(_ buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, final: Bool,
                                 decoder: inout any CDRDecoder,
-                                storedAlready: ((RowIdentity) -> Bool)? = nil) -> (consumed: Int, lines: Int) {
+                                storedAlready: (([RowIdentity]) -> [Bool])? = nil) -> (consumed: Int, lines: Int) {
         func handle(_ record: RecordSlice) {
             guard record.bytes.count <= LineSplitter.maximumRecordLength else {
                 rejected.append(RejectedRecord(file: file, line: record.line,
                                                reason: "record of \(record.bytes.count) bytes; the limit is 64 KiB",
                                                raw: Array(record.bytes.prefix(1024))))
-                return
-            }
-            if let storedAlready, let identity = decoder.identity(of: record.bytes), storedAlready(identity) {
-                storedDuplicates += 1
-                latestEnd = max(latestEnd ?? .min, identity.end)
                 return
             }
             switch decoder.decode(record.bytes) {
@@ -57,6 +53,26 @@ public struct RecordBatch: Sendable {
             case .failure(let failure):
                 rejected.append(RejectedRecord(file: file, line: record.line, reason: failure.reason, raw: Array(record.bytes)))
             }
+        }
+        if let storedAlready, decoder.framing == .lines {
+            // First the records and what identities their bytes give, then one question for
+            // all of them, then the records not stored decoded in order.
+            var records: [(record: RecordSlice, identity: RowIdentity?)] = []
+            let read = LineSplitter.forEachRecord(in: buffer, firstLine: firstLine, final: final) { record in
+                let short = record.bytes.count <= LineSplitter.maximumRecordLength
+                records.append((record, short ? decoder.identity(of: record.bytes) : nil))
+            }
+            let identified = records.compactMap(\.identity)
+            var stored = (identified.isEmpty ? [] : storedAlready(identified)).makeIterator()
+            for (record, identity) in records {
+                if let identity, stored.next() == true {
+                    storedDuplicates += 1
+                    latestEnd = max(latestEnd ?? .min, identity.end)
+                } else {
+                    handle(record)
+                }
+            }
+            return read
         }
         switch decoder.framing {
         case .lines: return LineSplitter.forEachRecord(in: buffer, firstLine: firstLine, final: final, handle)

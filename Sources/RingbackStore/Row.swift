@@ -1,4 +1,5 @@
 import CSQLite
+import RingbackCore
 
 /// The current row of a statement; columns by position.
 struct Row {
@@ -19,6 +20,15 @@ struct Row {
         let count = Int(sqlite3_column_bytes(statement, i))
         guard count > 0, let pointer = sqlite3_column_blob(statement, i) else { return [] }
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// A leg's digest as `LegDigest.bytes` stores it (big-endian, high lane first); nil for
+    /// anything else.
+    func digest(_ i: Int32) -> LegDigest? {
+        guard sqlite3_column_bytes(statement, i) == 16, let pointer = sqlite3_column_blob(statement, i) else { return nil }
+        let raw = UnsafeRawBufferPointer(start: pointer, count: 16)
+        return LegDigest(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                         low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
 }
 

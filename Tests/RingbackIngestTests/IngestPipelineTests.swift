@@ -238,4 +238,14 @@ final class FileIngestorTests: XCTestCase {
         XCTAssertEqual([rest.stored, rest.duplicates], [300, 300])
         XCTAssertEqual(try answers(twice), try answers(once))
     }
+
+    /// One old row among new ones: the span of their starts holds far more stored rows than
+    /// the read asks about, so they are asked about one by one; the answer is the same.
+    func testAnOldRowAmongNewOnesIsStillKnown() throws {
+        let store = directory.appendingPathComponent("store.db").path
+        XCTAssertEqual(try ingest(rows(0..<600), into: store, chunkSize: 1 << 20).stored, 600)
+        let mixed = try ingest(rows(0..<1) + rows(600..<610), into: store, chunkSize: 1 << 20)
+        XCTAssertEqual([mixed.stored, mixed.duplicates], [10, 1])
+        XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM legs", on: store), "610")
+    }
 }

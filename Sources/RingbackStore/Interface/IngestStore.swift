@@ -81,7 +81,8 @@ public protocol IngestStore: StoreWriting {
     func originatedRequest(ofChannel channelID: String) throws -> OriginatedCall.Request?
 }
 
-/// Tells whether a row is stored, used by one thread at a time beside the store's own.
+/// Tells which rows are stored, used by one thread at a time beside the store's own.
 public protocol StoredLegLookup: AnyObject, Sendable {
-    func isStored(_ identity: RowIdentity) -> Bool
+    /// For each identity, in order, whether a leg with it is stored.
+    func areStored(_ identities: [RowIdentity]) -> [Bool]
 }
