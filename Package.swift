@@ -33,6 +33,12 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libpq, PostgreSQL's own client library (SPEC §10), synchronous like the store interface.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         .systemLibrary(
             name: "CSystemd",
             pkgConfig: "libsystemd",
@@ -45,8 +51,9 @@ let package = Package(
             name: "RingbackConfig",
             dependencies: ["RingbackCore", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        // SQLite: schema, migrations, every SQL statement of the project.
-        .target(name: "RingbackStore", dependencies: ["RingbackCore", "CSQLite"]),
+        // The store: its interface, SQLite (schema, migrations, every SQL statement of the
+        // project) and PostgreSQL beside it (PostgreSQL/).
+        .target(name: "RingbackStore", dependencies: ["RingbackCore", "CSQLite", "CLibPQ"]),
         // Sources (files, spool directory) and the pipeline that drives Core into the Store.
         .target(
             name: "RingbackIngest",

@@ -3,11 +3,12 @@
 # libsqlite3-dev and libsystemd-dev (the two system libraries), pkg-config (to find
 # them), tzdata (IANA zones), sqlite3, python3, time and procps (the benchmark's references,
 # clock and process control), systemd (systemd-analyze, to verify the units in CI),
-# python3-venv (the test tools' environment, scripts/install-test-tools.sh), curl (the
+# libpq-dev (PostgreSQL's client library, SPEC §10) and postgresql (the tests' own server,
+# scripts/postgres-server.sh), python3-venv (the test tools' environment, scripts/install-test-tools.sh), curl (the
 # README's API examples), wrk (the API's load benchmark), chromium, chromium-driver and
 # fonts-dejavu-core (the browser tests of the pages, headless, and readable screenshots).
 set -euo pipefail
-packages=(libsqlite3-dev libsystemd-dev pkg-config tzdata sqlite3 python3 python3-venv time procps systemd curl wrk
+packages=(libsqlite3-dev libsystemd-dev libpq-dev postgresql pkg-config tzdata sqlite3 python3 python3-venv time procps systemd curl wrk
           chromium chromium-driver fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests of the core, end-to-end tests that run the built
+# The whole test suite: unit tests of the core, the store's tests on SQLite and on a real
+# PostgreSQL server, end-to-end tests that run the built
 # ringback and ringbackd on fixture files, the systemd units' verification, then on one
 # release build (static standard library, as installed): the install check, a short crash
 # test and a smoke run of the benchmark.
@@ -13,7 +14,12 @@ swift build --build-tests
 release_log=$(mktemp)
 scripts/build-release.sh >"$release_log" 2>&1 &
 release=$!
-trap 'kill "$release" 2>/dev/null || true' EXIT
+# The PostgreSQL store's tests run on a server of their own (a new cluster, a private port
+# and socket folder), stopped when the suite ends.
+export RINGBACK_TEST_POSTGRES_DIR=$(mktemp -d /tmp/ringback-test-postgres.XXXXXX)
+export RINGBACK_TEST_POSTGRES_PORT=${RINGBACK_TEST_POSTGRES_PORT:-55433}
+trap 'kill "$release" 2>/dev/null || true; scripts/postgres-server.sh stop "$RINGBACK_TEST_POSTGRES_DIR"; rm -rf "$RINGBACK_TEST_POSTGRES_DIR"' EXIT
+scripts/postgres-server.sh start "$RINGBACK_TEST_POSTGRES_DIR" "$RINGBACK_TEST_POSTGRES_PORT" >/dev/null
 # Each test in a process of its own, six at a time.
 swift test --skip-build --parallel --num-workers 6
 wait "$release" || { cat "$release_log" >&2; exit 1; }

@@ -1,0 +1,85 @@
+import RingbackTestSupport
+import XCTest
+@testable import RingbackStore
+
+/// The PostgreSQL connection on the tests' own server (scripts/postgres-server.sh).
+final class PostgresConnectionTests: XCTestCase {
+    func testSQLitePlaceholdersBecomeNumberedOnesOutsideQuotesAndComments() {
+        XCTAssertEqual(PostgresPlaceholders.translate("SELECT ? + ?").text, "SELECT $1 + $2")
+        XCTAssertEqual(PostgresPlaceholders.translate("UPDATE t SET a = ?1 WHERE b < ?1 - ?3 AND c = ?").text,
+                       "UPDATE t SET a = $1 WHERE b < $1 - $3 AND c = $4")
+        XCTAssertEqual(PostgresPlaceholders.translate("SELECT '?', \"a?\", 'it''s ?' -- why?\n, ?").text,
+                       "SELECT '?', \"a?\", 'it''s ?' -- why?\n, $1")
+        XCTAssertEqual(PostgresPlaceholders.translate("SELECT ?2, ?").parameters, 3)
+    }
+
+    func testValuesComeBackAsTheyWentIn() throws {
+        let connection = try open()
+        try connection.execute("CREATE TABLE t (i BIGINT, s TEXT, b BYTEA)")
+        let hostile = "O'Brien \"<script>alert(1)</script>\" $1 ? -- ; DROP TABLE t; Ёж 日本"
+        let bytes: [UInt8] = [0, 1, 0x5c, 0x78, 255, 0]
+        try connection.prepare("INSERT INTO t (i, s, b) VALUES (?, ?, ?)").run([.integer(Int64.min), .text(hostile), .blob(bytes)])
+        try connection.prepare("INSERT INTO t (i, s, b) VALUES (?, ?, ?)").run([.null, .text(""), .blob([])])
+        let rows = try connection.prepare("SELECT i, s, b FROM t ORDER BY i NULLS LAST").rows([]) {
+            ($0.optionalInt(0), $0.optionalString(1), $0.blob(2))
+        }
+        XCTAssertEqual(rows.count, 2)
+        XCTAssertEqual(rows[0].0, Int64.min)
+        XCTAssertEqual(rows[0].1, hostile)
+        XCTAssertEqual(rows[0].2, bytes)
+        XCTAssertNil(rows[1].0)
+        XCTAssertEqual(rows[1].1, "")
+        XCTAssertEqual(rows[1].2, [])
+        // A NUL in a text (PostgreSQL's text holds none) is kept visible, not cut short at.
+        try connection.prepare("INSERT INTO t (i, s, b) VALUES (?, ?, ?)").run([.integer(7), .text("a\u{0}b"), .blob([])])
+        XCTAssertEqual(try connection.prepare("SELECT s FROM t WHERE i = ?").first([.integer(7)]) { $0.string(0) }, "a\u{2400}b")
+        try connection.prepare("DELETE FROM t WHERE i = ?").run([.integer(7)])
+        // A NULL where a value was bound before: the server infers the type anew.
+        let count = try connection.prepare("SELECT count(*) FROM t WHERE s = ? OR ? IS NULL")
+        XCTAssertEqual(try count.first([.text(hostile), .text("x")]) { $0.int(0) }, 1)
+        XCTAssertEqual(try count.first([.text("nobody"), .null]) { $0.int(0) }, 2)
+    }
+
+    func testChangedRowsAndAFailedTransactionLeavesNothing() throws {
+        let connection = try open()
+        try connection.execute("CREATE TABLE t (k TEXT PRIMARY KEY)")
+        XCTAssertEqual(try connection.prepare("INSERT INTO t VALUES (?) ON CONFLICT DO NOTHING").run([.text("a")]), 1)
+        XCTAssertEqual(try connection.prepare("INSERT INTO t VALUES (?) ON CONFLICT DO NOTHING").run([.text("a")]), 0)
+        XCTAssertThrowsError(try connection.transaction {
+            try connection.prepare("INSERT INTO t VALUES (?)").run([.text("b")])
+            try connection.prepare("INSERT INTO t VALUES (?)").run([.text("a")])
+        }) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .constraint)
+            XCTAssertTrue("\(error)".contains("duplicate key") && "\(error)".contains("(in: INSERT INTO t VALUES (?))"), "\(error)")
+        }
+        XCTAssertEqual(try connection.prepare("SELECT count(*) FROM t").first([]) { $0.int(0) }, 1)
+    }
+
+    func testAWrongPasswordSaysWhichServerAndNeverShowsThePassword() throws {
+        let database = try PostgresTestServer.freshDatabase("password")
+        let secret = "s3cret-\(UUID().uuidString)"
+        XCTAssertThrowsError(try PostgresConnection(url: database.url, password: secret)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .cannotOpen)
+            XCTAssertTrue("\(error)".contains("127.0.0.1"), "\(error)")
+            XCTAssertFalse("\(error)".contains(secret), "\(error)")
+        }
+        let inURL = database.url.replacingOccurrences(of: "ringback@", with: "ringback:\(secret)@")
+        XCTAssertThrowsError(try PostgresConnection(url: inURL, password: nil)) { error in
+            XCTAssertFalse("\(error)".contains(secret), "\(error)")
+        }
+        XCTAssertEqual(PostgresURL.redacted("postgresql://u:pw@h:5/db?sslmode=require"), "postgresql://u:***@h:5/db?sslmode=require")
+        XCTAssertEqual(PostgresURL.redacted("host=h password=pw dbname=d"), "host=h password=*** dbname=d")
+    }
+
+    func testNoServerIsCannotOpenWithTheReason() {
+        XCTAssertThrowsError(try PostgresConnection(url: "postgresql://ringback@127.0.0.1:1/none", password: nil)) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .cannotOpen)
+            XCTAssertTrue("\(error)".contains("127.0.0.1:1"), "\(error)")
+        }
+    }
+
+    private func open() throws -> PostgresConnection {
+        let database = try PostgresTestServer.freshDatabase(name)
+        return try PostgresConnection(url: database.url, password: database.password)
+    }
+}
