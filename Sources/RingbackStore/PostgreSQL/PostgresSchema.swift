@@ -262,7 +262,8 @@ enum PostgresSchema {
 
     /// 0 for an empty database.
     static func version(_ connection: PostgresConnection) throws -> Int {
-        guard try connection.prepare("SELECT to_regclass('meta') IS NOT NULL").first([]) { $0.int(0) } == 1 else { return 0 }
+        let hasMeta = try connection.prepare("SELECT to_regclass('meta') IS NOT NULL").first([]) { $0.int(0) } == 1
+        guard hasMeta else { return 0 }
         return try connection.prepare("SELECT value FROM meta WHERE key = 'schema_version'").first([]) { Int($0.string(0)) ?? 0 } ?? 0
     }
 }
