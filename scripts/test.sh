@@ -18,7 +18,7 @@ release=$!
 # and socket folder), stopped when the suite ends.
 export RINGBACK_TEST_POSTGRES_DIR=$(mktemp -d /tmp/ringback-test-postgres.XXXXXX)
 export RINGBACK_TEST_POSTGRES_PORT=${RINGBACK_TEST_POSTGRES_PORT:-55433}
-trap 'kill "$release" 2>/dev/null || true; scripts/postgres-server.sh stop "$RINGBACK_TEST_POSTGRES_DIR"; rm -rf "$RINGBACK_TEST_POSTGRES_DIR"' EXIT
+trap 'kill "$release" 2>/dev/null || true; scripts/postgres-server.sh stop "$RINGBACK_TEST_POSTGRES_DIR"; rm -rf "$RINGBACK_TEST_POSTGRES_DIR" "$RINGBACK_TEST_POSTGRES_DIR.lock"' EXIT
 scripts/postgres-server.sh start "$RINGBACK_TEST_POSTGRES_DIR" "$RINGBACK_TEST_POSTGRES_PORT" >/dev/null
 # Each test in a process of its own, six at a time.
 swift test --skip-build --parallel --num-workers 6
