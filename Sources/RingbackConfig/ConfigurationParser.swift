@@ -49,9 +49,10 @@ public enum ConfigurationParser {
         try reader.onlyKeys(root, section: nil,
                             ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook", "originate"])
         if let store = try reader.table(root, "store") {
-            try reader.onlyKeys(store, section: "store", ["path", "keep_days"])
+            try reader.onlyKeys(store, section: "store", ["path", "keep_days", "url", "password_file"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
             config.keepDays = try reader.int(store, "keep_days", "store", min: 1)
+            config.storeServer = try parseStoreServer(store, reader: &reader)
         }
         if let numbers = try reader.table(root, "numbers") {
             try parseNumbers(numbers, into: &config.numbers, reader: &reader)
@@ -132,6 +133,29 @@ public enum ConfigurationParser {
             config.originate = try parseOriginate(originate, sources: &config.sources, reader: &reader)
         }
         return config
+    }
+
+    /// `[store] url` and `password_file` (SPEC §10). The password never sits in the URL, which
+    /// is shown in logs and `status`; a file path and a URL together would leave it unclear
+    /// which store is the real one.
+    private static func parseStoreServer(_ table: TOMLTable, reader: inout Reader) throws -> StoreServer? {
+        let s = "store"
+        let passwordFile = try reader.string(table, "password_file", s)
+        guard let url = try reader.string(table, "url", s) else {
+            if passwordFile != nil { throw reader.failure(s, "password_file", "is for a PostgreSQL store: set [store] url too") }
+            return nil
+        }
+        guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+            throw reader.failure(s, "url", "must be a postgresql:// URL (an SQLite store is set with [store] path)")
+        }
+        if PostgresURL.redacted(url) != url {
+            throw reader.failure(s, "url", "holds a password, which would show in logs: put it in [store] password_file "
+                                 + "or the systemd credential \(StoreLocation.credentialName)")
+        }
+        if table["path"] != nil {
+            throw reader.failure(s, "url", "and [store] path are both set: keep the one store this office uses")
+        }
+        return StoreServer(url: url, passwordFile: passwordFile)
     }
 
     private static func parseNumbers(_ table: TOMLTable, into plan: inout NumberPlan, reader: inout Reader) throws {

@@ -3,6 +3,8 @@ import RingbackCore
 /// The whole configuration file (SPEC §7), typed and checked.
 public struct RingbackConfiguration: Sendable {
     public var storePath: String = RingbackConfiguration.defaultStorePath
+    /// `[store] url`: a PostgreSQL database instead of the SQLite file (SPEC §10).
+    public var storeServer: StoreServer?
     /// `[store] keep_days`: calls, legs and contacts older than this many days are deleted
     /// once a day; nil (the default) keeps everything.
     public var keepDays: Int?
@@ -125,5 +127,21 @@ public struct OriginateSettings: Sendable, Equatable {
     public init(ami: String, template: OriginateTemplate) {
         self.ami = ami
         self.template = template
+    }
+}
+
+/// `[store] url` and `password_file`.
+public struct StoreServer: Sendable, Equatable {
+    public var url: String
+    public var passwordFile: String?
+}
+
+extension RingbackConfiguration {
+    /// Where every program opens the store: `--db PATH` names an SQLite file and wins over
+    /// the configuration; then `[store] url`; then `[store] path`.
+    public func storeLocation(db: String? = nil) -> StoreLocation {
+        if let db { return .file(db) }
+        if let server = storeServer { return .server(url: server.url, passwordFile: server.passwordFile) }
+        return .file(storePath)
     }
 }

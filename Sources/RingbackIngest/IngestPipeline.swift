@@ -107,6 +107,7 @@ public final class IngestPipeline {
                 defer { _ = classifying?.value() }
                 if let batch { try write(batch, fresh: fresh, now: now, into: &result) }
                 let classified = classifying?.value() ?? classifyAll()
+                try store.lockNumbers(classified.compactMap(\.number))
                 result.calls = try record(calls, classified: classified, rejudging: &rejudging, into: &result)
                 try rejudging.replay(in: store, context: context)
                 result.rejudgedNumbers = rejudging.numbers.count
@@ -148,6 +149,9 @@ public final class IngestPipeline {
     /// the batch, is a duplicate (SPEC §5.1). The new legs are written after the calls are
     /// assembled, so that most are stored once, already linked to their call.
     private func admit(_ batch: RecordBatch, arrival: Int64, now: Int64, into result: inout BatchResult) throws -> FreshLegs {
+        guard batch.legs.count <= Store.legIDBlock else {
+            throw StoreError(.other, "a batch of \(batch.legs.count) rows is more than one block of leg ids: read it in smaller chunks")
+        }
         var fresh = FreshLegs(firstID: try store.nextLegID())
         var seen = Set<LegDigest>(minimumCapacity: batch.legs.count)
         fresh.positions.reserveCapacity(batch.legs.count)

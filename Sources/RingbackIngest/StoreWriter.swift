@@ -13,12 +13,12 @@ public actor StoreWriter: RecordSink, CallRequestQueue {
     private let clock: RingbackClock
     private let logger: Logger
 
-    public init(storePath: String, configuration: RingbackConfiguration, clock: RingbackClock = .system,
+    public init(store location: StoreLocation, configuration: RingbackConfiguration, clock: RingbackClock = .system,
                 logger: Logger = Logger(label: "ringback.store")) throws {
         self.logger = logger
         self.clock = clock
         started = clock.wallSeconds()
-        let store = try Store(path: storePath)
+        let store = try Store(location)
         store.fileWebhookEvents(configuration.webhookRouting, clock: clock.wallSeconds)
         pipeline = try IngestPipeline(store: store, configuration: configuration, clock: clock,
                                       resuming: configuration.sources.map(\.name))

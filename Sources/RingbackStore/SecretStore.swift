@@ -12,7 +12,7 @@ public struct APIKey: Sendable, Equatable {
 /// `[web] secrets_path` (SPEC §8.2): API keys, sign-in links and sessions in a store of their own, 0600 for the service user, because every manager can
 /// write the main store. Only the SHA-256 of a key or token is kept.
 public final class SecretStore {
-    let connection: SQLiteConnection
+    let connection: Connection
 
     /// Opens the secrets file, creating it 0600 (owned like its folder) when `create`.
     public init(path: String, create: Bool) throws {
@@ -33,7 +33,7 @@ public final class SecretStore {
         guard access(path, R_OK) == 0 else {
             throw StoreError(.cannotOpen, "no access to \(path): it is the service user's alone; run as root or that user")
         }
-        connection = try SQLiteConnection(path: path)
+        connection = .sqlite(try SQLiteConnection(path: path))
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS api_keys (
@@ -119,7 +119,10 @@ public final class SecretStore {
         try connection.transaction {
             let last = try connection.prepare("SELECT mailed_at FROM sign_in_mailings WHERE login = ?").first([.text(login)]) { $0.int(0) }
             if let last, last > notSince { return false }
-            try connection.prepare("INSERT OR REPLACE INTO sign_in_mailings (login, mailed_at) VALUES (?, ?)")
+            try connection.prepare("""
+                INSERT INTO sign_in_mailings (login, mailed_at) VALUES (?, ?)
+                ON CONFLICT(login) DO UPDATE SET mailed_at = excluded.mailed_at
+                """)
                 .run([.text(login), .integer(now)])
             try addSignInLink(login: login, sha256: sha256, now: now, expiresAt: expiresAt)
             return true

@@ -8,6 +8,10 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StoreRequestError.invalid(field: "PATH", "\(path) exists: give a new file name")
         }
+        guard case .sqlite = connection else {
+            throw StoreRequestError.invalid(field: "PATH", "a PostgreSQL store is backed up with its own tools (pg_dump, "
+                                            + "or the server's base backups), not by ringback")
+        }
         try connection.prepare("VACUUM INTO ?").run([.text(path)])
     }
 }

@@ -34,7 +34,7 @@ extension Store {
             INSERT INTO managers (manager_id, name, login, email, role, active, away_until) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT(manager_id) DO UPDATE SET name = excluded.name, login = excluded.login, email = excluded.email,
                 role = excluded.role, active = excluded.active,
-                away_until = CASE WHEN ?8 THEN excluded.away_until ELSE managers.away_until END
+                away_until = CASE WHEN ?8 = 1 THEN excluded.away_until ELSE managers.away_until END
             """)
         for manager in managers {
             try upsert.run([.text(manager.id), .text(manager.name), .text(manager.login), .text(manager.email),

@@ -16,9 +16,10 @@ extension Store {
     @discardableResult
     public func enqueueHookDeliveries(now: Int64, maxAge: Int64) throws -> Int {
         try connection.prepare("""
-            INSERT OR IGNORE INTO hook_deliveries (alert_id, state, attempts, next_attempt_at)
+            INSERT INTO hook_deliveries (alert_id, state, attempts, next_attempt_at)
             SELECT alert_id, CASE WHEN raised_at >= ?1 - ?2 THEN 'pending' ELSE 'skipped' END, 0, ?1
             FROM alerts WHERE alert_id > (SELECT coalesce(max(alert_id), 0) FROM hook_deliveries)
+            ON CONFLICT DO NOTHING
             """).run([.integer(now), .integer(maxAge)])
         return connection.changes
     }

@@ -1,10 +1,18 @@
 import RingbackCore
 
 extension Store {
-    /// The id the next stored leg gets. The pipeline numbers a batch's new legs itself, in
-    /// its transaction, so it can store each one once, already linked to its call.
+    /// Legs a batch may number from one `nextLegID` on PostgreSQL; a batch is one read of at
+    /// most 1 MiB of CSV, so at most some 25,000 rows.
+    public static let legIDBlock: Int64 = 1 << 20
+
+    /// The id the next stored leg gets; the ids up to `legIDBlock` after it are this batch's.
+    /// The pipeline numbers a batch's new legs itself, in its transaction, so it can store
+    /// each one once, already linked to its call. SQLite has one writer, which takes the next
+    /// after the largest; on PostgreSQL several daemons write at once, and each batch takes a
+    /// block of its own from a sequence (which no transaction waits for).
     public func nextLegID() throws -> Int64 {
-        try connection.prepare("SELECT coalesce(max(leg_id), 0) + 1 FROM legs").first { $0.int(0) } ?? 1
+        try connection.prepare(sqlite: "SELECT coalesce(max(leg_id), 0) + 1 FROM legs",
+                               postgres: "SELECT nextval('leg_id_blocks') * 1048576").first { $0.int(0) } ?? 1
     }
 
     /// Whether a leg with this identity is stored (SPEC §5.1).
@@ -18,7 +26,7 @@ extension Store {
                           line: Int, receivedAt: Int64) throws {
         try connection.prepare("""
             INSERT INTO legs (leg_id, digest, call_id, source, file, line, accountcode, src, dst, dcontext, clid, channel,
-                dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid,
+                dstchannel, lastapp, lastdata, start, answer, "end", duration, billsec, disposition, amaflags, uniqueid,
                 userfield, peeraccount, linkedid, sequence, received_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).run([
@@ -45,7 +53,7 @@ extension Store {
         let sources = Set(sources)
         return try connection.prepare("""
             SELECT leg_id, accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer,
-                end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence,
+                "end", duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence,
                 received_at, source
             FROM legs WHERE call_id IS NULL ORDER BY leg_id
             """).rows { row in sources.contains(row.string(23)) ? Self.pendingLeg(row) : nil }.compactMap { $0 }

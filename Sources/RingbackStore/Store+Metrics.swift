@@ -13,10 +13,11 @@ extension Store {
 
     /// Equal for two reads inside `reading` only when they see the same data: the same
     /// connection, and no commit by anyone between them (SQLite's data_version, read once
-    /// the snapshot has begun).
+    /// the snapshot has begun; PostgreSQL's snapshot, which names the transactions it sees).
     public func snapshotKey() throws -> String {
         _ = try connection.prepare("SELECT 1 FROM meta LIMIT 1").first([]) { _ in true }
-        let version = try connection.prepare("PRAGMA data_version").first([]) { $0.int(0) } ?? 0
+        let version = try connection.prepare(sqlite: "PRAGMA data_version", postgres: "SELECT pg_current_snapshot()::text")
+            .first([]) { $0.string(0) } ?? ""
         return "\(ObjectIdentifier(self).hashValue):\(version)"
     }
 

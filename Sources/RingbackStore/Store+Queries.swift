@@ -153,7 +153,7 @@ extension Store {
               AND (?2 = 1 OR cb.manager_id = ?3 OR (?4 = 1 AND cb.manager_id IS NULL)) AND (?5 = 0 OR cb.due_at <= ?1)
             ORDER BY cb.due_at > ?1, CASE cl.abc WHEN 'A' THEN 0 WHEN 'B' THEN 1 WHEN 'C' THEN 2 ELSE 3 END, cb.due_at, cb.callback_id
             LIMIT ?6
-            """).rows(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly) + [.integer(Int64(limit ?? -1))]) { row in
+            """).rows(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly) + [.integer(Int64(limit ?? Int.max))]) { row in
                 PendingCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
                                 clientName: row.optionalString(3), abc: row.optionalString(4), managerID: row.optionalString(5),
                                 firstMissedAt: row.int(6), lastMissedAt: row.optionalInt(7) ?? row.int(6),
@@ -236,7 +236,7 @@ extension Store {
                 WHEN 'resolved' THEN resolved_at <= ?1
                 WHEN 'acknowledged' THEN (resolved_at IS NULL OR resolved_at > ?1) AND acknowledged_at <= ?1
                 WHEN 'open' THEN (resolved_at IS NULL OR resolved_at > ?1) AND (acknowledged_at IS NULL OR acknowledged_at > ?1)
-                ELSE 1 END
+                ELSE TRUE END
             ORDER BY raised_at, alert_id
             """).rows([.integer(at), SQLValue(kind?.rawValue), SQLValue(managerID), SQLValue(state?.rawValue),
                        SQLValue(id)]) { try Self.alert($0, at: at) }
@@ -317,7 +317,7 @@ extension Store {
             else { throw StoreRequestError.invalid(field: "manager_id", "no manager \(managerID) in the directory") }
             // Set by hand: it stays when the directory changes (SPEC §9.2).
             try connection.prepare("UPDATE callbacks SET assigned_by_hand = 1 WHERE callback_id = ?").run([.integer(id)])
-            try connection.prepare("UPDATE callbacks SET manager_id = ?1 WHERE callback_id = ?2 AND manager_id IS NOT ?1")
+            try connection.prepare("UPDATE callbacks SET manager_id = ?1 WHERE callback_id = ?2 AND manager_id IS DISTINCT FROM ?1")
                 .run([.text(managerID), .integer(id)])
             guard connection.changes == 1 else { return }
             try connection.prepare("UPDATE alerts SET manager_id = ? WHERE callback_id = ? AND resolved_at IS NULL")

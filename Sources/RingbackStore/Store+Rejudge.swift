@@ -55,7 +55,7 @@ extension Store {
     public func legs(of call: Call) throws -> [CallLeg] {
         try connection.prepare("""
             SELECT leg_id, accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer,
-                end, duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence, received_at
+                "end", duration, billsec, disposition, amaflags, uniqueid, userfield, peeraccount, linkedid, sequence, received_at
             FROM legs WHERE start BETWEEN ? AND ? AND call_id = ?
             """).rows([.integer(call.startedAt), .integer(call.endedAt), .text(call.callID)], Self.pendingLeg).map(\.leg)
     }
@@ -79,7 +79,7 @@ extension Store {
             guard leg.linkedID?.isEmpty ?? true, leg.channel.hasPrefix("Local/"), leg.channel.hasSuffix(";2") else { continue }
             let partner = String(leg.channel.dropLast()) + "1"
             if let callID = try connection.prepare("""
-                SELECT call_id FROM legs WHERE start BETWEEN ? AND ? AND dstchannel = ? AND end + 2 >= ?
+                SELECT call_id FROM legs WHERE start BETWEEN ? AND ? AND dstchannel = ? AND "end" + 2 >= ?
                     AND call_id IS NOT NULL LIMIT 1
                 """).first([.integer(leg.start - maxHoldSeconds), .integer(leg.end + 2), .text(partner), .integer(leg.start)],
                            { $0.string(0) }) {

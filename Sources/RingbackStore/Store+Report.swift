@@ -76,7 +76,7 @@ extension Store {
                     SELECT ct.created_at FROM contacts ct WHERE ct.client_id = cl.client_id AND ct.created_at <= ?2
                     UNION ALL
                     SELECT ct.created_at FROM client_phones p JOIN contacts ct ON ct.phone = p.number
-                    WHERE p.client_id = cl.client_id AND ct.created_at <= ?2))
+                    WHERE p.client_id = cl.client_id AND ct.created_at <= ?2) AS either)
             FROM clients cl WHERE cl.abc = ?1 ORDER BY cl.client_id
             """).rows([.text(abc), .integer(at)]) { row in
                 ClientActivity(clientID: row.string(0), name: row.string(1), managerID: row.optionalString(2),

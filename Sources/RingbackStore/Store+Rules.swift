@@ -72,11 +72,12 @@ extension Store {
                 """).run(values + [.integer(id)])
             return id
         }
-        try connection.prepare("""
+        guard let id = try connection.prepare("""
             INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, state)
-            VALUES (?, ?, ?, ?, ?, ?, 'open')
-            """).run(values)
-        let id = connection.lastInsertRowID
+            VALUES (?, ?, ?, ?, ?, ?, 'open') RETURNING callback_id
+            """).first(values, { $0.int(0) }) else {
+            throw StoreError(.other, "the callback just opened for \(new.number) is not in the store")
+        }
         try fileWebhookEvent(.callbackOpened, happenedAt: new.missedAt, callbackID: id, alertID: nil)
         return id
     }
@@ -86,9 +87,10 @@ extension Store {
             .run([.integer(callbackID), .text(callID), .text(role), .integer(at)])
         guard connection.changes == 1 else { return }
         try connection.prepare("""
-            UPDATE callbacks SET missed_count = missed_count + (?2 = 'missed'), attempt_count = attempt_count + (?2 = 'attempt'),
-                last_missed_at = CASE WHEN ?2 = 'missed' THEN max(coalesce(last_missed_at, ?3), ?3) ELSE last_missed_at END,
-                linked_until = max(linked_until, ?3)
+            UPDATE callbacks SET missed_count = missed_count + CASE WHEN ?2 = 'missed' THEN 1 ELSE 0 END,
+                attempt_count = attempt_count + CASE WHEN ?2 = 'attempt' THEN 1 ELSE 0 END,
+                last_missed_at = CASE WHEN ?2 <> 'missed' OR last_missed_at > ?3 THEN last_missed_at ELSE ?3 END,
+                linked_until = CASE WHEN linked_until > ?3 THEN linked_until ELSE ?3 END
             WHERE callback_id = ?1
             """).run([.integer(callbackID), .text(role), .integer(at)])
     }
@@ -129,20 +131,20 @@ extension Store {
         // Only a new alert is news: one revived after its number was judged again was announced.
         let announce = try wantsWebhook(.alertRaised) && connection.prepare("SELECT 1 FROM alerts WHERE kind = ? AND call_id = ?")
             .first([.text(kind.rawValue), .text(callID)], { _ in true }) == nil
-        try connection.prepare("""
+        let alertID = try connection.prepare("""
             INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(kind, call_id) DO UPDATE SET raised_at = excluded.raised_at, manager_id = excluded.manager_id,
                 client_id = excluded.client_id, number = excluded.number, callback_id = excluded.callback_id,
                 resolved_at = NULL, resolution = NULL
             WHERE alerts.resolution = 'rejudging'
-            """).run([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
-                      .text(callID), SQLValue(callbackID)])
-        let raised = connection.changes == 1
-        if raised, announce {
-            try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: connection.lastInsertRowID)
+            RETURNING alert_id
+            """).first([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
+                        .text(callID), SQLValue(callbackID)]) { $0.int(0) }
+        if let alertID, announce {
+            try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: alertID)
         }
-        return raised
+        return alertID != nil
     }
 
     /// What an overdue alert is raised from.

@@ -32,7 +32,8 @@ extension Store {
             VALUES (?, ?, 'ok', ?, ?, ?, ?, ?, ?)
             ON CONFLICT(name) DO UPDATE SET kind = excluded.kind,
                 state = CASE sources.state WHEN 'connected' THEN 'connected' ELSE 'ok' END, last_error = NULL,
-                last_row_at = coalesce(max(sources.last_row_at, excluded.last_row_at), sources.last_row_at, excluded.last_row_at),
+                last_row_at = CASE WHEN sources.last_row_at IS NULL OR excluded.last_row_at > sources.last_row_at
+                    THEN excluded.last_row_at ELSE sources.last_row_at END,
                 last_read_at = excluded.last_read_at, rows = sources.rows + excluded.rows,
                 rejected = sources.rejected + excluded.rejected, pending_bytes = excluded.pending_bytes,
                 updated_at = excluded.updated_at

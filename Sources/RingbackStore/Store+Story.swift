@@ -39,7 +39,7 @@ extension Store {
             SELECT contact_id, created_at, manager_id, client_id, phone, kind, note FROM (
                 SELECT * FROM contacts INDEXED BY contacts_client WHERE client_id = ?1
                 UNION
-                SELECT * FROM contacts INDEXED BY contacts_phone WHERE phone = ?2)
+                SELECT * FROM contacts INDEXED BY contacts_phone WHERE phone = ?2) AS found
             ORDER BY created_at DESC, contact_id LIMIT ?3
             """).rows([SQLValue(clientID), .text(number), .integer(Int64(limit))]) { row in
                 Contact(id: row.string(0), createdAt: row.int(1), managerID: row.optionalString(2), clientID: row.optionalString(3),

@@ -1,7 +1,7 @@
 import Foundation
 import RingbackCore
 
-/// The SQLite store: the only place that knows SQL. It implements the store interface
+/// The store, on SQLite or PostgreSQL: the only place that knows SQL. It implements the store interface
 /// (`IngestStore`, and so `StoreWriting` and `StoreReading`); what a program may do with it
 /// follows from which of the three it is handed.
 ///
@@ -9,7 +9,7 @@ import RingbackCore
 /// command at a time) in WAL mode, readers never block it; CLI writes are short IMMEDIATE
 /// transactions that wait up to the busy timeout for the daemon's batch to commit.
 public final class Store {
-    let connection: SQLiteConnection
+    let connection: Connection
 
     /// How a program uses the store. Only the daemon and the commands that load data migrate
     /// it; a command that reads (or writes an acknowledgement) from a newer or older build
@@ -23,8 +23,26 @@ public final class Store {
         case migrate
     }
 
-    /// Opens (and, when `create`, creates and migrates) the store at `path`.
-    public init(path: String, create: Bool = true, access: Access = .migrate) throws {
+    /// Opens (and, when `create`, creates and migrates) the SQLite store at `path`.
+    public convenience init(path: String, create: Bool = true, access: Access = .migrate) throws {
+        try self.init(.file(path), create: create, access: access)
+    }
+
+    /// Opens the store at `location`; a PostgreSQL database is migrated when `access` is
+    /// `.migrate`, whatever `create` says (an empty database is created by its administrator).
+    public init(_ location: StoreLocation, create: Bool = true, access: Access = .migrate) throws {
+        switch location {
+        case .file(let path):
+            connection = .sqlite(try Self.openFile(path, create: create, access: access))
+            identity = Self.fileIdentity(path)
+        case .server(let url, let passwordFile):
+            let postgres = try PostgresConnection(url: url, password: try location.password(file: passwordFile))
+            connection = .postgres(postgres)
+            if access == .migrate { try PostgresSchema.apply(to: postgres) } else { try PostgresSchema.check(postgres) }
+        }
+    }
+
+    private static func openFile(_ path: String, create: Bool, access: Access) throws -> SQLiteConnection {
         let presence = Self.presence(of: path, writing: access != .read)
         if presence == .denied {
             throw StoreError(.cannotOpen, "no access to the store \(path): ask for membership of the ringback group")
@@ -39,21 +57,21 @@ public final class Store {
             let descriptor = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0o660)
             if descriptor >= 0 { close(descriptor) }
         }
-        connection = try SQLiteConnection(path: path, readOnly: access == .read)
-        identity = Self.fileIdentity(path)
+        let connection = try SQLiteConnection(path: path, readOnly: access == .read)
         guard access == .migrate else {
-            try Migrations.check(connection)
+            try SQLiteSchema.check(connection)
             // A reader maps the file instead of copying each page it reads into a cache
             // of its own: ringback-web keeps a connection per core (measured: the kernel's
             // page copies were a sixth of an API answer's time).
             if access == .read { try connection.execute("PRAGMA mmap_size = 268435456") }
-            return
+            return connection
         }
         // 16 KiB pages (they take effect only when the file is created): a backfill writes
         // fewer, fuller pages to the WAL and back (1 M rows: 15.4 → 13.7 s); a live commit
         // writes a few more bytes, which costs nothing measurable.
         try connection.execute("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY")
-        try Migrations.apply(to: connection)
+        try SQLiteSchema.apply(to: connection)
+        return connection
     }
 
     private enum Presence { case present, absent, denied }
@@ -83,11 +101,12 @@ public final class Store {
     }
 
     /// Fails when the store file was deleted or replaced since it was opened: writes would
-    /// go on into a file nobody can read, which is silent loss.
+    /// go on into a file nobody can read, which is silent loss. A server's store has no file.
     public func checkStillInPlace() throws {
-        let now = Self.fileIdentity(connection.path)
+        guard case .sqlite(let sqlite) = connection else { return }
+        let now = Self.fileIdentity(sqlite.path)
         guard let identity, let now, now.dev == identity.dev, now.ino == identity.ino else {
-            throw StoreError(.cannotOpen, "the store \(connection.path) was deleted or replaced while in use; "
+            throw StoreError(.cannotOpen, "the store \(sqlite.path) was deleted or replaced while in use; "
                              + "stopping so that nothing is written where nobody can read it")
         }
     }
@@ -99,7 +118,7 @@ public final class Store {
     /// Inside another `reading`, it is part of that snapshot.
     public func reading<T>(_ body: () throws -> T) throws -> T {
         if readingDepth > 0 { return try body() }
-        try connection.execute("BEGIN DEFERRED")
+        try connection.beginReading()
         readingDepth += 1
         defer {
             readingDepth -= 1

@@ -3,13 +3,10 @@ import RingbackCore
 /// Which rows are stored, asked on a read-only connection of its own, by one thread at a
 /// time (the one decoding a file ahead of the pipeline). A question it cannot answer is a
 /// "no": the pipeline then asks the store itself, so nothing is lost either way.
-final class SQLiteLegLookup: StoredLegLookup, @unchecked Sendable {
-    private let connection: SQLiteConnection
+final class ConnectionLegLookup: StoredLegLookup, @unchecked Sendable {
+    private let connection: Connection
 
-    init(path: String) throws {
-        connection = try SQLiteConnection(path: path, readOnly: true)
-        try connection.execute("PRAGMA mmap_size = 268435456")
-    }
+    init(_ connection: Connection) { self.connection = connection }
 
     /// The rows of one read of a file start within a few minutes of each other: the stored
     /// identities of that span are read in one pass of the identity index, then looked up
@@ -41,5 +38,14 @@ final class SQLiteLegLookup: StoredLegLookup, @unchecked Sendable {
 }
 
 extension Store {
-    public func storedLegLookup() throws -> any StoredLegLookup { try SQLiteLegLookup(path: connection.path) }
+    public func storedLegLookup() throws -> any StoredLegLookup {
+        switch connection {
+        case .sqlite(let sqlite):
+            let reader = try SQLiteConnection(path: sqlite.path, readOnly: true)
+            try reader.execute("PRAGMA mmap_size = 268435456")
+            return ConnectionLegLookup(.sqlite(reader))
+        case .postgres(let postgres):
+            return ConnectionLegLookup(.postgres(try PostgresConnection(url: postgres.url, password: postgres.password)))
+        }
+    }
 }

@@ -12,10 +12,10 @@ final class StoreAccess: Sendable {
 
     /// `readers`: as many as the machine has cores; a request holds one only while it reads.
     /// Changes file their events for `webhooks`.
-    init(path: String, webhooks: WebhookRouting?, clock: @escaping @Sendable () -> Int64,
+    init(_ location: StoreLocation, webhooks: WebhookRouting?, clock: @escaping @Sendable () -> Int64,
          readers count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) throws {
-        readers = ReaderPool(try (0..<count).map { _ in try Store(path: path, create: false, access: .read) })
-        let store = try Store(path: path, create: false, access: .write)
+        readers = ReaderPool(try (0..<count).map { _ in try Store(location, create: false, access: .read) })
+        let store = try Store(location, create: false, access: .write)
         store.fileWebhookEvents(webhooks, clock: clock)
         writer = WriterConnection(store)
     }

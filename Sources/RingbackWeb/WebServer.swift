@@ -24,10 +24,10 @@ public struct WebServer: Sendable {
 
     /// Opens the store (read-only and for short writes; it must exist: the daemon makes it)
     /// and the secrets file.
-    public init(configuration: RingbackConfiguration, storePath: String, clock: @escaping @Sendable () -> Int64,
+    public init(configuration: RingbackConfiguration, store location: StoreLocation, clock: @escaping @Sendable () -> Int64,
                 logger: Logger) throws {
         self.configuration = configuration
-        store = try StoreAccess(path: storePath, webhooks: configuration.webhookRouting, clock: clock)
+        store = try StoreAccess(location, webhooks: configuration.webhookRouting, clock: clock)
         secrets = try SecretsAccess(path: configuration.web.secretsPath)
         webhooks = try WebhookService.loadSecrets(configuration.webhooks)
         pages = try PageRenderer(language: configuration.web.language)

@@ -44,7 +44,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
         let webhookDelivery: any Service
         let signInMail: any Service
         do {
-            let server = try WebServer(configuration: configuration, storePath: db ?? configuration.storePath,
+            let server = try WebServer(configuration: configuration, store: configuration.storeLocation(db: db),
                                        clock: { Int64(Date().timeIntervalSince1970) }, logger: logger)
             application = try server.application {
                 notifier.ready()

@@ -19,6 +19,6 @@ struct Backup: ParsableCommand {
         let environment = try CommandEnvironment(options)
         try environment.openReader().backup(to: path)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("\(environment.storePath) copied to \(path) (\(size / 1024) KiB)")
+        print("\(environment.storeLocation) copied to \(path) (\(size / 1024) KiB)")
     }
 }

@@ -51,7 +51,7 @@ struct CommandEnvironment {
     let now: Int64
     let at: Int64
     let renderer: OutputRenderer
-    let storePath: String
+    let storeLocation: StoreLocation
 
     init(_ options: CommonOptions) throws {
         try self.init(options.store, format: options.format)
@@ -84,7 +84,7 @@ struct CommandEnvironment {
             at = now
         }
         renderer = OutputRenderer(format: format, zone: zone)
-        storePath = options.db ?? configuration.storePath
+        storeLocation = configuration.storeLocation(db: options.db)
     }
 
     /// For listings, status and the report: a read-only connection that never migrates.
@@ -99,11 +99,11 @@ struct CommandEnvironment {
 
     private func openStore(_ access: Store.Access, create: Bool = false) throws -> Store {
         do {
-            if create {
+            if create, case .file(let storePath) = storeLocation {
                 let directory = (storePath as NSString).deletingLastPathComponent
                 if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             }
-            let store = try Store(path: storePath, create: create, access: access)
+            let store = try Store(storeLocation, create: create, access: access)
             store.fileWebhookEvents(configuration.webhookRouting, clock: RingbackClock.system.wallSeconds)
             return store
         } catch let error as StoreError {

@@ -39,7 +39,7 @@ struct Status: ParsableCommand {
                                           "rows", "rejected", "unread_bytes", "error"],
                           empty: "No source has delivered data yet.")
         if environment.renderer.format == .table {
-            print("\nstore \(environment.storePath): \(counts["legs"] ?? 0) CDR rows, \(counts["calls"] ?? 0) calls, "
+            print("\nstore \(environment.storeLocation): \(counts["legs"] ?? 0) CDR rows, \(counts["calls"] ?? 0) calls, "
                   + "\(counts["open_callbacks"] ?? 0) open callbacks, \(counts["alerts"] ?? 0) alerts, "
                   + "\(counts["quarantine"] ?? 0) quarantined rows")
             if !hooks.isEmpty {

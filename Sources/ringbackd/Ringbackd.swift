@@ -39,16 +39,18 @@ struct Ringbackd: AsyncParsableCommand {
         }
         // The store and its directory are for the service user and the ringback group only.
         umask(0o007)
-        let storePath = db ?? configuration.storePath
-        let storeDirectory = (storePath as NSString).deletingLastPathComponent
-        if !storeDirectory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: storeDirectory, withIntermediateDirectories: true)
+        let location = configuration.storeLocation(db: db)
+        if case .file(let path) = location {
+            let storeDirectory = (path as NSString).deletingLastPathComponent
+            if !storeDirectory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: storeDirectory, withIntermediateDirectories: true)
+            }
         }
         // The one clock of every service: wall time for alerts and status, monotonic for waits.
         let clock = RingbackClock.system
         let writer: StoreWriter
         do {
-            writer = try StoreWriter(storePath: storePath, configuration: configuration, clock: clock)
+            writer = try StoreWriter(store: location, configuration: configuration, clock: clock)
         } catch {
             logger.critical("cannot open the store: \(error)")
             throw ExitCode(2)
@@ -121,7 +123,7 @@ struct Ringbackd: AsyncParsableCommand {
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        logger.info("started", metadata: ["store": "\(storePath)", "sources": "\(configuration.sources.count)"])
+        logger.info("started", metadata: ["store": "\(location)", "sources": "\(configuration.sources.count)"])
         try await group.run()
         notifier.stopping()
         logger.info("stopped")

@@ -58,6 +58,32 @@ final class ConfigurationParserTests: XCTestCase {
         }
     }
 
+    /// `[store] url` (SPEC §10): a PostgreSQL store, its password never in the URL.
+    func testAPostgreSQLStoreIsNamedByURLAndItsPasswordKeptOutOfIt() throws {
+        let config = try ConfigurationParser.parse("""
+            [store]
+            url = "postgresql://ringback@db.example:5432/ringback?sslmode=require"
+            password_file = "/etc/ringback/db.password"
+            """, file: "x.toml")
+        XCTAssertEqual(config.storeLocation(), .server(url: "postgresql://ringback@db.example:5432/ringback?sslmode=require",
+                                                       passwordFile: "/etc/ringback/db.password"))
+        XCTAssertEqual(config.storeLocation(db: "/tmp/x.db"), .file("/tmp/x.db"), "--db names a file and wins")
+        XCTAssertEqual(try ConfigurationParser.parse("", file: "x.toml").storeLocation(), .file(RingbackConfiguration.defaultStorePath))
+        let cases: [(String, String)] = [
+            ("[store]\nurl = \"postgresql://ringback:secret@db/ringback\"\n", "holds a password"),
+            ("[store]\nurl = \"postgresql://db/ringback?password=secret\"\n", "holds a password"),
+            ("[store]\nurl = \"mysql://db/ringback\"\n", "must be a postgresql:// URL"),
+            ("[store]\npath = \"/x.db\"\nurl = \"postgres://db/ringback\"\n", "are both set"),
+            ("[store]\npassword_file = \"/p\"\n", "set [store] url too"),
+        ]
+        for (text, reason) in cases {
+            XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml"), text) { error in
+                XCTAssertTrue("\(error)".contains(reason), "\(text): \(error)")
+                XCTAssertFalse("\(error)".contains("secret"), "the password is not repeated: \(error)")
+            }
+        }
+    }
+
     func testUnknownKeyIsRefusedWithSectionKeyAndLine() {
         let text = "[numbers]\ncountry_code = \"7\"\ncountry = \"7\"\n"
         XCTAssertThrowsError(try ConfigurationParser.parse(text, file: "x.toml")) { error in

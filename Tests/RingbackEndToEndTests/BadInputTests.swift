@@ -57,7 +57,7 @@ final class OversizedRecordTests: XCTestCase {
         try handle.close()
 
         let (status, peakKiB) = try spawnMeasuringPeak([RingbackHarness.products.appendingPathComponent("ringback").path,
-                                                        "ingest", file.path, "--config", harness.config, "--db", harness.db])
+                                                        "ingest", file.path, "--config", harness.config] + harness.storeArguments)
         XCTAssertEqual(status, 0)
         let quarantined = try harness.json(["quarantine"])
         XCTAssertEqual(quarantined.map { $0.int("line") }, [1])

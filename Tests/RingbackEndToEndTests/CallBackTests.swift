@@ -182,7 +182,7 @@ final class CallBackTests: XCTestCase {
         let time = DaemonHarness.moscowTime(Date(timeIntervalSince1970: now - 1))
         let row = #""","+79035557777","89035557777","from-internal","""Callback +79035557777"" <+79035557777>","PJSIP/101-00000033","","AppDial2","(Outgoing Line)","\#(time)","","\#(time)",0,0,"BUSY","DOCUMENTATION","\#(channelID)","","","\#(channelID)",0"#
         try daemon.append([row][...], to: daemon.masterCSV)
-        let store = try Store(path: daemon.harness.db)
+        let store = try Store(daemon.harness.storeLocation)
         var call: Call?
         try daemon.wait(seconds: 20) {
             call = try store.recordedCall(channelID)
@@ -209,8 +209,8 @@ final class CallBackTests: XCTestCase {
         let pbx = try PBX(answer: .respond(success: false, reason: "5", delay: 1.5))
         let (daemon, callbackID) = try office(pbx)
         defer { pbx.peer.stop(); daemon.remove() }
-        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", daemon.harness.config,
-                   "--db", daemon.harness.db, "call", "\(callbackID)", "--extension", "101"]
+        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", daemon.harness.config]
+            + daemon.harness.storeArguments + ["call", "\(callbackID)", "--extension", "101"]
         // Two presses at once: one rings, the other is told so.
         let first = Process()
         first.executableURL = URL(fileURLWithPath: cli[0])

@@ -210,18 +210,25 @@ final class CommandTests: XCTestCase {
     func testCommonOptionsMayStandBeforeTheSubcommand() throws {
         try harness.load("three-misses")
         let after = try harness.run(exactly: ["pending", "--at", "2026-03-10 12:00", "--format", "json",
-                                              "--config", harness.config, "--db", harness.db])
-        let before = try harness.run(exactly: ["--config", harness.config, "--db", harness.db, "--format", "json",
+                                              "--config", harness.config] + harness.storeArguments)
+        let before = try harness.run(exactly: ["--config", harness.config] + harness.storeArguments + ["--format", "json",
                                                "--at=2026-03-10 12:00", "pending"])
         XCTAssertEqual(before.status, 0, before.stderr)
         XCTAssertEqual(before.stdout, after.stdout)
         XCTAssertTrue(before.stdout.contains("\"callback_id\""), before.stdout)
-        let nested = try harness.run(exactly: ["--config", harness.config, "--db", harness.db, "quarantine"])
+        let nested = try harness.run(exactly: ["--config", harness.config] + harness.storeArguments + ["quarantine"])
         XCTAssertEqual(nested.status, 0, nested.stderr)
     }
 
     /// `ringback backup`: a consistent copy while the daemon writes, never over a file.
     func testBackupIsAConsistentCopyWhileTheDaemonWrites() throws {
+        if RingbackHarness.onPostgres {
+            try harness.load()
+            let refused = try harness.run(["backup", harness.directory.appendingPathComponent("backup.db").path])
+            XCTAssertNotEqual(refused.status, 0)
+            XCTAssertTrue(refused.stderr.contains("pg_dump"), "a PostgreSQL store is backed up by its own tools: \(refused.stderr)")
+            return
+        }
         let daemon = try DaemonHarness()
         defer { daemon.remove() }
         try daemon.harness.load()

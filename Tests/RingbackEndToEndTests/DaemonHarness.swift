@@ -44,7 +44,7 @@ final class DaemonHarness {
     func start() throws {
         let process = Process()
         process.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
-        process.arguments = ["--config", harness.config, "--db", harness.db]
+        process.arguments = ["--config", harness.config] + harness.storeArguments
         process.environment = environment
         if let logFile {
             if !FileManager.default.fileExists(atPath: logFile.path) { _ = FileManager.default.createFile(atPath: logFile.path, contents: nil) }
@@ -86,7 +86,7 @@ final class DaemonHarness {
 
     /// Rows the daemon has stored, by `ringback status`.
     func storedRows() throws -> Int {
-        guard FileManager.default.fileExists(atPath: harness.db) else { return 0 }
+        guard harness.database != nil || FileManager.default.fileExists(atPath: harness.db) else { return 0 }
         let output = try harness.run(["status", "--format", "json"])
         guard let parsed = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]] else { return 0 }
         return parsed.compactMap { $0.int("rows") }.reduce(0, +)

@@ -153,7 +153,7 @@ final class DaemonTests: XCTestCase {
         try "[numbers]\ncountry_code = 7\n".write(to: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
-        process.arguments = ["--config", config.path, "--db", daemon.harness.db]
+        process.arguments = ["--config", config.path] + daemon.harness.storeArguments
         let errors = Pipe()
         process.standardError = errors
         try process.run()

@@ -38,7 +38,7 @@ final class LatencyBenchmarkTests: XCTestCase {
         try daemon.start()
         try daemon.append([DaemonHarness.missedCallRow(startedSecondsAgo: 30, number: "89030000000", uniqueID: "1773400000.1").row][...],
                           to: daemon.masterCSV)
-        let store = try Store(path: daemon.harness.db)
+        let store = try Store(daemon.harness.storeLocation)
         XCTAssertTrue(try Self.waitPending(store, "+79030000000"))
         var latencies: [Double] = []
         for index in 1...count {
@@ -59,7 +59,7 @@ final class LatencyBenchmarkTests: XCTestCase {
         let outbox = AMIFixture.Outbox()
         let (peer, daemon) = try AMIFixture.connected(outbox)
         defer { peer.stop(); daemon.remove() }
-        let store = try Store(path: daemon.harness.db)
+        let store = try Store(daemon.harness.storeLocation)
         var latencies: [Double] = []
         for index in 0..<count {
             let sent = ContinuousClock.now

@@ -1,4 +1,5 @@
 import Foundation
+import RingbackCore
 import RingbackTestSupport
 import XCTest
 
@@ -18,17 +19,60 @@ struct RingbackHarness {
 
     let directory: URL
     let config: String
+    /// The SQLite store's file; on PostgreSQL, where nothing is written.
     let db: String
+    /// The test's own database when the suite runs on PostgreSQL (RINGBACK_TEST_STORE=postgres).
+    let database: PostgresTestServer.Database?
+
+    /// Which store the end-to-end tests run on: SQLite unless RINGBACK_TEST_STORE=postgres.
+    static let onPostgres = ProcessInfo.processInfo.environment["RINGBACK_TEST_STORE"] == "postgres"
 
     /// A fresh scratch directory, or `sharing` another harness's directory and store; `db`
-    /// puts the store elsewhere (e.g. on a small file system).
+    /// puts the store elsewhere (e.g. on a small file system). On PostgreSQL the configuration
+    /// is copied with `[store] url` and `password_file` of a new database.
     init(config: String = fixtures.appendingPathComponent("directory/ringback.toml").path,
          sharing other: RingbackHarness? = nil, db: String? = nil) throws {
         directory = other?.directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringback-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.config = config
         self.db = db ?? other?.db ?? directory.appendingPathComponent("ringback.db").path
+        guard Self.onPostgres, db == nil else {
+            self.config = config
+            database = nil
+            return
+        }
+        let database = try other?.database ?? PostgresTestServer.freshDatabase("e2e")
+        self.database = database
+        let copy = directory.appendingPathComponent("postgres-" + URL(fileURLWithPath: config).lastPathComponent).path
+        try Self.pointed(at: database, String(contentsOfFile: config, encoding: .utf8))
+            .write(toFile: copy, atomically: true, encoding: .utf8)
+        self.config = copy
+    }
+
+    /// A configuration's text with its `[store]` pointed at `database`: the section's own
+    /// keys stay (keep_days), its path goes; a new section goes at the end, so that the
+    /// lines a test expects in a message stay where they are.
+    static func pointed(at database: PostgresTestServer.Database, _ text: String) -> String {
+        let keys = ["url = \"\(database.url)\"", "password_file = \"\(database.passwordFile)\""]
+        var lines = text.components(separatedBy: "\n")
+        guard let header = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "[store]" }) else {
+            return text + "\n[store]\n" + keys.joined(separator: "\n") + "\n"
+        }
+        if let path = lines[(header + 1)...].prefix(while: { !$0.hasPrefix("[") })
+            .firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("path") }) {
+            lines.remove(at: path)
+        }
+        lines.insert(contentsOf: keys, at: header + 1)
+        return lines.joined(separator: "\n")
+    }
+
+    /// What every program is given besides `--config` to find the store.
+    var storeArguments: [String] { database == nil ? ["--db", db] : [] }
+
+    /// The store as the tests open it themselves.
+    var storeLocation: StoreLocation {
+        guard let database else { return .file(db) }
+        return .server(url: database.url, passwordFile: database.passwordFile)
     }
 
     struct Output {
@@ -39,7 +83,7 @@ struct RingbackHarness {
 
     @discardableResult
     func run(_ arguments: [String], program: String = "ringback") throws -> Output {
-        try run(exactly: arguments + ["--config", config, "--db", db], program: program)
+        try run(exactly: arguments + ["--config", config] + storeArguments, program: program)
     }
 
     /// The program with these arguments and no others.
@@ -87,8 +131,11 @@ struct RingbackHarness {
         }
     }
 
-    /// What the sqlite3 shell prints for `sql` on the store: for facts no command shows.
-    func sqlite(_ sql: String) throws -> String { try SQLiteShell.run(sql, on: db) }
+    /// What the sqlite3 shell (or psql) prints for `sql` on the store: for facts no command shows.
+    func sqlite(_ sql: String) throws -> String {
+        guard let database else { return try SQLiteShell.run(sql, on: db) }
+        return try PostgresTestServer.psql(sql, on: database)
+    }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
 }

@@ -290,7 +290,7 @@ final class WebAPITests: XCTestCase {
         // A daemon on the same store: its sweep's heartbeat makes it up.
         let daemon = Process()
         daemon.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
-        daemon.arguments = ["--config", web.harness.config, "--db", web.harness.db]
+        daemon.arguments = ["--config", web.harness.config] + web.harness.storeArguments
         daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try daemon.run()
         defer { daemon.terminate(); daemon.waitUntilExit() }

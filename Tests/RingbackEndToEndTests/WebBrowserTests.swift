@@ -104,7 +104,7 @@ final class WebBrowserTests: XCTestCase {
         try web.startDaemon()
         // A caller nobody knows rings the sales group now: an unassigned callback, on anna's page.
         let line = WebHarness.missedCallNow(from: "89035559999", endedAgo: 5, id: "\(Int(Date().timeIntervalSince1970)).501")
-        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", web.harness.config, "--db", web.harness.db]
+        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", web.harness.config] + web.harness.storeArguments
         let seen = try run("desk_live.py", [base, String(link.dropFirst(base.count)), spool.appendingPathComponent("Master.csv").path,
                                             line, "+79035559999", String(decoding: try JSONSerialization.data(withJSONObject: cli), as: UTF8.self)])
         XCTAssertEqual(seen["same_page"] as? Bool, true, "no reload: the page swapped its list in")

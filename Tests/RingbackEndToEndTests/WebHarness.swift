@@ -49,7 +49,7 @@ final class WebHarness {
     func start() throws {
         let process = Process()
         process.executableURL = RingbackHarness.products.appendingPathComponent("ringback-web")
-        process.arguments = ["--config", harness.config, "--db", harness.db]
+        process.arguments = ["--config", harness.config] + harness.storeArguments
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: logFile)
         try process.run()
@@ -66,7 +66,7 @@ final class WebHarness {
     func startDaemon() throws {
         let daemon = Process()
         daemon.executableURL = RingbackHarness.products.appendingPathComponent("ringbackd")
-        daemon.arguments = ["--config", harness.config, "--db", harness.db]
+        daemon.arguments = ["--config", harness.config] + harness.storeArguments
         daemon.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try daemon.run()
         self.daemon = daemon
@@ -91,6 +91,10 @@ final class WebHarness {
 
     func remove() {
         stop()
+        // A 500's cause is in the server's log, which goes with the scratch folder: it is
+        // shown with the test's output first.
+        let failures = log.split(separator: "\n").filter { $0.contains("could not answer") }
+        if !failures.isEmpty { print("ringback-web's log:\n" + failures.joined(separator: "\n")) }
         harness.remove()
     }
 

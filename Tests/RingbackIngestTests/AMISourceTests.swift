@@ -52,7 +52,7 @@ final class AMISourceTests: XCTestCase {
                             deadAfter: Duration = .seconds(50), _ body: (Store) async throws -> Void) async throws {
         let configuration = try ConfigurationParser.parse(
             "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
-        let owner = try StoreWriter(storePath: storePath, configuration: configuration)
+        let owner = try StoreWriter(store: .file(storePath), configuration: configuration)
         var settings = AMISettings(host: "127.0.0.1", port: peer.port, username: "ringback", secret: "s3cret")
         settings.pingInterval = pingInterval
         settings.deadAfter = deadAfter

@@ -23,7 +23,7 @@ final class CallRequestStoreTests: XCTestCase {
         let path = directory.appendingPathComponent("ringback.db").path
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
         time.set("2026-03-10 10:00:30", zone: zone)
-        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:01:00", zone: zone)
         _ = try await writer.tick()

@@ -23,7 +23,7 @@ final class GracefulShutdownTests: XCTestCase {
 
     func testSpoolSourceStopsOnGracefulShutdownAfterStoringWhatItRead() async throws {
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
-        let writer = try StoreWriter(storePath: storePath, configuration: configuration)
+        let writer = try StoreWriter(store: .file(storePath), configuration: configuration)
         var source = SourceConfiguration(name: "pbx", kind: .spool)
         source.path = directory.appendingPathComponent("cdr").path
         let spool = SpoolSource(configuration: source, context: SourceContext(source, configuration: configuration),

@@ -21,8 +21,8 @@ final class MigrationTests: XCTestCase {
     func testVersion2StoreKeepsItsLegsAndKnowsWhichOverdueAlertsWereRaised() throws {
         do {
             let old = try SQLiteConnection(path: path)
-            try old.execute(Migrations.all[0])
-            try old.execute(Migrations.all[1])
+            try old.execute(SQLiteSchema.all[0])
+            try old.execute(SQLiteSchema.all[1])
             try old.execute("""
                 INSERT INTO legs (leg_id, digest, call_id, source, file, line, start, end, duration, billsec, disposition)
                 VALUES (7, x'00112233445566778899aabbccddeeff', 'c1', 'pbx', 'Master.csv', 3, 1000, 1060, 60, 50, 'ANSWERED'),
@@ -34,7 +34,7 @@ final class MigrationTests: XCTestCase {
                 """)
         }
         let store = try Store(path: path)
-        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(Migrations.all.count))
+        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(SQLiteSchema.all.count))
         let digest = LegDigest(high: 0x0011_2233_4455_6677, low: 0x8899_aabb_ccdd_eeff).bytes
         XCTAssertEqual(try store.connection.prepare("SELECT leg_id, call_id, line FROM legs WHERE start = ? AND digest = ?")
             .first([.integer(1000), .blob(digest)]) { "\($0.int(0)) \($0.string(1)) \($0.int(2))" }, "7 c1 3")
@@ -52,14 +52,14 @@ final class MigrationTests: XCTestCase {
     func testAlertsOfTheLastReleaseAreStillFoundByCallWithoutTheirOldIndex() throws {
         do {
             let old = try SQLiteConnection(path: path)
-            for migration in Migrations.all.dropLast() { try old.execute(migration) }
+            for migration in SQLiteSchema.all.dropLast() { try old.execute(migration) }
             try old.execute("""
                 INSERT INTO alerts (kind, raised_at, call_id) VALUES ('no_contact', 1000, 'c1'), ('missed_call', 1000, 'c1');
-                PRAGMA user_version = \(Migrations.all.count - 1);
+                PRAGMA user_version = \(SQLiteSchema.all.count - 1);
                 """)
         }
         let store = try Store(path: path)
-        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(Migrations.all.count))
+        XCTAssertEqual(try store.connection.prepare("PRAGMA user_version").first { $0.int(0) }, Int64(SQLiteSchema.all.count))
         XCTAssertNil(try store.connection.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'alerts_call'").first { _ in true })
         XCTAssertFalse(try store.transaction {
             try store.raiseAlert(.noContact, at: 2000, managerID: nil, clientID: nil, number: nil, callID: "c1", callbackID: nil)

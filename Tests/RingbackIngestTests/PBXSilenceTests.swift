@@ -42,7 +42,7 @@ final class PBXSilenceTests: XCTestCase {
         }
         let clock = time.clock
         set("2026-03-10 09:30")  // a Tuesday
-        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
+        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: clock)
         set("2026-03-10 10:00")
         _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
 
@@ -81,7 +81,7 @@ final class PBXSilenceTests: XCTestCase {
         let path = directory.appendingPathComponent("ringback.db").path
         let clock = time.clock
         set("2026-03-10 10:00")
-        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: clock)
+        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: clock)
         _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
         set("2026-03-12 10:00")
         _ = try await writer.tick()

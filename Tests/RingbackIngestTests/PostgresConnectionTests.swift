@@ -1,3 +1,4 @@
+import RingbackCore
 import RingbackTestSupport
 import XCTest
 @testable import RingbackStore

@@ -29,7 +29,7 @@ final class RetentionTests: XCTestCase {
             timezone = "Europe/Moscow"
             """, file: "t.toml")
         time.set("2026-03-10 09:00", zone: zone)
-        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
         // March: an answered call and a callback resolved by a call back; three misses of
         // another number whose callback stays open.
         for fixture in ["direct-answered", "callback-after-due", "three-misses"] {

@@ -35,7 +35,7 @@ final class SocketSourceTests: XCTestCase {
         let configuration = try ConfigurationParser.parse(
             "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
         let storePath = directory.appendingPathComponent("ringback.db").path
-        let owner = try StoreWriter(storePath: storePath, configuration: configuration)
+        let owner = try StoreWriter(store: .file(storePath), configuration: configuration)
         let context = SourceContext(name: "socket:test", kind: .socket, dialect: .asterisk, columns: nil,
                                     zone: ZoneConverter(identifier: "Europe/Moscow")!)
         let source = SocketSource(address: .unix(path: socketPath), passedDescriptor: nil, context: context, sink: owner,

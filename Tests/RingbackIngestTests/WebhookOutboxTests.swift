@@ -47,7 +47,7 @@ final class WebhookOutboxTests: XCTestCase {
         let path = directory.appendingPathComponent("ringback.db").path
         let configuration = try configuration()
         time.set("2026-03-10 10:00:30", zone: zone)
-        let writer = try StoreWriter(storePath: path, configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:01:00", zone: zone)
         _ = try await writer.tick()
@@ -89,7 +89,7 @@ final class WebhookOutboxTests: XCTestCase {
     func testABackfillsEventsAreKeptButNotSent() async throws {
         let path = directory.appendingPathComponent("ringback.db").path
         time.set("2026-03-10 12:00", zone: zone)
-        let writer = try StoreWriter(storePath: path, configuration: try configuration(), clock: time.clock)
+        let writer = try StoreWriter(store: .file(path), configuration: try configuration(), clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 12:01", zone: zone)  // the call has settled
         _ = try await writer.tick()
@@ -105,7 +105,7 @@ final class WebhookOutboxTests: XCTestCase {
     func testAStoreWithoutWebhooksFilesNothing() async throws {
         let path = directory.appendingPathComponent("ringback.db").path
         time.set("2026-03-10 10:01", zone: zone)
-        let writer = try StoreWriter(storePath: path, configuration: try ConfigurationParser.parse("", file: "t.toml"),
+        let writer = try StoreWriter(store: .file(path), configuration: try ConfigurationParser.parse("", file: "t.toml"),
                                      clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:02", zone: zone)

@@ -26,6 +26,8 @@ public protocol IngestStore: StoreWriting {
     func forgetCheckpoint(source: String, fileKey: String) throws
 
     // Calls and the rules
+    /// Taken before the rules run for these numbers in this transaction (several daemons).
+    func lockNumbers(_ numbers: [String]) throws
     func openCallback(number: String) throws -> OpenCallback?
     /// Stores a judged call and applies the rules' decision; false when it was stored already.
     @discardableResult

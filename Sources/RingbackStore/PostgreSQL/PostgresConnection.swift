@@ -1,23 +1,32 @@
 import CLibPQ
 import Foundation
+import RingbackCore
 
 /// One PostgreSQL connection through libpq, with the shape of `SQLiteConnection`: statements
 /// prepared once (server-side, by name) and run with bound values. Not thread-safe: one owner
 /// uses it. Values travel as text (integers in decimal, blobs as bytea in binary) and rows
 /// come back as text, so a column reads the same whatever the SQL type of its expression.
-final class PostgresConnection {
+final class PostgresConnection: TransactionalConnection {
+    let beginWrite = "BEGIN"
     let handle: OpaquePointer
     /// The server as a person may see it: no password.
     let server: String
+    /// What opens another connection to the same database (the leg look-up's own).
+    let url: String
+    let password: String?
     /// Prepared statements' names, by literal and the types of their values.
     private var statements: [StatementKey: String] = [:]
     /// The types last bound at each position of a literal's values.
     private var knownTypes: [Int: [Oid]] = [:]
+    /// Rows changed by the last statement.
+    var changes = 0
 
     /// `url`: a `postgresql://` URL or libpq's `key=value` string; `password`, when given,
     /// is passed beside it and never becomes part of a message.
     init(url: String, password: String?) throws {
         server = PostgresURL.redacted(url)
+        self.url = url
+        self.password = password
         // Defaults first, so that the URL's own settings win: a store that answers within
         // 10 s or is reported as unreachable; the application name shows the connection in
         // pg_stat_activity.
@@ -37,7 +46,29 @@ final class PostgresConnection {
         // Notices (a "NOTICE: relation already exists, skipping") are not errors and must
         // not reach stderr, where they would look like ones.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        try execute("SET client_min_messages = warning; SET TIME ZONE 'UTC'")
+        try execute(Self.session)
+    }
+
+    /// Every session's settings: no notices, times in UTC.
+    private static let session = "SET client_min_messages = warning; SET TIME ZONE 'UTC'"
+
+    /// Whether a transaction of ours is open (BEGIN sent, neither COMMIT nor ROLLBACK yet).
+    private var inTransaction = false
+
+    /// Before a statement: a connection lost between transactions (the server restarted, a
+    /// fail-over) is opened again, with its prepared statements forgotten. One lost inside a
+    /// transaction is not: the transaction's remaining statements would run outside it.
+    func ensureConnected() throws {
+        guard PQstatus(handle) != CONNECTION_OK else { return }
+        guard !inTransaction else {
+            throw StoreError(.unreachable, "lost the store \(server) in the middle of a transaction: it is tried again")
+        }
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw StoreError(.unreachable, "cannot reach the store \(server): \(Self.message(of: handle))")
+        }
+        statements.removeAll()
+        try execute(Self.session)
     }
 
     deinit { PQfinish(handle) }
@@ -49,15 +80,28 @@ final class PostgresConnection {
 
     /// One or more statements without values.
     func execute(_ sql: String) throws {
+        if sql == "COMMIT" || sql == "ROLLBACK" {
+            inTransaction = false
+            // Nothing to roll back on a lost connection: the server did it.
+            if sql == "ROLLBACK", PQstatus(handle) != CONNECTION_OK { return }
+        } else {
+            try ensureConnected()
+        }
         let result = PQexec(handle, sql)
         defer { PQclear(result) }
         try check(result, sql)
+        if sql.hasPrefix("BEGIN") { inTransaction = true }
     }
 
     /// A statement prepared once per literal and per kinds of its values (a NULL leaves the
     /// server to infer the type, so it may need a statement of its own).
     func prepare(_ sql: StaticString) -> PostgresStatement {
-        PostgresStatement(connection: self, literal: sql)
+        PostgresStatement(connection: self, sql: .literal(sql))
+    }
+
+    /// A statement whose text is built at run time: sent with its values, never prepared.
+    func prepareUncached(_ sql: String) -> PostgresStatement {
+        PostgresStatement(connection: self, sql: .text(sql))
     }
 
     func prepared(_ literal: StaticString, types given: [Oid]) throws -> String {
@@ -76,10 +120,21 @@ final class PostgresConnection {
         let (text, count) = PostgresPlaceholders.translate(literal.description)
         if types.count < count { types += Array(repeating: 0, count: count - types.count) }
         let name = "s\(statements.count)"
-        do {
+        if types.contains(0) {
+            // The server may fail to infer a type ("could not determine the data type", 42P18,
+            // or 42P08 for `? IS NULL OR x = ?`); inside a transaction a failure would end it,
+            // so the first try is made under a savepoint.
+            let inTransaction = PQtransactionStatus(handle) != PQTRANS_IDLE
+            if inTransaction { try execute("SAVEPOINT ringback_prepare") }
+            do {
+                try prepare(name, text, types, literal)
+                if inTransaction { try execute("RELEASE SAVEPOINT ringback_prepare") }
+            } catch let error as StoreError where error.sqlState == "42P18" || error.sqlState == "42P08" {
+                if inTransaction { try execute("ROLLBACK TO SAVEPOINT ringback_prepare; RELEASE SAVEPOINT ringback_prepare") }
+                try prepare(name, text, types.map { $0 == 0 ? 25 : $0 }, literal)
+            }
+        } else {
             try prepare(name, text, types, literal)
-        } catch let error as StoreError where error.sqlState == "42P18" {
-            try prepare(name, text, types.map { $0 == 0 ? 25 : $0 }, literal)
         }
         statements[key] = name
         return name
@@ -105,18 +160,6 @@ final class PostgresConnection {
         throw StoreError(sqlState: state, message: "\(message) (in: \(sql.prefix(120)))")
     }
 
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
     private struct StatementKey: Hashable {
         var address: Int
         var types: [Oid]
@@ -126,14 +169,26 @@ final class PostgresConnection {
 /// A statement of a `PostgresConnection`: its values bound at each run.
 struct PostgresStatement {
     unowned let connection: PostgresConnection
-    let literal: StaticString
+    let sql: SQL
+
+    enum SQL {
+        case literal(StaticString)
+        case text(String)
+
+        var description: String {
+            switch self {
+            case .literal(let literal): literal.description
+            case .text(let text): text
+            }
+        }
+    }
 
     /// Runs it; how many rows it changed.
     @discardableResult
     func run(_ values: [SQLValue] = []) throws -> Int {
         let result = try execute(values)
         defer { PQclear(result) }
-        return Int(String(cString: PQcmdTuples(result))) ?? 0
+        return connection.changes
     }
 
     @discardableResult
@@ -154,7 +209,13 @@ struct PostgresStatement {
     }
 
     private func execute(_ values: [SQLValue]) throws -> OpaquePointer {
-        let name = try connection.prepared(literal, types: values.map(\.postgresType))
+        try connection.ensureConnected()
+        let types = values.map(\.postgresType)
+        let name: String?
+        switch sql {
+        case .literal(let literal): name = try connection.prepared(literal, types: types)
+        case .text: name = nil
+        }
         // Every value's bytes side by side in one buffer (texts NUL-terminated, blobs in
         // binary with their length), pointed into for the call.
         var buffer: [UInt8] = []
@@ -164,7 +225,7 @@ struct PostgresStatement {
         for value in values {
             offsets.append(buffer.count)
             switch value {
-            case .null: formats.append(0)
+            case .null, .nullInteger, .nullText: formats.append(0)
             case .integer(let v): buffer.append(contentsOf: String(v).utf8); formats.append(0)
             case .text(let text):
                 // PostgreSQL's text cannot hold a NUL (a caller-ID name may): it is stored as
@@ -183,11 +244,16 @@ struct PostgresStatement {
         let result = buffer.withUnsafeBufferPointer { bytes in
             let base = UnsafeRawPointer(bytes.baseAddress)
             let pointers: [UnsafePointer<CChar>?] = values.indices.map { index in
-                values[index] == .null ? nil : base.map { ($0 + offsets[index]).assumingMemoryBound(to: CChar.self) }
+                values[index].isNull ? nil : base.map { ($0 + offsets[index]).assumingMemoryBound(to: CChar.self) }
             }
-            return PQexecPrepared(connection.handle, name, Int32(values.count), pointers, lengths, formats, 0)
+            if let name {
+                return PQexecPrepared(connection.handle, name, Int32(values.count), pointers, lengths, formats, 0)
+            }
+            let text = PostgresPlaceholders.translate(sql.description).text
+            return PQexecParams(connection.handle, text, Int32(values.count), types, pointers, lengths, formats, 0)
         }
-        do { try connection.check(result, literal.description) } catch { PQclear(result); throw error }
+        do { try connection.check(result, sql.description) } catch { PQclear(result); throw error }
+        connection.changes = Int(String(cString: PQcmdTuples(result))) ?? 0
         return result!
     }
 }
@@ -224,6 +290,17 @@ struct PostgresRow {
         return bytes
     }
 
+    /// A leg's digest as `LegDigest.bytes` stores it; nil for anything else.
+    func digest(_ i: Int32) -> LegDigest? {
+        let bytes = blob(i)
+        guard bytes.count == 16 else { return nil }
+        let lanes = bytes.withUnsafeBytes {
+            (UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+             UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        return LegDigest(high: lanes.0, low: lanes.1)
+    }
+
     private func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
@@ -235,12 +312,12 @@ struct PostgresRow {
 }
 
 extension SQLValue {
-    /// The type the server is told: int8, text, bytea; a NULL's is inferred.
+    /// The type the server is told: int8, text, bytea; an untyped NULL's is inferred.
     var postgresType: Oid {
         switch self {
         case .null: 0
-        case .integer: 20
-        case .text: 25
+        case .integer, .nullInteger: 20
+        case .text, .nullText: 25
         case .blob: 17
         }
     }

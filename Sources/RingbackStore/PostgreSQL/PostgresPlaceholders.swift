@@ -1,7 +1,19 @@
 /// The store's statements are written with SQLite's placeholders (`?` and `?NNN`); PostgreSQL
 /// numbers its own (`$N`). The same numbering rule as SQLite's: a bare `?` is one more than
 /// the largest number so far. Quoted strings, quoted names and comments are left as they are.
+/// SQLite's index hints (`INDEXED BY name`) are dropped: PostgreSQL's planner takes none,
+/// and they change no answer.
 enum PostgresPlaceholders {
+    private static func droppingIndexHints(_ sql: String) -> String {
+        var text = Substring(sql)
+        var output = ""
+        while let hint = text.range(of: " INDEXED BY ") {
+            output += text[..<hint.lowerBound]
+            text = text[hint.upperBound...].drop { $0 == " " }.drop { $0.isLetter || $0.isNumber || $0 == "_" }
+        }
+        return output + text
+    }
+
     static func translate(_ sql: String) -> (text: String, parameters: Int) {
         var output = ""
         output.reserveCapacity(sql.utf8.count + 16)
@@ -46,6 +58,6 @@ enum PostgresPlaceholders {
             }
         }
         flush()
-        return (output, largest)
+        return (droppingIndexHints(output), largest)
     }
 }

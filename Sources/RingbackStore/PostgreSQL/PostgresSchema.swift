@@ -225,6 +225,11 @@ enum PostgresSchema {
         CREATE INDEX call_requests_by ON call_requests(requested_by, requested_at);
         CREATE INDEX call_requests_callback ON call_requests(callback_id, request_id);
         """,
+        // 2: several daemons number their batches' legs from blocks of a sequence, never
+        // from max(leg_id), which two of them would read alike.
+        """
+        CREATE SEQUENCE leg_id_blocks START WITH 1;
+        """,
     ]
 
     /// Every migration takes this advisory lock for its transaction: several daemons started

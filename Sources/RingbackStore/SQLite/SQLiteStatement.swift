@@ -1,7 +1,7 @@
 import CSQLite
 
 /// A prepared statement of a `SQLiteConnection`: bind, step, map rows.
-final class Statement {
+final class SQLiteStatement {
     let raw: OpaquePointer
     unowned let connection: SQLiteConnection
     /// The bound texts and blobs of the current execution, side by side. They are bound
@@ -22,7 +22,7 @@ final class Statement {
     }
 
     @discardableResult
-    func bind(_ values: [SQLValue]) -> Statement {
+    func bind(_ values: [SQLValue]) -> SQLiteStatement {
         // Filled as a local: a stored property of a class is checked for exclusive access
         // on every touch, which showed in the ingest profile.
         var buffer = boundBytes
@@ -32,7 +32,7 @@ final class Statement {
             switch value {
             case .text(let text): buffer.append(contentsOf: text.utf8)
             case .blob(let bytes): buffer.append(contentsOf: bytes)
-            case .null, .integer: break
+            case .null, .nullInteger, .nullText, .integer: break
             }
         }
         // Never empty, so every value points into it: a zero-length text still needs a valid
@@ -44,7 +44,7 @@ final class Statement {
             for (offset, value) in values.enumerated() {
                 let index = Int32(offset + 1)
                 switch value {
-                case .null: sqlite3_bind_null(raw, index)
+                case .null, .nullInteger, .nullText: sqlite3_bind_null(raw, index)
                 case .integer(let v): sqlite3_bind_int64(raw, index, v)
                 case .text(let text):
                     let count = text.utf8.count
@@ -77,17 +77,17 @@ final class Statement {
 
     /// Every row, mapped.
     @discardableResult
-    func rows<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+    func rows<T>(_ values: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> [T] {
         bind(values)
         var result: [T] = []
-        while try step() { result.append(try map(Row(statement: raw))) }
+        while try step() { result.append(try map(SQLiteRow(statement: raw))) }
         sqlite3_reset(raw)
         return result
     }
 
-    func first<T>(_ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+    func first<T>(_ values: [SQLValue] = [], _ map: (SQLiteRow) throws -> T) throws -> T? {
         bind(values)
         defer { sqlite3_reset(raw) }
-        return try step() ? try map(Row(statement: raw)) : nil
+        return try step() ? try map(SQLiteRow(statement: raw)) : nil
     }
 }

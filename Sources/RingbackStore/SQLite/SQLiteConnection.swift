@@ -3,10 +3,12 @@ import Foundation
 
 /// One SQLite connection. Not thread-safe: one owner uses it (the daemon's pipeline actor,
 /// or a CLI command).
-final class SQLiteConnection {
+final class SQLiteConnection: TransactionalConnection {
+    /// IMMEDIATE: the write lock is taken at once, so a transaction never fails half-way on it.
+    let beginWrite = "BEGIN IMMEDIATE"
     let handle: OpaquePointer
     let path: String
-    private var statements: [Int: Statement] = [:]
+    private var statements: [Int: SQLiteStatement] = [:]
 
     /// Process-wide settings, applied once before the first connection opens.
     private static let configured: Void = { _ = ringback_sqlite_disable_memory_statistics() }()
@@ -45,7 +47,7 @@ final class SQLiteConnection {
     /// A prepared statement, prepared once and cached. Every statement of the project is a
     /// literal (values are bound parameters, never spliced in), so the cache is keyed by the
     /// literal's address: no hashing of the SQL text on the ingest hot path.
-    func prepare(_ sql: StaticString) throws -> Statement {
+    func prepare(_ sql: StaticString) throws -> SQLiteStatement {
         let key = Int(bitPattern: sql.utf8Start)
         if let cached = statements[key] {
             cached.reset()
@@ -57,32 +59,18 @@ final class SQLiteConnection {
     }
 
     /// A statement whose text is built at run time (table names in `counts()`): not cached.
-    func prepareUncached(_ sql: String) throws -> Statement { try compile(sql) }
+    func prepareUncached(_ sql: String) throws -> SQLiteStatement { try compile(sql) }
 
-    private func compile(_ sql: String) throws -> Statement {
+    private func compile(_ sql: String) throws -> SQLiteStatement {
         var raw: OpaquePointer?
         let code = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard code == SQLITE_OK, let raw else {
             throw StoreError(code: code, message: "\(String(cString: sqlite3_errmsg(handle))) (in: \(sql.prefix(120)))")
         }
-        return Statement(raw, connection: self)
+        return SQLiteStatement(raw, connection: self)
     }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
-    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
-    /// Runs `body` in one IMMEDIATE transaction: all of it is stored, or none.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
 
     func error(_ code: Int32, _ sql: String) -> StoreError {
         StoreError(code: code, message: "\(String(cString: sqlite3_errmsg(handle))) (in: \(sql.prefix(120)))")

@@ -2,7 +2,7 @@ import Foundation
 
 /// The schema, as an ordered list of migrations; `PRAGMA user_version` records how many
 /// have run. Append new migrations; never edit one that has shipped.
-enum Migrations {
+enum SQLiteSchema {
     static let all: [String] = [
         // 1: the first schema.
         """

@@ -1,7 +1,7 @@
 /// A PostgreSQL connection string as a person may see it in a message or a log: the
 /// password of a `postgresql://user:password@host` URL, or of a `password=` key, replaced.
-enum PostgresURL {
-    static func redacted(_ url: String) -> String {
+public enum PostgresURL {
+    public static func redacted(_ url: String) -> String {
         if let scheme = url.range(of: "://") {
             let rest = url[scheme.upperBound...]
             // The user information ends at the last '@' before the host's path.

@@ -1,8 +1,8 @@
 import CSQLite
 import RingbackCore
 
-/// The current row of a statement; columns by position.
-struct Row {
+/// The current row of an SQLite statement; columns by position.
+struct SQLiteRow {
     let statement: OpaquePointer
 
     func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
@@ -29,19 +29,5 @@ struct Row {
         let raw = UnsafeRawBufferPointer(start: pointer, count: 16)
         return LegDigest(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                          low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-    }
-}
-
-extension Row {
-    /// A column holding one of the words of a Core enum (an alert's kind, a callback's
-    /// state). A word this build does not know means the store was written by something
-    /// else: an error, never a silent default.
-    func word<Word: RawRepresentable>(_ i: Int32, as type: Word.Type = Word.self) throws -> Word where Word.RawValue == String {
-        let text = string(i)
-        guard let word = Word(rawValue: text) else {
-            throw StoreError(.corrupt, "the store holds \"\(text)\" where a \(Word.self) was expected: "
-                             + "it was written by another program or a newer build")
-        }
-        return word
     }
 }
