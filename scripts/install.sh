@@ -33,13 +33,14 @@ install -m 0644 README.md Config/managers.csv Config/clients.csv Config/contacts
 [ -e "$root/etc/ringback/ringback.toml" ] || install -m 0640 Config/ringback.toml "$root/etc/ringback/ringback.toml"
 # LoadCredential= needs the file even without an AMI source.
 [ -e "$root/etc/ringback/ami.secret" ] || install -m 0640 /dev/null "$root/etc/ringback/ami.secret"
+[ -e "$root/etc/ringback/db.password" ] || install -m 0640 /dev/null "$root/etc/ringback/db.password"
 
 if [ -z "$DESTDIR" ]; then
     getent group ringback >/dev/null || groupadd --system ringback
     getent passwd ringback >/dev/null || useradd --system --gid ringback --home-dir /var/lib/ringback \
         --shell /usr/sbin/nologin --comment "Ringback missed-call control" ringback
     getent group asterisk >/dev/null || groupadd --system asterisk
-    chgrp ringback /etc/ringback/ringback.toml /etc/ringback/ami.secret
+    chgrp ringback /etc/ringback/ringback.toml /etc/ringback/ami.secret /etc/ringback/db.password
     if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 fi
 echo "installed under ${DESTDIR:-/}: $PREFIX/bin/ringbackd, ringback, ringback-web, $UNITDIR/ringbackd.{service,socket}, ringback-web.service, ringback-report.{service,timer}"

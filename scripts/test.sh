@@ -3,7 +3,7 @@
 # PostgreSQL server, end-to-end tests that run the built
 # ringback and ringbackd on fixture files (on SQLite, then on PostgreSQL), the systemd units' verification, then on one
 # release build (static standard library, as installed): the install check, a short crash
-# test and a smoke run of the benchmark.
+# test, two daemons on one PostgreSQL store, and a smoke run of the benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -31,6 +31,8 @@ scripts/verify-units.sh
 scripts/check-install.sh
 # The short crash test: 10 × kill -9 during a 20 k-row ingest (scripts/crash-test.sh).
 scripts/crash-test.sh 20000 10
+# Two daemons on one PostgreSQL store, one of them killed -9 10 times (SPEC §10).
+scripts/two-daemons-test.sh 20000 10
 # The benchmark at a smoke size: it must run end to end and print its table; its figures
 # mean something only at full size (README, "Measured").
 scripts/bench.sh 2000 20000 2 0

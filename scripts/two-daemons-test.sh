@@ -38,10 +38,10 @@ rows=$(wc -l < "$work/all.csv")
 mkdir -p "$work/spool-a" "$work/spool-b"
 python3 - "$work/all.csv" "$work/spool-a/Master.csv" "$work/spool-b/Master.csv" <<'EOF'
 import csv, sys, zlib
+# Each line as the PBX wrote it, to the half its linkedid (the 20th field) falls in.
 with open(sys.argv[1], newline="") as rows, open(sys.argv[2], "w", newline="") as a, open(sys.argv[3], "w", newline="") as b:
-    halves = (csv.writer(a, quoting=csv.QUOTE_ALL, lineterminator="\n"), csv.writer(b, quoting=csv.QUOTE_ALL, lineterminator="\n"))
-    for row in csv.reader(rows):
-        halves[zlib.crc32(row[19].encode()) % 2].writerow(row)
+    for line in rows:
+        (a, b)[zlib.crc32(next(csv.reader([line]))[19].encode()) % 2].write(line)
 EOF
 
 config() {  # NAME DATABASE [SPOOL-NAME...]

@@ -211,6 +211,8 @@ public final class IngestPipeline {
         return try store.transaction {
             var rejudging = Rejudging()
             let calls = try store.recordedCalls(from: since)
+            // A daemon judging one of these numbers meanwhile waits (or is waited for).
+            try store.lockNumbers(calls.compactMap(\.number))
             for judged in calls {
                 let legs = try store.legs(of: judged)
                 rejudging.replace(judged, with: legs.isEmpty ? judged : try judge(callID: judged.callID, legs: legs))

@@ -12,14 +12,6 @@ enum Connection {
         if case .postgres = self { true } else { false }
     }
 
-    /// The store as a person may name it: a file's path, or the server's URL without password.
-    var location: String {
-        switch self {
-        case .sqlite(let c): c.path
-        case .postgres(let c): c.server
-        }
-    }
-
     func execute(_ sql: String) throws {
         switch self {
         case .sqlite(let c): try c.execute(sql)

@@ -1,13 +1,15 @@
 import Foundation
 import RingbackCore
 
-/// The store, on SQLite or PostgreSQL: the only place that knows SQL. It implements the store interface
-/// (`IngestStore`, and so `StoreWriting` and `StoreReading`); what a program may do with it
-/// follows from which of the three it is handed.
+/// The store, on SQLite or PostgreSQL: the only place that knows SQL. It implements the
+/// store interface (`IngestStore`, and so `StoreWriting` and `StoreReading`); what a program
+/// may do with it follows from which of the three it is handed.
 ///
-/// Concurrency rules, as GRDB states them: one writer (the daemon's pipeline, or one CLI
-/// command at a time) in WAL mode, readers never block it; CLI writes are short IMMEDIATE
-/// transactions that wait up to the busy timeout for the daemon's batch to commit.
+/// Concurrency rules on SQLite, as GRDB states them: one writer (the daemon's pipeline, or
+/// one CLI command at a time) in WAL mode, readers never block it; CLI writes are short
+/// IMMEDIATE transactions that wait up to the busy timeout for the daemon's batch to commit.
+/// On PostgreSQL several daemons write at once, each batch in a READ COMMITTED transaction
+/// holding its numbers' locks (`lockNumbers`); readers read one REPEATABLE READ snapshot.
 public final class Store {
     let connection: Connection
 

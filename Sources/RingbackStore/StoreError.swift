@@ -1,7 +1,7 @@
 import CSQLite
 import Foundation
 
-/// A failed SQLite call, with the statement and SQLite's own message.
+/// A failed store call, with the statement and the backend's own message.
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public enum Kind: Sendable {
         case cannotOpen, busy, full, constraint, corrupt, other

@@ -3,7 +3,9 @@ import RingbackCore
 
 extension StoreLocation {
     /// The password for a server, read when the store is opened (a rotated password is read
-    /// by the next program that starts). Its trailing newline is not part of it.
+    /// by the next program that starts). Its trailing newline is not part of it. The
+    /// credential is installed empty for a store without one (SQLite, or a password from
+    /// libpq's own `~/.pgpass`); an empty `password_file` is a mistake.
     func password(file: String?) throws -> String? {
         let path: String
         if let file {
@@ -20,7 +22,10 @@ extension StoreLocation {
         }
         var password = String(decoding: data, as: UTF8.self)
         while password.last == "\n" || password.last == "\r" { password.removeLast() }
-        guard !password.isEmpty else { throw StoreError(.cannotOpen, "the store's password file \(path) is empty") }
+        guard !password.isEmpty else {
+            if file == nil { return nil }
+            throw StoreError(.cannotOpen, "the store's password file \(path) is empty")
+        }
         return password
     }
 }

@@ -79,6 +79,32 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
+    /// SPEC §10: `password_file`, else the systemd credential `db.password` (installed empty
+    /// when there is none), never the URL.
+    func testThePasswordComesFromItsFileOrTheCredential() throws {
+        let database = try PostgresTestServer.freshDatabase(name)
+        XCTAssertNoThrow(try Store(.server(url: database.url, passwordFile: database.passwordFile)))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("credentials-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let credential = folder.appendingPathComponent(StoreLocation.credentialName).path
+        try (database.password + "\n").write(toFile: credential, atomically: true, encoding: .utf8)
+        setenv("CREDENTIALS_DIRECTORY", folder.path, 1)
+        defer { unsetenv("CREDENTIALS_DIRECTORY") }
+        XCTAssertNoThrow(try Store(.server(url: database.url, passwordFile: nil), access: .read), "from the credential")
+        // An empty credential is no password: the server then refuses, and says so.
+        try "".write(toFile: credential, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try Store(.server(url: database.url, passwordFile: nil))) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .cannotOpen, "\(error)")
+        }
+        XCTAssertThrowsError(try Store(.server(url: database.url, passwordFile: credential))) { error in
+            XCTAssertTrue("\(error)".contains("is empty"), "an empty password_file is a mistake: \(error)")
+        }
+        XCTAssertThrowsError(try Store(.server(url: database.url, passwordFile: folder.appendingPathComponent("none").path))) { error in
+            XCTAssertTrue("\(error)".contains("cannot read the store's password file"), "\(error)")
+        }
+    }
+
     private func open() throws -> PostgresConnection {
         let database = try PostgresTestServer.freshDatabase(name)
         return try PostgresConnection(url: database.url, password: database.password)
