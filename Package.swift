@@ -142,8 +142,9 @@ let package = Package(
         // Deterministic realistic Asterisk days: sample data, large-file tests, benchmarks.
         .executableTarget(name: "ringback-cdrgen"),
         .testTarget(name: "RingbackCoreTests", dependencies: ["RingbackCore", "RingbackConfig", "RingbackTestSupport"]),
-        // What several test targets share: a scripted AMI peer on real TCP.
-        .target(name: "RingbackTestSupport", path: "Tests/RingbackTestSupport"),
+        // What several test targets share: a scripted AMI peer on real TCP, the tests' own
+        // PostgreSQL server, a store on either backend.
+        .target(name: "RingbackTestSupport", dependencies: ["RingbackCore"], path: "Tests/RingbackTestSupport"),
         .testTarget(name: "RingbackSystemdTests", dependencies: ["RingbackSystemd"]),
         .testTarget(name: "RingbackReportTests", dependencies: ["RingbackReport", "RingbackStore", "RingbackCore"]),
         .testTarget(

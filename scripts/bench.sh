@@ -27,7 +27,7 @@ rows=${1:-1000000}; calls=${2:-10000000}; file_mb=${3:-1024}; samples=${4:-1000}
 scripts/install-deps.sh
 bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
-trap 'kill "${daemon:-0}" "${web:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${daemon:-0}" "${web:-0}" 2>/dev/null || true; scripts/postgres-server.sh stop "$work/postgres"; rm -rf "$work"' EXIT
 config=Tests/Fixtures/directory/ringback.toml
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
@@ -88,6 +88,23 @@ SELECT rowid, randomblob(16), linkedid, 'bench', '$work/Master.csv', rowid, acco
 SQL
 read -r schema_s _ < <(measure sqlite3 "$work/schema.db" ".read $work/schema.sql")
 read -r python_s _ < <(measure python3 bench/python_loader.py "$work/Master.csv" "$work/python.db")
+
+# PostgreSQL (SPEC §10): the same backfill into a database of a server of its own
+# (scripts/postgres-server.sh: loopback TCP, fsync and synchronous_commit off, as for the
+# tests), against that server's own COPY of the same file into a plain table.
+pg_port=${RINGBACK_BENCH_POSTGRES_PORT:-55435}
+chmod 755 "$work"  # the server runs as postgres when this runs as root
+scripts/postgres-server.sh start "$work/postgres" "$pg_port" >/dev/null
+pg_sql=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h "$work/postgres" -p "$pg_port" -U ringback)
+"${pg_sql[@]}" -d postgres -c "CREATE DATABASE ringback" -c "CREATE DATABASE copied"
+"${pg_sql[@]}" -d copied -c "CREATE TABLE cdr(accountcode text, src text, dst text, dcontext text, clid text, channel text,
+    dstchannel text, lastapp text, lastdata text, start text, answer text, \"end\" text, duration text, billsec text,
+    disposition text, amaflags text, uniqueid text, userfield text, peeraccount text, linkedid text, sequence text)"
+{ cat "$config"; printf '\n[store]\nurl = "postgresql://ringback@127.0.0.1:%s/ringback"\npassword_file = "%s/password"\n' \
+    "$pg_port" "$work/postgres"; } > "$work/postgres.toml"
+read -r pg_ingest_s pg_ingest_kb < <(measure "$bin/ringback" ingest "$work/Master.csv" --config "$work/postgres.toml")
+read -r pg_copy_s _ < <(measure "${pg_sql[@]}" -d copied -c "\\copy cdr FROM '$work/Master.csv' CSV")
+scripts/postgres-server.sh stop "$work/postgres"
 
 # Queries on a large store: the backfilled calls copied day after day until there are CALLS.
 for kind in managers clients; do "$bin/ringback" import "$kind" "Tests/Fixtures/directory/$kind.csv" --config "$config" --db "$work/ringback.db" >/dev/null; done
@@ -201,7 +218,7 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     -v api="$api_ms" -v rps="$wrk_rps" -v fresh="$wrk_fresh" -v p50="$paced_p50" -v p99="$paced_p99" -v perr="$paced_errors" \
     -v ptotal="$paced_total" -v f50="$fresh_p50" -v f99="$fresh_p99" -v ferr="$fresh_errors" -v ftotal="$fresh_total" \
     -v floaded="$fresh_loaded_s" \
-    -v alone="$alone_s" -v loaded="$loaded_s" 'BEGIN {
+    -v alone="$alone_s" -v loaded="$loaded_s" -v pgi="$pg_ingest_s" -v pgc="$pg_copy_s" -v pgkb="$pg_ingest_kb" 'BEGIN {
     # /usr/bin/time has 10 ms resolution: a smoke-sized run must not divide by zero.
     if (i < 0.01) i = 0.01; if (r < 0.01) r = 0.01
     printf "%-44s %12s %14s\n", "measure", "value", "vs reference"
@@ -212,6 +229,10 @@ awk -v rows="$lines" -v r="$ringback_s" -v kb="$ringback_kb" -v i="$import_s" -v
     printf "%-44s %10.1f s %14s\n", "  sqlite3 copy into the legs table (schema)", sf, sprintf("%.2f x .import", sf / i)
     printf "%-44s %10.1f s %14s\n", "  python csv + sqlite3 loader", p, sprintf("%.2f x ringback", p / r)
     printf "%-44s %8.0f MiB %14s\n", "  ringback ingest peak RSS", kb / 1024, ""
+    if (pgc < 0.01) pgc = 0.01
+    printf "%-44s %10.1f s %14s\n", "backfill into PostgreSQL: ringback ingest", pgi, sprintf("%.2f x COPY", pgi / pgc)
+    printf "%-44s %10.1f s %14s\n", "  psql \\copy into a plain table (floor)", pgc, ""
+    printf "%-44s %8.0f MiB %14s\n", "  ringback ingest peak RSS", pgkb / 1024, ""
     printf "%-44s %9.0f ms %14s\n", "pending --manager m1, " calls " calls", pq * 1000, ""
     printf "%-44s %9.0f ms %14s\n", "missed for a day, " calls " calls", mq * 1000, ""
     printf "%-44s %9.1f ms %14s\n", "GET /api/v1/callbacks?manager=m1 (fresh)", api, ""

@@ -97,7 +97,9 @@ struct CommandEnvironment {
     /// store is brought up to date, and created when `create`.
     func openLoader(create: Bool = false) throws -> any IngestStore { try openStore(.migrate, create: create) }
 
-    private func openStore(_ access: Store.Access, create: Bool = false) throws -> Store {
+    /// The configured store, or the one at `location`.
+    func openStore(_ access: Store.Access, create: Bool = false, at location: StoreLocation? = nil) throws -> Store {
+        let storeLocation = location ?? storeLocation
         do {
             if create, case .file(let storePath) = storeLocation {
                 let directory = (storePath as NSString).deletingLastPathComponent

@@ -27,7 +27,7 @@ struct Ringback: ParsableCommand {
               ringback backup /var/backups/ringback.db       a consistent copy while the daemon runs
             """,
         subcommands: [Pending.self, Missed.self, Alerts.self, Ack.self, Resolve.self, Later.self, Assign.self, Call.self, Away.self, Report.self, Ingest.self,
-                      Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, APIKeyCommand.self, WebLink.self, WebRevoke.self]
+                      Import.self, Quarantine.self, Status.self, Rejudge.self, Backup.self, MigrateStore.self, APIKeyCommand.self, WebLink.self, WebRevoke.self]
     )
 
     /// Exit statuses follow SPEC §6: usage errors are 1 (not ArgumentParser's 64).

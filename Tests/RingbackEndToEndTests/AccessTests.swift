@@ -1,11 +1,12 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// The access model of SPEC §6: the store belongs to the service user and the ringback
 /// group, and nobody else can read it.
 final class AccessTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipIf(RingbackHarness.onPostgres, "the SQLite store's file modes and schema stamp; the secrets file is tested on SQLite")
+        try XCTSkipIf(TestStore.onPostgres, "the SQLite store's file modes and schema stamp; the secrets file is tested on SQLite")
     }
 
     private func mode(_ path: String) throws -> Int {

@@ -222,7 +222,7 @@ final class CommandTests: XCTestCase {
 
     /// `ringback backup`: a consistent copy while the daemon writes, never over a file.
     func testBackupIsAConsistentCopyWhileTheDaemonWrites() throws {
-        if RingbackHarness.onPostgres {
+        if TestStore.onPostgres {
             try harness.load()
             let refused = try harness.run(["backup", harness.directory.appendingPathComponent("backup.db").path])
             XCTAssertNotEqual(refused.status, 0)

@@ -1,4 +1,5 @@
 import Foundation
+import RingbackTestSupport
 import XCTest
 
 /// The store under pressure (issue: resources): locked by another program, on a full disk,
@@ -6,7 +7,7 @@ import XCTest
 final class ResourceTests: XCTestCase {
     var daemon: DaemonHarness!
     override func setUpWithError() throws {
-        try XCTSkipIf(RingbackHarness.onPostgres, "facts of the SQLite store's file (its locks, its removal, a full disk under it)")
+        try XCTSkipIf(TestStore.onPostgres, "facts of the SQLite store's file (its locks, its removal, a full disk under it)")
         daemon = try DaemonHarness()
     }
     override func tearDown() { daemon?.remove() }

@@ -24,24 +24,22 @@ struct RingbackHarness {
     /// The test's own database when the suite runs on PostgreSQL (RINGBACK_TEST_STORE=postgres).
     let database: PostgresTestServer.Database?
 
-    /// Which store the end-to-end tests run on: SQLite unless RINGBACK_TEST_STORE=postgres.
-    static let onPostgres = ProcessInfo.processInfo.environment["RINGBACK_TEST_STORE"] == "postgres"
-
     /// A fresh scratch directory, or `sharing` another harness's directory and store; `db`
-    /// puts the store elsewhere (e.g. on a small file system). On PostgreSQL the configuration
-    /// is copied with `[store] url` and `password_file` of a new database.
+    /// puts the store elsewhere (e.g. on a small file system). On PostgreSQL (the suite's
+    /// second pass, or `database` given) the configuration is copied with `[store] url` and
+    /// `password_file` of a new database, or of `database`.
     init(config: String = fixtures.appendingPathComponent("directory/ringback.toml").path,
-         sharing other: RingbackHarness? = nil, db: String? = nil) throws {
+         sharing other: RingbackHarness? = nil, db: String? = nil, database given: PostgresTestServer.Database? = nil) throws {
         directory = other?.directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("ringback-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         self.db = db ?? other?.db ?? directory.appendingPathComponent("ringback.db").path
-        guard Self.onPostgres, db == nil else {
+        guard given != nil || (TestStore.onPostgres && db == nil) else {
             self.config = config
             database = nil
             return
         }
-        let database = try other?.database ?? PostgresTestServer.freshDatabase("e2e")
+        let database = try given ?? other?.database ?? PostgresTestServer.freshDatabase("e2e")
         self.database = database
         let copy = directory.appendingPathComponent("postgres-" + URL(fileURLWithPath: config).lastPathComponent).path
         try Self.pointed(at: database, String(contentsOfFile: config, encoding: .utf8))

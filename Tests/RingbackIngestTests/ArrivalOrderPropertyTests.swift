@@ -55,7 +55,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
     }()
 
     private func store(_ name: String) throws -> Store {
-        let store = try Store(path: directory.appendingPathComponent("\(name).db").path)
+        let store = try Store(TestStore(in: directory, name).location)
         let importer = DirectoryImporter(configuration: configuration)
         for kind in [DirectoryKind.managers, .clients] {
             _ = try importer.importFile(Self.fixtures.appendingPathComponent("directory/\(kind.rawValue).csv").path,

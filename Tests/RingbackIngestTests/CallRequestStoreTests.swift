@@ -3,6 +3,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import XCTest
 
 /// Call requests in the store (SPEC §9.1), at set times: one under way per callback, one a
@@ -20,14 +21,14 @@ final class CallRequestStoreTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     func testOneUnderWayACallbackAndWhatNobodySentFailsInTime() async throws {
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
         time.set("2026-03-10 10:00:30", zone: zone)
-        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:01:00", zone: zone)
         _ = try await writer.tick()
-        let store = try Store(path: path, create: false, access: .write)
+        let store = try Store(test.location, create: false, access: .write)
         let now = time.clock.wallSeconds()
         let callback = try XCTUnwrap(try store.pending(at: now, managerID: nil, overdueOnly: false).first)
         let action = OriginateAction(channel: "PJSIP/101", context: "from-internal", exten: "89035550707",

@@ -18,19 +18,20 @@ final class IngestPipelineTests: XCTestCase {
     private let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/calls/ring-all-answered-by-one.csv")
 
+    private var store: TestStore!
+
     override func setUpWithError() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try TestStore(in: directory)
     }
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    private var storePath: String { directory.appendingPathComponent("ringback.db").path }
-
     private func pipeline() throws -> IngestPipeline {
         let configuration = try ConfigurationParser.parse("[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n",
                                                           file: "test.toml")
-        let store = try Store(path: storePath)
+        let store = try Store(self.store.location)
         let clock = self.clock
         return try IngestPipeline(store: store, configuration: configuration, clock: RingbackClock(
             wallSeconds: { Int64(Date().timeIntervalSince1970) }, monotonicMilliseconds: { clock.milliseconds }),
@@ -143,10 +144,10 @@ final class IngestPipelineTests: XCTestCase {
         let id = try XCTUnwrap(try store.quarantined().first?.id)
         var retry = try batch(lines[0..<1], pendingBytes: 0)
         retry.quarantineIDs = [id]
-        _ = try SQLiteShell.run("ALTER TABLE legs RENAME TO legs_away", on: storePath)
+        _ = try self.store.query("ALTER TABLE legs RENAME TO legs_away")
         XCTAssertThrowsError(try pipeline.commit(retry))
         XCTAssertEqual(try store.quarantined().map(\.id), [id], "the failed commit took nothing out")
-        _ = try SQLiteShell.run("ALTER TABLE legs_away RENAME TO legs", on: storePath)
+        _ = try self.store.query("ALTER TABLE legs_away RENAME TO legs")
         XCTAssertEqual(try pipeline.commit(retry).stored, 1)
         XCTAssertEqual(try store.quarantined().count, 0)
     }
@@ -155,7 +156,7 @@ final class IngestPipelineTests: XCTestCase {
     private func legCount(call callID: String?) throws -> Int {
         // Call ids are digits and dots: safe to write into the statement.
         let condition = callID.map { "call_id = '\($0)'" } ?? "call_id IS NULL"
-        return Int(try SQLiteShell.run("SELECT count(*) FROM legs WHERE \(condition)", on: storePath)) ?? -1
+        return Int(try store.query("SELECT count(*) FROM legs WHERE \(condition)")) ?? -1
     }
 }
 
@@ -190,32 +191,32 @@ final class FileIngestorTests: XCTestCase {
         }.joined()
     }
 
-    private func ingest(_ text: String, into store: String, chunkSize: Int) throws -> BatchResult {
+    private func ingest(_ text: String, into store: TestStore, chunkSize: Int) throws -> BatchResult {
         let file = directory.appendingPathComponent("Master-\(UUID().uuidString).csv")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let configuration = try ConfigurationParser.parse(
             "[numbers]\ncountry_code = \"7\"\ntrunk_prefix = \"8\"\n[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "test.toml")
-        var ingestor = FileIngestor(pipeline: try IngestPipeline(store: try Store(path: store), configuration: configuration))
+        var ingestor = FileIngestor(pipeline: try IngestPipeline(store: try Store(store.location), configuration: configuration))
         ingestor.chunkSize = chunkSize
         let source = SourceContext(name: "ingest", kind: .command, dialect: .asterisk, columns: nil,
                                    zone: ZoneConverter(identifier: "Europe/Moscow")!)
         return try ingestor.ingest(path: file.path, source: source)
     }
 
-    private func answers(_ store: String) throws -> String {
-        try SQLiteShell.run("""
+    private func answers(_ store: TestStore) throws -> String {
+        try store.query("""
             SELECT call_id, direction, number, answered, callback_id FROM calls ORDER BY call_id;
             SELECT callback_id, number, state, missed_count, attempt_count, resolution_call_id FROM callbacks ORDER BY callback_id;
             SELECT kind, call_id, callback_id, resolved_at FROM alerts ORDER BY kind, call_id;
-            """, on: store)
+            """)
     }
 
     /// The same calls, callbacks and alerts whether a batch's calls were classified on the
     /// second core (one large read) or on the pipeline's own thread (reads of a few calls).
     func testCallsClassifiedOnTheSecondCoreGiveTheSameAnswers() throws {
         let text = rows(0..<600)
-        let whole = directory.appendingPathComponent("whole.db").path
-        let small = directory.appendingPathComponent("small.db").path
+        let whole = try TestStore(in: directory, "whole")
+        let small = try TestStore(in: directory, "small")
         XCTAssertEqual(try ingest(text, into: whole, chunkSize: 1 << 20).calls, 600)
         XCTAssertEqual(try ingest(text, into: small, chunkSize: 4096).calls, 600)
         let expected = try answers(whole)
@@ -228,8 +229,8 @@ final class FileIngestorTests: XCTestCase {
     /// and brings a second stores the second alone, and the store answers as if the whole
     /// file had been read once.
     func testAFileReadAgainStoresOnlyWhatIsNew() throws {
-        let once = directory.appendingPathComponent("once.db").path
-        let twice = directory.appendingPathComponent("twice.db").path
+        let once = try TestStore(in: directory, "once")
+        let twice = try TestStore(in: directory, "twice")
         XCTAssertEqual(try ingest(rows(0..<600), into: once, chunkSize: 8192).stored, 600)
         XCTAssertEqual(try ingest(rows(0..<300), into: twice, chunkSize: 8192).stored, 300)
         let again = try ingest(rows(0..<300), into: twice, chunkSize: 8192)
@@ -242,10 +243,10 @@ final class FileIngestorTests: XCTestCase {
     /// One old row among new ones: the span of their starts holds far more stored rows than
     /// the read asks about, so they are asked about one by one; the answer is the same.
     func testAnOldRowAmongNewOnesIsStillKnown() throws {
-        let store = directory.appendingPathComponent("store.db").path
+        let store = try TestStore(in: directory, "store")
         XCTAssertEqual(try ingest(rows(0..<600), into: store, chunkSize: 1 << 20).stored, 600)
         let mixed = try ingest(rows(0..<1) + rows(600..<610), into: store, chunkSize: 1 << 20)
         XCTAssertEqual([mixed.stored, mixed.duplicates], [10, 1])
-        XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM legs", on: store), "610")
+        XCTAssertEqual(try store.query("SELECT count(*) FROM legs"), "610")
     }
 }

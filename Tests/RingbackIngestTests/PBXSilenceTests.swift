@@ -3,6 +3,7 @@ import RingbackConfig
 import RingbackCore
 import RingbackIngest
 import RingbackStore
+import RingbackTestSupport
 import XCTest
 
 /// A silent PBX is an alert (SPEC §8.5), on a clock the test moves: no CDR from any source
@@ -31,18 +32,18 @@ final class PBXSilenceTests: XCTestCase {
             [alerts]
             pbx_silent_after = 60
             """, file: "t.toml")
-        let path = directory.appendingPathComponent("ringback.db").path
-        let setup = try Store(path: path)
+        let test = try TestStore(in: directory)
+        let setup = try Store(test.location)
         try setup.transaction {
             try setup.upsertManagers([Manager(id: "h1", name: "Head", extensions: [], login: "", email: "", role: .head)], includingAway: false)
         }
-        let reader = try Store(path: path, create: false, access: .read)
+        let reader = try Store(test.location, create: false, access: .read)
         func silenceAlerts() throws -> [AlertRecord] {
             try reader.alerts(at: .max, kind: .pbxSilent, state: nil, managerID: nil)
         }
         let clock = time.clock
         set("2026-03-10 09:30")  // a Tuesday
-        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: clock)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: clock)
         set("2026-03-10 10:00")
         _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
 
@@ -78,14 +79,14 @@ final class PBXSilenceTests: XCTestCase {
     /// Without a working calendar silence is never an alert: nights and days off are quiet.
     func testWithoutAWorkingCalendarSilenceIsNoAlert() async throws {
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         let clock = time.clock
         set("2026-03-10 10:00")
-        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: clock)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: clock)
         _ = try await writer.commit(try fixtureBatch("direct-answered", zone: zone))
         set("2026-03-12 10:00")
         _ = try await writer.tick()
-        let reader = try Store(path: path, create: false, access: .read)
+        let reader = try Store(test.location, create: false, access: .read)
         XCTAssertEqual(try reader.alerts(at: .max, kind: .pbxSilent, state: nil, managerID: nil).count, 0)
     }
 }

@@ -21,7 +21,7 @@ final class RetentionTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     func testOldCallsLegsAndContactsGoAndAnOpenCallbackKeepsItsCalls() async throws {
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         let configuration = try ConfigurationParser.parse("""
             [store]
             keep_days = 30
@@ -29,7 +29,7 @@ final class RetentionTests: XCTestCase {
             timezone = "Europe/Moscow"
             """, file: "t.toml")
         time.set("2026-03-10 09:00", zone: zone)
-        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: time.clock)
         // March: an answered call and a callback resolved by a call back; three misses of
         // another number whose callback stays open.
         for fixture in ["direct-answered", "callback-after-due", "three-misses"] {
@@ -37,15 +37,15 @@ final class RetentionTests: XCTestCase {
         }
         time.set("2026-03-10 09:01", zone: zone)
         _ = try await writer.tick()
-        let store = try Store(path: path, create: false, access: .read)
+        let store = try Store(test.location, create: false, access: .read)
         let contact = Contact(id: "k1", createdAt: TimeParsing.instant("2026-03-10 10:30", zone: zone)!, managerID: "m1",
                               clientID: "c1", phone: nil, kind: "call", note: "old")
-        let writable = try Store(path: path, create: false, access: .write)
+        let writable = try Store(test.location, create: false, access: .write)
         try writable.transaction { _ = try writable.upsertContacts([contact], now: 0) }
-        func count(_ table: String) throws -> Int { Int(try SQLiteShell.run("SELECT count(*) FROM \(table)", on: path)) ?? -1 }
-        let openCalls = Int(try SQLiteShell.run("""
+        func count(_ table: String) throws -> Int { Int(try test.query("SELECT count(*) FROM \(table)")) ?? -1 }
+        let openCalls = Int(try test.query("""
             SELECT count(*) FROM callback_calls WHERE callback_id IN (SELECT callback_id FROM callbacks WHERE state = 'open')
-            """, on: path)) ?? -1
+            """)) ?? -1
         XCTAssertEqual(openCalls, 3)
         XCTAssertGreaterThan(try count("calls"), openCalls)
 
@@ -58,7 +58,7 @@ final class RetentionTests: XCTestCase {
         XCTAssertGreaterThan(chunks, 1, "in chunks, so ingestion goes on between them")
         XCTAssertEqual(try count("calls"), openCalls, "only the open callback's calls are left")
         XCTAssertEqual(try count("contacts"), 0)
-        XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM legs WHERE call_id NOT IN (SELECT call_id FROM calls)", on: path), "0")
+        XCTAssertEqual(try test.query("SELECT count(*) FROM legs WHERE call_id NOT IN (SELECT call_id FROM calls)"), "0")
         XCTAssertEqual(try count("callbacks"), 2, "callbacks stay, for the report")
         XCTAssertEqual(try store.pending(at: .max, managerID: nil, overdueOnly: false).first?.missedCount, 3)
         // Once a day: a second purge the same day does nothing even with new old rows.

@@ -38,33 +38,33 @@ final class WebhookOutboxTests: XCTestCase {
             """, file: "t.toml")
     }
 
-    private func events(_ path: String) throws -> [String] {
-        try SQLiteShell.run("SELECT url || ' ' || event || ' ' || state FROM webhook_outbox ORDER BY delivery_id", on: path)
+    private func events(_ test: TestStore) throws -> [String] {
+        try test.query("SELECT url || ' ' || event || ' ' || state FROM webhook_outbox ORDER BY delivery_id")
             .split(separator: "\n").map { $0.replacingOccurrences(of: "https://", with: "") }
     }
 
     func testEventsAreFiledWithTheChangeForTheWebhooksThatWantThemAndHandedOutInOrder() async throws {
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         let configuration = try configuration()
         time.set("2026-03-10 10:00:30", zone: zone)
-        let writer = try StoreWriter(store: .file(path), configuration: configuration, clock: time.clock)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:01:00", zone: zone)
         _ = try await writer.tick()
-        XCTAssertEqual(try events(path), ["crm.example/hooks/ringback callback.opened pending",
+        XCTAssertEqual(try events(test), ["crm.example/hooks/ringback callback.opened pending",
                                           "crm.example/hooks/ringback alert.raised pending"],
                        "the daemon filed the new callback and its alert for the webhook that wants them, and only for it")
 
-        let store = try Store(path: path, create: false, access: .write)
+        let store = try Store(test.location, create: false, access: .write)
         store.fileWebhookEvents(configuration.webhookRouting, clock: time.clock.wallSeconds)
         let now = time.clock.wallSeconds()
         let callbackID = try XCTUnwrap(try store.pending(at: now, managerID: nil, overdueOnly: false).first?.callbackID)
         try store.closeCallback(callbackID, reason: "spoke on a mobile", by: "anna", now: now, headID: nil)
-        XCTAssertEqual(try events(path).suffix(2), ["crm.example/hooks/ringback callback.resolved pending",
+        XCTAssertEqual(try events(test).suffix(2), ["crm.example/hooks/ringback callback.resolved pending",
                                                     "chat.example/ringback callback.resolved pending"])
         XCTAssertThrowsError(try store.closeCallback(callbackID, reason: "again", by: "anna", now: now, headID: nil))
-        XCTAssertEqual(try events(path).count, 4, "a change refused files nothing")
-        let eventIDs = try SQLiteShell.run("SELECT count(DISTINCT event_id) FROM webhook_outbox WHERE event = 'callback.resolved'", on: path)
+        XCTAssertEqual(try events(test).count, 4, "a change refused files nothing")
+        let eventIDs = try test.query("SELECT count(DISTINCT event_id) FROM webhook_outbox WHERE event = 'callback.resolved'")
         XCTAssertEqual(eventIDs, "1", "one event, one id, whichever webhook it goes to")
 
         // In order per callback: the alert waits for the callback's opening, the resolution for both.
@@ -87,30 +87,30 @@ final class WebhookOutboxTests: XCTestCase {
     }
 
     func testABackfillsEventsAreKeptButNotSent() async throws {
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         time.set("2026-03-10 12:00", zone: zone)
-        let writer = try StoreWriter(store: .file(path), configuration: try configuration(), clock: time.clock)
+        let writer = try StoreWriter(store: test.location, configuration: try configuration(), clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 12:01", zone: zone)  // the call has settled
         _ = try await writer.tick()
-        XCTAssertEqual(try events(path), ["crm.example/hooks/ringback callback.opened skipped",
+        XCTAssertEqual(try events(test), ["crm.example/hooks/ringback callback.opened skipped",
                                           "crm.example/hooks/ringback alert.raised skipped",
                                           "crm.example/hooks/ringback alert.raised skipped"],
                        "the missed call and the callback overdue since 10:30, both more than [hooks] max_age old when written")
-        let store = try Store(path: path, create: false, access: .read)
+        let store = try Store(test.location, create: false, access: .read)
         XCTAssertEqual(try store.dueWebhookDeliveries(url: crm, now: time.clock.wallSeconds() + 86_400, limit: 10), [])
         XCTAssertEqual(try store.webhookDeliveryCounts(), ["skipped": 3])
     }
 
     func testAStoreWithoutWebhooksFilesNothing() async throws {
-        let path = directory.appendingPathComponent("ringback.db").path
+        let test = try TestStore(in: directory)
         time.set("2026-03-10 10:01", zone: zone)
-        let writer = try StoreWriter(store: .file(path), configuration: try ConfigurationParser.parse("", file: "t.toml"),
+        let writer = try StoreWriter(store: test.location, configuration: try ConfigurationParser.parse("", file: "t.toml"),
                                      clock: time.clock)
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:02", zone: zone)
         _ = try await writer.tick()
-        XCTAssertEqual(try SQLiteShell.run("SELECT count(*) FROM callbacks", on: path), "1")
-        XCTAssertEqual(try events(path), [])
+        XCTAssertEqual(try test.query("SELECT count(*) FROM callbacks"), "1")
+        XCTAssertEqual(try events(test), [])
     }
 }

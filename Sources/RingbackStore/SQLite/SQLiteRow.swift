@@ -30,4 +30,14 @@ struct SQLiteRow {
         return LegDigest(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
                          low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
     }
+
+    /// A column as whatever it holds (a whole table copied, `migrate-store`).
+    func value(_ i: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer(int(i))
+        case SQLITE_BLOB: .blob(blob(i))
+        default: .text(string(i))
+        }
+    }
 }
