@@ -105,6 +105,34 @@ final class PostgresConnectionTests: XCTestCase {
         }
     }
 
+    /// The server ends the connection (a restart, a fail-over): the statement under way
+    /// fails as unreachable, and the next one, outside a transaction, opens it again; inside
+    /// a transaction nothing more runs on a new connection.
+    func testAConnectionLostBetweenTransactionsIsOpenedAgainAndOneLostInsideOneIsNot() throws {
+        let database = try PostgresTestServer.freshDatabase(name)
+        let connection = try PostgresConnection(url: database.url, password: database.password)
+        func endItsSession() throws {
+            let pid = try XCTUnwrap(try connection.prepare("SELECT pg_backend_pid()").first([]) { $0.int(0) })
+            _ = try PostgresTestServer.psql("SELECT pg_terminate_backend(\(pid))", on: database)
+        }
+        try connection.execute("CREATE TABLE t (i BIGINT)")
+        try endItsSession()
+        XCTAssertThrowsError(try connection.prepare("INSERT INTO t VALUES (?)").run([.integer(1)])) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .unreachable, "\(error)")
+        }
+        try connection.prepare("INSERT INTO t VALUES (?)").run([.integer(2)])
+        XCTAssertEqual(try connection.prepare("SELECT count(*) FROM t").first([]) { $0.int(0) }, 1, "opened again")
+        XCTAssertThrowsError(try connection.transaction {
+            try connection.prepare("INSERT INTO t VALUES (?)").run([.integer(3)])
+            try endItsSession()
+            try connection.prepare("INSERT INTO t VALUES (?)").run([.integer(4)])
+        }) { error in
+            XCTAssertEqual((error as? StoreError)?.kind, .unreachable, "\(error)")
+        }
+        XCTAssertEqual(try connection.prepare("SELECT i FROM t ORDER BY i").rows([]) { $0.int(0) }, [2],
+                       "neither row of the broken transaction")
+    }
+
     private func open() throws -> PostgresConnection {
         let database = try PostgresTestServer.freshDatabase(name)
         return try PostgresConnection(url: database.url, password: database.password)
