@@ -1,6 +1,7 @@
 import Foundation
 import RingbackCore
 import RingbackStore
+import ServiceLifecycle
 
 /// The web side's connections to the store: a few read-only ones, used by requests side by
 /// side (each GET inside one read transaction of its own), and one for short writes, one
@@ -9,6 +10,8 @@ import RingbackStore
 final class StoreAccess: Sendable {
     private let readers: ReaderPool
     private let writer: WriterConnection
+    /// Commits heard on a PostgreSQL store (nil on SQLite, whose pages ask the file).
+    let listener: StoreChangeListener?
 
     /// `readers`: as many as the machine has cores; a request holds one only while it reads.
     /// Changes file their events for `webhooks`.
@@ -18,6 +21,7 @@ final class StoreAccess: Sendable {
         let store = try Store(location, create: false, access: .write)
         store.fileWebhookEvents(webhooks, clock: clock)
         writer = WriterConnection(store)
+        listener = StoreChangeListener(location)
     }
 
     func read<T: Sendable>(_ body: (any StoreReading) throws -> T) async throws -> T {
@@ -108,4 +112,13 @@ actor SecretsAccess {
     }
 
     func wallboard(sha256: [UInt8]) throws -> String? { try secrets.wallboard(sha256: sha256) }
+}
+
+/// The store's change listener as a service of the web server's group: it stops with it.
+struct ChangeListening: Service {
+    let listener: StoreChangeListener
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await listener.listen() }
+    }
 }

@@ -75,6 +75,9 @@ public struct WebServer: Sendable {
     /// Mails the links asked for on `/signin` while the server runs.
     public var signInMail: some Service { mailer }
 
+    /// Hears the store's commits for the live pages, on PostgreSQL; nil on SQLite.
+    public var storeChanges: (any Service)? { store.listener.map(ChangeListening.init) }
+
     /// Delivers the webhook outbox while the server runs.
     public var webhookDelivery: some Service {
         WebhookService(webhooks: webhooks, store: store, zone: configuration.officeZone, clock: clock, logger: logger)

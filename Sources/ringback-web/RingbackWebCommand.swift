@@ -43,6 +43,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
         let application: any ApplicationProtocol
         let webhookDelivery: any Service
         let signInMail: any Service
+        let storeChanges: (any Service)?
         do {
             let server = try WebServer(configuration: configuration, store: configuration.storeLocation(db: db),
                                        clock: { Int64(Date().timeIntervalSince1970) }, logger: logger)
@@ -52,6 +53,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
             }
             webhookDelivery = server.webhookDelivery
             signInMail = server.signInMail
+            storeChanges = server.storeChanges
         } catch let error as StoreError {
             logger.critical("cannot open the store: \(error)")
             throw ExitCode(2)
@@ -60,7 +62,7 @@ struct RingbackWebCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let group = ServiceGroup(configuration: .init(
-            services: [application, webhookDelivery, signInMail, WatchdogService(notifier: notifier)],
+            services: [application, webhookDelivery, signInMail, WatchdogService(notifier: notifier)] + (storeChanges.map { [$0] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         notifier.stopping()

@@ -133,6 +133,32 @@ final class PostgresConnectionTests: XCTestCase {
                        "neither row of the broken transaction")
     }
 
+    /// LISTEN/NOTIFY (SPEC §10): a commit that changed the store is heard by the listener
+    /// (the desk's live pages); one that changed nothing is not announced. SQLite has none.
+    func testTheListenerHearsCommitsThatChangedTheStoreAndNoOthers() async throws {
+        XCTAssertNil(StoreChangeListener(.file("/tmp/x.db")))
+        let database = try PostgresTestServer.freshDatabase(name)
+        let location = StoreLocation.server(url: database.url, passwordFile: database.passwordFile)
+        let writer = try Store(location)
+        let listener = try XCTUnwrap(StoreChangeListener(location))
+        let listening = Task { await listener.listen() }
+        defer { listening.cancel() }
+        func waitFor(_ what: String, _ condition: () -> Bool) async throws {
+            let deadline = Date().addingTimeInterval(10)
+            while !condition(), Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            XCTAssertTrue(condition(), what)
+        }
+        try await waitFor("listening") { listener.changes.generation >= 1 }
+        let start = listener.changes.generation
+        try writer.transaction { try writer.setMeta("probe", "1") }
+        try await waitFor("a commit that changed a row is heard") { listener.changes.generation > start }
+        let after = listener.changes.generation
+        try writer.transaction { _ = try writer.meta("probe") }
+        try writer.transaction { try writer.setMeta("probe", "2") }
+        try await waitFor("the next change is heard") { listener.changes.generation > after }
+        XCTAssertEqual(listener.changes.generation, after + 1, "the transaction that only read was not announced")
+    }
+
     private func open() throws -> PostgresConnection {
         let database = try PostgresTestServer.freshDatabase(name)
         return try PostgresConnection(url: database.url, password: database.password)

@@ -54,6 +54,12 @@ final class PostgresConnection: TransactionalConnection {
 
     /// Whether a transaction of ours is open (BEGIN sent, neither COMMIT nor ROLLBACK yet).
     private var inTransaction = false
+    /// Whether the open transaction changed a row: its commit is announced to the listeners
+    /// (`StoreChangeListener`, the desk's live pages).
+    var wrote = false
+
+    /// The channel every commit that changed the store is announced on.
+    static let changesChannel = "ringback_changes"
 
     /// Before a statement: a connection lost between transactions (the server restarted, a
     /// fail-over) is opened again, with its prepared statements forgotten. One lost inside a
@@ -80,14 +86,18 @@ final class PostgresConnection: TransactionalConnection {
 
     /// One or more statements without values.
     func execute(_ sql: String) throws {
+        var text = sql
         if sql == "COMMIT" || sql == "ROLLBACK" {
             inTransaction = false
             // Nothing to roll back on a lost connection: the server did it.
             if sql == "ROLLBACK", PQstatus(handle) != CONNECTION_OK { return }
+            // Sent with the commit, in its round trip; delivered only if it commits.
+            if sql == "COMMIT", wrote { text = "NOTIFY \(Self.changesChannel); COMMIT" }
+            wrote = false
         } else {
             try ensureConnected()
         }
-        let result = PQexec(handle, sql)
+        let result = PQexec(handle, text)
         defer { PQclear(result) }
         try check(result, sql)
         if sql.hasPrefix("BEGIN") { inTransaction = true }
@@ -254,6 +264,9 @@ struct PostgresStatement {
         }
         do { try connection.check(result, sql.description) } catch { PQclear(result); throw error }
         connection.changes = Int(String(cString: PQcmdTuples(result))) ?? 0
+        if connection.changes > 0, PQresultStatus(result) == PGRES_COMMAND_OK || !String(cString: PQcmdStatus(result)).hasPrefix("SELECT") {
+            connection.wrote = true
+        }
         return result!
     }
 }

@@ -8,7 +8,8 @@ import ServiceLifecycle
 
 /// Server-Sent Events for an open page (SPEC §8.3): `/events?follow=callbacks,alerts,board`
 /// for a signed-in person, `/wallboard/TOKEN/events` for the office screen. Each stream
-/// looks at the store a few times a second, and only when someone committed does it read
+/// looks at the store a few times a second (on PostgreSQL it waits for a commit to be
+/// announced instead, `StoreChangeListener`), and only when someone committed does it read
 /// what its viewer sees of what the page follows; when that changed (a new missed call, a
 /// callback resolved, taken or gone overdue, a new or acknowledged alert, the day's
 /// figures) it says so in an event of that part's name, with nothing but what the viewer
@@ -73,15 +74,25 @@ struct LiveEvents: Sendable {
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let end = ContinuousClock.now + longest
-            var (seen, quiet) = ("", 0)
+            var seen = ""
             var sent: [Part: String] = [:]
+            // Overdue flags change with time alone: read again at least every 10 s.
+            let everyWhile: Duration = .seconds(10)
+            var lastRead = ContinuousClock.now - everyWhile
+            var heard = store.listener?.changes.generation ?? 0
             while ContinuousClock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
+                if let changes = store.listener?.changes {
+                    while changes.generation == heard, ContinuousClock.now - lastRead < everyWhile, ContinuousClock.now < end {
+                        try await Task.sleep(for: .milliseconds(50))
+                    }
+                    heard = changes.generation
+                }
                 let now = clock()
                 let looked = seen
+                let due = ContinuousClock.now - lastRead >= everyWhile
                 let found: (key: String, states: [Part: String]?) = try await store.read { store in
                     let key = try store.snapshotKey()
-                    // Overdue flags change with time alone: read again at least every 10 s.
-                    guard key != looked || quiet >= 40 else { return (key, nil) }
+                    guard key != looked || due else { return (key, nil) }
                     var states: [Part: String] = [:]
                     for part in parts {
                         states[part] = switch (part, viewer) {
@@ -94,9 +105,8 @@ struct LiveEvents: Sendable {
                     return (key, states)
                 }
                 seen = found.key
-                quiet += 1
                 if let states = found.states {
-                    quiet = 0
+                    lastRead = ContinuousClock.now
                     guard try await stillThere() else { break }
                     var said = false
                     for part in parts where states[part] != sent[part] {
@@ -106,7 +116,7 @@ struct LiveEvents: Sendable {
                     }
                     if !said { try await writer.write(ByteBuffer(string: ": still here\n\n")) }
                 }
-                try await Task.sleep(for: interval)
+                if store.listener == nil { try await Task.sleep(for: interval) }
             }
             try await writer.finish(nil)
         }
