@@ -101,6 +101,9 @@ printf 'calls %s, callbacks %s, alerts %s in both databases\n' \
     "$(psql_on "$clean" 'SELECT count(*) FROM alerts')"
 if [ "$lost" -ne 0 ] || [ "$doubled" -ne 0 ] || [ "$differences" -ne 0 ]; then
     diff "$work/clean.txt" "$work/split.txt" | head -20 >&2
+    # Both dumps and the daemons' logs stay for a look.
+    kept=$(mktemp -d /tmp/two-daemons-failed.XXXXXX)
+    cp "$work"/*.txt "$work"/*.log "$kept/" && echo "kept in $kept" >&2
     grep -v '^$' "$work/a.log" "$work/b.log" | grep -iv 'info' | head -20 >&2
     exit 1
 fi

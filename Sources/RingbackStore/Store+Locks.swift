@@ -14,6 +14,19 @@ extension Store {
             .run([.text("{" + keys.map(String.init).joined(separator: ",") + "}")])
     }
 
+    /// Takes the locks of those numbers no other transaction holds, without waiting; the
+    /// numbers whose lock this transaction holds now. SQLite: all of them.
+    func tryLockNumbers(_ numbers: [String]) throws -> Set<String> {
+        guard connection.isPostgres else { return Set(numbers) }
+        var byKey: [Int64: [String]] = [:]
+        for number in Set(numbers) { byKey[Self.lockKey(number), default: []].append(number) }
+        guard !byKey.isEmpty else { return [] }
+        let keys = byKey.keys.sorted()
+        let held = try connection.prepare("SELECT k FROM unnest(?::bigint[]) AS k WHERE pg_try_advisory_xact_lock(k)")
+            .rows([.text("{" + keys.map(String.init).joined(separator: ",") + "}")]) { $0.int(0) }
+        return Set(held.flatMap { byKey[$0] ?? [] })
+    }
+
     /// A number's advisory lock key: FNV-1a of its text, the same in every daemon and build.
     static func lockKey(_ number: String) -> Int64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -190,22 +190,36 @@ extension Store {
         var raised = 0
         // Named index: on a fresh store (no ANALYZE) the planner takes callbacks_state and
         // walks every open overdue callback, which grows all through a backfill.
-        let overdue = try connection.prepare("""
-            SELECT callback_id, manager_id, client_id, number, first_call_id, due_at
-            FROM callbacks INDEXED BY callbacks_overdue_unalerted
-            WHERE state = 'open' AND overdue_alerted = 0 AND due_at <= ?
-            """).rows([.integer(now)], OverdueCallback.init)
+        let dueCallbacks = {
+            try self.connection.prepare("""
+                SELECT callback_id, manager_id, client_id, number, first_call_id, due_at
+                FROM callbacks INDEXED BY callbacks_overdue_unalerted
+                WHERE state = 'open' AND overdue_alerted = 0 AND due_at <= ?
+                """).rows([.integer(now)], OverdueCallback.init)
+        }
+        let dueChecks = {
+            try self.connection.prepare("""
+                SELECT call_id, manager_id, client_id, number, started_at, deadline FROM contact_checks
+                WHERE checked = 0 AND deadline <= ?
+                """).rows([.integer(now)]) {
+                    ContactCheck(callID: $0.string(0), managerID: $0.optionalString(1), clientID: $0.optionalString(2),
+                                 number: $0.string(3), startedAt: $0.int(4), deadline: $0.int(5))
+                }
+        }
+        var overdue = try dueCallbacks()
+        var checks = try dueChecks()
+        if connection.isPostgres, !overdue.isEmpty || !checks.isEmpty {
+            // Another daemon may be judging one of these numbers right now: only those whose
+            // lock is free (or ours) are handled, read again under it; the others are left to
+            // that daemon, or to the next tick. Never waiting here, no two daemons deadlock.
+            let mine = try tryLockNumbers(overdue.map(\.number) + checks.map(\.number))
+            overdue = try dueCallbacks().filter { mine.contains($0.number) }
+            checks = try dueChecks().filter { mine.contains($0.number) }
+        }
         for callback in overdue where (heldBack[callback.number] ?? .max) >= callback.dueAt {
             try raiseOverdue(callback, headID: headID)
             raised += 1
         }
-        let checks = try connection.prepare("""
-            SELECT call_id, manager_id, client_id, number, started_at, deadline FROM contact_checks
-            WHERE checked = 0 AND deadline <= ?
-            """).rows([.integer(now)]) {
-                ContactCheck(callID: $0.string(0), managerID: $0.optionalString(1), clientID: $0.optionalString(2),
-                             number: $0.string(3), startedAt: $0.int(4), deadline: $0.int(5))
-            }
         for check in checks where (heldBack[check.number] ?? .max) >= check.deadline {
             if try !contactExists(for: check) {
                 if try raiseAlert(.noContact, at: check.deadline, managerID: check.managerID, clientID: check.clientID,

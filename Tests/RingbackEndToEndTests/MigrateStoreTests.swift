@@ -20,8 +20,9 @@ final class MigrateStoreTests: XCTestCase {
         let server = try RingbackHarness(config: file.config, sharing: file, database: database)
         let commands = [["pending"], ["missed", "--since", "2026-03-01"], ["alerts"], ["report", "--day", "2026-03-10"],
                         ["quarantine"], ["status"]]
-        func assertSameAnswers(line: UInt = #line) throws {
-            for command in commands {
+        // `status` tells when each store last read a file: equal for the copy, not after two loads.
+        func assertSameAnswers(line: UInt = #line, status: Bool = true) throws {
+            for command in commands where status || command != ["status"] {
                 let arguments = command + ["--at", "2026-03-11 12:00", "--format", "json"]
                 let (copy, original) = (try server.run(arguments), try file.run(arguments))
                 XCTAssertEqual(copy.status, 0, "\(command): \(copy.stderr)", line: line)
@@ -37,11 +38,11 @@ final class MigrateStoreTests: XCTestCase {
             let output = try harness.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/missed-friday-evening.csv").path])
             XCTAssertEqual(output.status, 0, output.stderr)
         }
-        try assertSameAnswers()
+        try assertSameAnswers(status: false)
         // A database holding anything is refused, and keeps what it holds.
         let again = try file.run(["migrate-store", "--to", database.url, "--password-file", database.passwordFile])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.contains("is not empty"), again.stderr)
-        try assertSameAnswers()
+        try assertSameAnswers(status: false)
     }
 }
