@@ -82,7 +82,8 @@ struct LiveEvents: Sendable {
             var heard = store.listener?.changes.generation ?? 0
             while ContinuousClock.now < end, !Task.isCancelled, !Task.isShuttingDownGracefully {
                 if let changes = store.listener?.changes {
-                    while changes.generation == heard, ContinuousClock.now - lastRead < everyWhile, ContinuousClock.now < end {
+                    while changes.generation == heard, ContinuousClock.now - lastRead < everyWhile, ContinuousClock.now < end,
+                          !Task.isShuttingDownGracefully {
                         try await Task.sleep(for: .milliseconds(50))
                     }
                     heard = changes.generation
