@@ -47,12 +47,20 @@ public enum ConfigurationParser {
         var config = RingbackConfiguration()
         config.file = file
         try reader.onlyKeys(root, section: nil,
-                            ["store", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook", "originate"])
+                            ["store", "office", "numbers", "calls", "sla", "calendar", "contacts", "source", "directory", "hooks", "abc", "report", "web", "alerts", "webhook", "originate"])
         if let store = try reader.table(root, "store") {
             try reader.onlyKeys(store, section: "store", ["path", "keep_days", "url", "password_file"])
             config.storePath = try reader.string(store, "path", "store") ?? config.storePath
             config.keepDays = try reader.int(store, "keep_days", "store", min: 1)
             config.storeServer = try parseStoreServer(store, reader: &reader)
+        }
+        if let office = try reader.table(root, "office") {
+            try reader.onlyKeys(office, section: "office", ["name"])
+            let name = try reader.string(office, "name", "office") ?? ""
+            guard OfficeExtension.isValidOfficeName(name) else {
+                throw reader.failure("office", "name", "\"\(name)\" is not an office name: 1 to 32 letters, digits, - or _")
+            }
+            config.office = name
         }
         if let numbers = try reader.table(root, "numbers") {
             try parseNumbers(numbers, into: &config.numbers, reader: &reader)
@@ -123,7 +131,10 @@ public enum ConfigurationParser {
             config.webhooks.append(try parseWebhook(table, index: index, reader: &reader))
         }
         for (index, table) in try reader.arrayOfTables(root, "source").enumerated() {
-            config.sources.append(try parseSource(table, index: index, reader: &reader))
+            var source = try parseSource(table, index: index, reader: &reader)
+            // Read positions are per source: a default name must not be the same in two offices.
+            if table["name"] == nil, !config.office.isEmpty { source.name = "\(config.office):\(source.name)" }
+            config.sources.append(source)
         }
         let names = config.sources.map(\.name)
         if let duplicate = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {

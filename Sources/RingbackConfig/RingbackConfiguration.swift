@@ -8,6 +8,8 @@ public struct RingbackConfiguration: Sendable {
     /// `[store] keep_days`: calls, legs and contacts older than this many days are deleted
     /// once a day; nil (the default) keeps everything.
     public var keepDays: Int?
+    /// `[office] name` (SPEC §10): "" for the one office of a store that has no others.
+    public var office = ""
     public var numbers = NumberPlan()
     public var calls = CallSettings()
     public var sla = SLAMinutes()

@@ -35,9 +35,10 @@ public final class IngestPipeline {
         self.configuration = configuration
         self.clock = clock
         resumedSources = sources
+        try store.registerOffice(configuration.office, now: clock.wallSeconds())
         directoryVersion = try store.directoryVersion()
         context = try RuleContext(configuration: configuration, directory: try store.loadDirectory())
-        assembler = CallAssembler(timing: configuration.calls.assemblyTiming)
+        assembler = CallAssembler(timing: configuration.calls.assemblyTiming, office: configuration.office)
         try reloadWaitingLegs()
         silenceOpen = try store.hasOpenSilenceAlert()
     }
@@ -50,7 +51,7 @@ public final class IngestPipeline {
     public var hasWaitingLegs: Bool { !assembler.isEmpty }
 
     private func reloadWaitingLegs() throws {
-        assembler = CallAssembler(timing: configuration.calls.assemblyTiming)
+        assembler = CallAssembler(timing: configuration.calls.assemblyTiming, office: configuration.office)
         if let latest = try store.latestLegStart() { assembler.observe(dataReachingTo: latest) }
         guard !resumedSources.isEmpty else { return }
         let now = clock.monotonicMilliseconds()
@@ -210,7 +211,8 @@ public final class IngestPipeline {
         let now = clock.wallSeconds()
         return try store.transaction {
             var rejudging = Rejudging()
-            let calls = try store.recordedCalls(from: since)
+            // Its own office's calls: another office's rows are classified by that office's PBX plan.
+            let calls = try store.recordedCalls(from: since).filter { $0.office == configuration.office }
             // A daemon judging one of these numbers meanwhile waits (or is waited for).
             try store.lockNumbers(calls.compactMap(\.number))
             for judged in calls {

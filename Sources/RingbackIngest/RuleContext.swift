@@ -15,9 +15,9 @@ public struct RuleContext: Sendable {
         self.configuration = configuration
         self.directory = directory
         let extensions = ExtensionMatcher(pattern: configuration.numbers.extensionPattern,
-                                              listed: directory.listedExtensions)
+                                          listed: directory.listedExtensions(in: configuration.office))
         classifier = CallClassifier(settings: configuration.calls, numbers: configuration.numbers, extensions: extensions,
-                                    staff: StaffNumbers(directory))
+                                    staff: StaffNumbers(directory, office: configuration.office), office: configuration.office)
         let workingTime: any WorkingTime = configuration.workingCalendar ?? WallClockTime()
         silence = configuration.workingCalendar.map { PBXSilence(minutes: configuration.alerts.pbxSilentAfter, workingTime: $0) }
         let sla = SLAPolicy(minutesA: configuration.sla.a, minutesB: configuration.sla.b, minutesC: configuration.sla.c,

@@ -53,6 +53,8 @@ extension Desk {
             }
             chosen = first
         }
+        // `kzn:101` rings 101 on Kazan's PBX, sent by Kazan's daemon (SPEC §10).
+        let phone = OfficeExtension(written: chosen)
         let number = callback.callback.number
         if plan.isAbroad(number) {
             let clients = callback.callback.clientID != nil || directory.clients.contains { $0.phones.contains(number) }
@@ -66,13 +68,14 @@ extension Desk {
             }
         }
         let action: OriginateAction
-        switch OriginateAction.make(template, plan: plan, extensionNumber: chosen, number: number,
+        switch OriginateAction.make(template, plan: plan, extensionNumber: phone.number, number: number,
                                     clientName: callback.callback.clientName) {
         case .success(let made): action = made
         case .failure(let refusal): throw StoreRequestError.invalid(field: "callback", refusal.description)
         }
         return try store.fileCallRequest(callbackID: callbackID, requestedBy: asker.recordedAs, managerID: manager.id,
-                                         extensionNumber: chosen, number: number, action: action, now: now,
+                                         extensionNumber: phone.number, office: phone.office ?? directory.firstOffice,
+                                         number: number, action: action, now: now,
                                          interval: callInterval)
     }
 
@@ -111,11 +114,13 @@ extension Desk {
     /// `GET /api/v1/route?number=` (SPEC §9.2): whom the PBX rings first when `raw` calls —
     /// the open callback's owner, else the client's manager — or nobody: outside working
     /// hours (when a calendar is set), for a manager away, for a number nobody owns.
+    /// `office`: the PBX that asks; the owner is rung only on an extension of theirs there.
     public static func route(in store: any StoreReading, number raw: String, plan: NumberPlan, calendar: WorkingCalendar?,
-                             at now: Int64) throws -> RouteOwner? {
+                             office: String, at now: Int64) throws -> RouteOwner? {
         guard let number = plan.normalize(plan.strippingOutsidePrefix(raw)) else { return nil }
         if let calendar, !calendar.isWorking(at: now) { return nil }
-        guard let owner = try store.routeOwner(number: number), !(owner.awayUntil.map { now < $0 } ?? false) else { return nil }
+        guard let owner = try store.routeOwner(number: number, office: office),
+              !(owner.awayUntil.map { now < $0 } ?? false) else { return nil }
         return owner
     }
 }

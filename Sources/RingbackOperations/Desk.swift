@@ -22,7 +22,7 @@ public enum Desk {
         let bothMissing = since == nil && until == nil
         let from = since ?? (bothMissing ? today.start : .min)
         let to = until ?? (bothMissing ? today.end : .max)
-        return try store.missed(since: from, until: to, at: at, managerID: managerID)
+        return try store.missed(since: from, until: to, at: at, managerID: managerID, office: nil)
     }
 
     /// `ringback alerts`, `GET /api/v1/alerts`.
@@ -31,18 +31,36 @@ public enum Desk {
         try store.alerts(at: at, kind: kind, state: state, managerID: managerID)
     }
 
-    /// The head's report of `period` as of `at`, every section from one snapshot.
+    /// The office a report or a board is asked for: nil (or "all") for every office; a name
+    /// the store does not know is refused, with the ones it knows.
+    public static func office(_ asked: String?, in store: any StoreReading, field: String = "--office") throws -> String? {
+        guard let asked, asked != "all" else { return nil }
+        let known = try store.offices()
+        guard known.contains(asked) else {
+            throw StoreRequestError.invalid(field: field, known.isEmpty
+                ? "no office is named in this store ([office] name in the daemons' configuration)"
+                : "no office \"\(asked)\" in this store; its offices: \(known.joined(separator: ", ")), or all")
+        }
+        return asked
+    }
+
+    /// The head's report of `period` as of `at`, every section from one snapshot: of one
+    /// office's calls, or (`office` nil) of all (SPEC §10). Clients are the organisation's:
+    /// the dormant ones are listed whichever office reports.
     public static func report(in store: any StoreReading, period: ReportPeriod, at: Int64, zone: ZoneConverter,
-                              dormantDays: Int) throws -> MissedCallReport {
+                              dormantDays: Int, office: String? = nil) throws -> MissedCallReport {
         try store.reading {
-            MissedCallReport(
+            var report = MissedCallReport(
                 period: period, at: at, zone: zone,
-                missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil),
-                callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at),
-                noContactAlerts: try store.alertsRaised(kind: .noContact, since: period.start, until: period.end, at: at),
+                missed: try store.missed(since: period.start, until: period.end, at: at, managerID: nil, office: office),
+                callbacks: try store.callbacksOpened(since: period.start, until: period.end, at: at, office: office),
+                noContactAlerts: try store.alertsRaised(kind: .noContact, since: period.start, until: period.end, at: at,
+                                                        office: office),
                 managers: try store.loadDirectory().managers,
                 aClients: try store.clientActivity(abc: "A", at: at),
                 dormantDays: dormantDays)
+            report.office = office
+            return report
         }
     }
 
@@ -50,14 +68,15 @@ public enum Desk {
     /// `end - 1`, oldest first, as the day reports would count them: a count over the
     /// missed calls' index a day, and the callbacks of the whole stretch read once.
     public static func trend(in store: any StoreReading, days: Int, endingBefore end: Int64, at: Int64,
-                             zone: ZoneConverter) throws -> [TrendDay] {
+                             zone: ZoneConverter, office: String? = nil) throws -> [TrendDay] {
         try store.reading {
             var periods: [ReportPeriod] = [.day(containing: end - 1, zone: zone)]
             while periods.count < days { periods.insert(.day(containing: periods[0].start - 1, zone: zone), at: 0) }
-            let callbacks = try store.callbacksOpened(since: periods[0].start, until: periods[periods.count - 1].end, at: at)
+            let callbacks = try store.callbacksOpened(since: periods[0].start, until: periods[periods.count - 1].end, at: at,
+                                                      office: office)
             return try periods.map { period in
                 let opened = callbacks.filter { $0.firstMissedAt >= period.start && $0.firstMissedAt < period.end }
-                return TrendDay(label: period.label, missed: try store.missedCount(since: period.start, until: period.end, at: at),
+                return TrendDay(label: period.label, missed: try store.missedCount(since: period.start, until: period.end, at: at, office: office),
                                 withinSLAPercent: MissedCallReport.withinSLA(opened).percent)
             }
         }

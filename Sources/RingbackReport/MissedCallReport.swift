@@ -30,6 +30,8 @@ public struct MissedCallReport: Sendable {
     }
 
     public var period: ReportPeriod
+    /// The office reported on (SPEC §10); nil: all of them.
+    public var office: String?
     public var generatedAt: Int64
     public var missedCalls: Int
     public var callbacksOpened: Int
@@ -109,6 +111,9 @@ public struct MissedCallReport: Sendable {
 
     /// Callbacks called back (or reached by the client) by their due time, and their share
     /// of all opened: nil when none was opened.
+    /// How a title names what is reported: "kzn, 2026-03-10", or the period alone for all offices.
+    public var title: String { (office.map { "\($0), " } ?? "") + period.label }
+
     public static func withinSLA(_ callbacks: [ReportCallback]) -> (count: Int, percent: Double?) {
         let count = callbacks.filter { ($0.state == .calledBack || $0.state == .clientReachedUs) && $0.resolvedAt! <= $0.dueAt }.count
         return (count, callbacks.isEmpty ? nil : Double(count) * 100 / Double(callbacks.count))

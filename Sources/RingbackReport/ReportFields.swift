@@ -20,7 +20,7 @@ struct ReportFields {
          ("within_sla_percent", JSONValue.optional(report.withinSLAPercent) { .number($0) }),
          ("median_minutes_to_callback", JSONValue.optional(report.medianMinutesToCallback) { .integer(Int64($0)) }),
          ("p90_minutes_to_callback", JSONValue.optional(report.p90MinutesToCallback) { .integer(Int64($0)) }),
-         ("dormant_days", .integer(Int64(report.dormantDays)))]
+         ("dormant_days", .integer(Int64(report.dormantDays))), ("office", text(report.office))]
     }
 
     var managers: [[(String, JSONValue)]] {

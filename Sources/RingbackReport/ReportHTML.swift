@@ -13,7 +13,7 @@ struct ReportHTML {
     func render() -> String {
         let clock = ReportClock(zone: zone, period: report.period)
         var body = ""
-        body += "<h1 style=\"font-size:20px;margin:0 0 4px 0\">Missed calls, \(escape(report.period.label))</h1>\n"
+        body += "<h1 style=\"font-size:20px;margin:0 0 4px 0\">Missed calls, \(escape(report.title))</h1>\n"
         body += "<p style=\"color:#616161;margin:0 0 16px 0\">As of \(clock.full(report.generatedAt)) (\(escape(zone.identifier)))</p>\n"
         body += summary()
         body += section("By manager", managers())
@@ -26,7 +26,7 @@ struct ReportHTML {
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Missed calls, \(escape(report.period.label))</title></head>
+            <title>Missed calls, \(escape(report.title))</title></head>
             <body style="margin:0;padding:16px;background:#ffffff;color:\(Self.ink);font-family:Arial,Helvetica,sans-serif;font-size:14px">
             <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:760px">
             <tr><td>

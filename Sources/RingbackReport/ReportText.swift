@@ -8,7 +8,7 @@ struct ReportText {
     func render() -> String {
         let clock = ReportClock(zone: zone, period: report.period)
         var out: [String] = []
-        out.append("Missed-call report, \(report.period.label), as of \(clock.full(report.generatedAt))")
+        out.append("Missed-call report, \(report.title), as of \(clock.full(report.generatedAt))")
         out.append("")
         out.append(pad("Missed calls", 22) + "\(report.missedCalls)")
         out.append(pad("Callbacks opened", 22) + "\(report.callbacksOpened)")

@@ -6,8 +6,10 @@ extension Store {
     /// Files a request for `callbackID`, refused while another for the same callback is
     /// queued or ringing (nobody is rung twice) and when `requestedBy` asked less than
     /// `interval` seconds ago.
+    /// `office`: whose PBX rings `extensionNumber` (SPEC §10); its daemon sends the request.
     public func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
-                                number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest {
+                                office: String, number: String, action: OriginateAction, now: Int64,
+                                interval: Int64) throws -> CallRequest {
         try transaction {
             // What a daemon without its AMI link (or not running) left behind blocks nobody:
             // queued too long, or sent and never answered, it has failed.
@@ -31,12 +33,12 @@ extension Store {
             }
             let id = try connection.prepare("""
                 INSERT INTO call_requests (callback_id, requested_by, manager_id, extension, number, channel, context, exten,
-                    caller_id, timeout, requested_at, state)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued')
+                    caller_id, timeout, requested_at, state, office)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)
                 RETURNING request_id
                 """).first([.integer(callbackID), .text(requestedBy), .text(managerID), .text(extensionNumber), .text(number),
                           .text(action.channel), .text(action.context), .text(action.exten), .text(action.callerID),
-                          .integer(Int64(action.timeoutSeconds)), .integer(now)]) { $0.int(0) }
+                          .integer(Int64(action.timeoutSeconds)), .integer(now), .text(office)]) { $0.int(0) }
             guard let id, let filed = try callRequest(id) else {
                 throw StoreError(.other, "the call request just filed is not in the store")
             }
@@ -70,13 +72,14 @@ extension Store {
             try connection.prepare("""
                 UPDATE call_requests SET state = 'failed', finished_at = ?1,
                     reason = 'not sent: the daemon had no AMI link to the PBX in time'
-                WHERE state = 'queued' AND requested_at < ?1 - ?2
-                """).run([.integer(now), .integer(staleAfter)])
+                WHERE state = 'queued' AND requested_at < ?1 - ?2 AND office = ?3
+                """).run([.integer(now), .integer(staleAfter), .text(office)])
+            // Only this office's: another office's extension rings on its own PBX.
             let claimed = try connection.prepare("""
                 SELECT request_id, callback_id, requested_by, manager_id, extension, number, channel, context, exten, caller_id,
                     timeout, requested_at, state, sent_at, finished_at, reason
-                FROM call_requests WHERE state = 'queued' ORDER BY request_id
-                """).rows([], Self.callRequest)
+                FROM call_requests WHERE state = 'queued' AND office = ? ORDER BY request_id
+                """).rows([.text(office)], Self.callRequest)
             for request in claimed {
                 try connection.prepare("UPDATE call_requests SET state = 'sent', sent_at = ? WHERE request_id = ?")
                     .run([.integer(now), .integer(request.requestID)])

@@ -23,7 +23,7 @@ extension Store {
             Client(id: row.string(0), name: row.string(1), abc: row.optionalString(2).flatMap(ABCGroup.init(rawValue:)),
                    phones: phones[row.string(0)] ?? [], managerID: row.optionalString(3))
         }
-        return Directory(managers: managers, clients: clients)
+        return Directory(managers: managers, clients: clients, firstOffice: try firstOffice())
     }
 
     /// Adds or updates managers (by `manager_id`); their extension and mobile lists are
@@ -115,12 +115,12 @@ extension Store {
         // promised for a set time (`later`) keeps it in due_at; its SLA due time is sla_due_at.
         let open = try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cb.manager_id, cb.assigned_by_hand, cb.first_missed_at, c.extension,
-                COALESCE(cb.sla_due_at, cb.due_at)
+                COALESCE(cb.sla_due_at, cb.due_at), cb.office
             FROM callbacks cb LEFT JOIN calls c ON c.call_id = cb.first_call_id WHERE cb.state = 'open'
             """).rows {
                 OpenCallbackOwnership(callbackID: $0.int(0), number: $0.string(1), clientID: $0.optionalString(2),
                                       managerID: $0.optionalString(3), assignedByHand: $0.int(4) != 0, firstMissedAt: $0.int(5),
-                                      extensionNumber: $0.optionalString(6), slaDueAt: $0.int(7))
+                                      extensionNumber: $0.optionalString(6), slaDueAt: $0.int(7), office: $0.string(8))
             }
         let update = try connection.prepare("""
             UPDATE callbacks SET manager_id = ?1, client_id = ?2,

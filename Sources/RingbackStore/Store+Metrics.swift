@@ -9,7 +9,7 @@ public struct MetricCounts: Sendable {
 }
 
 extension Store {
-    public func daemonHeartbeat() throws -> Int64? { try meta("daemon_heartbeat").flatMap { Int64($0) } }
+    public func daemonHeartbeat() throws -> Int64? { try meta(officeKey("daemon_heartbeat")).flatMap { Int64($0) } }
 
     /// Equal for two reads inside `reading` only when they see the same data: the same
     /// connection, and no commit by anyone between them (SQLite's data_version, read once
@@ -21,7 +21,7 @@ extension Store {
         return "\(ObjectIdentifier(self).hashValue):\(version)"
     }
 
-    public func recordDaemonHeartbeat(now: Int64) throws { try setMeta("daemon_heartbeat", String(now)) }
+    public func recordDaemonHeartbeat(now: Int64) throws { try setMeta(officeKey("daemon_heartbeat"), String(now)) }
 
     public func metricCounts(at now: Int64) throws -> MetricCounts {
         var counts = MetricCounts()

@@ -191,16 +191,17 @@ extension Store {
     }
 
     /// Missed inbound calls that started in `[since, until)` by `at`: the count of `missed`.
-    public func missedCount(since: Int64, until: Int64, at: Int64) throws -> Int {
+    public func missedCount(since: Int64, until: Int64, at: Int64, office: String?) throws -> Int {
         Int(try connection.prepare("""
             SELECT count(*) FROM calls INDEXED BY calls_missed
             WHERE direction = 'inbound' AND answered = 0 AND ignored = 0 AND started_at >= ?1 AND started_at < ?2 AND started_at <= ?3
-            """).first([.integer(since), .integer(until), .integer(at)]) { $0.int(0) } ?? 0)
+              AND (?4 IS NULL OR office = ?4)
+            """).first([.integer(since), .integer(until), .integer(at), SQLValue(office)]) { $0.int(0) } ?? 0)
     }
 
     /// Missed inbound calls that started in `[since, until)` and by `at`, with their
     /// callback's state as of `at`.
-    public func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall] {
+    public func missed(since: Int64, until: Int64, at: Int64, managerID: String?, office: String?) throws -> [MissedCall] {
         try connection.prepare("""
             SELECT c.call_id, c.started_at, c.number, c.raw_number, c.client_id, cl.name, coalesce(cb.manager_id, c.manager_id),
                 c.extension, c.voicemail, c.callback_id, cb.state, cb.resolved_at, cb.resolved_by, cb.due_at
@@ -208,9 +209,9 @@ extension Store {
             LEFT JOIN callbacks cb ON cb.callback_id = c.callback_id
             LEFT JOIN clients cl ON cl.client_id = c.client_id
             WHERE c.direction = 'inbound' AND c.answered = 0 AND c.ignored = 0 AND c.started_at >= ?1 AND c.started_at < ?2 AND c.started_at <= ?3
-              AND (?4 IS NULL OR coalesce(cb.manager_id, c.manager_id) = ?4)
+              AND (?4 IS NULL OR coalesce(cb.manager_id, c.manager_id) = ?4) AND (?5 IS NULL OR c.office = ?5)
             ORDER BY c.started_at, c.call_id
-            """).rows([.integer(since), .integer(until), .integer(at), SQLValue(managerID)]) { row in
+            """).rows([.integer(since), .integer(until), .integer(at), SQLValue(managerID), SQLValue(office)]) { row in
                 let callbackID = row.optionalInt(9)
                 let resolvedAt = row.optionalInt(11).flatMap { $0 <= at ? $0 : nil }
                 let dueAt = row.optionalInt(13)
@@ -256,14 +257,16 @@ extension Store {
 
     /// The alerts of `kind` raised in `[since, until)` by `at`, as of `at`: the report's
     /// no-contact list, read from the index by time.
-    public func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord] {
+    public func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64, office: String?) throws -> [AlertRecord] {
         try connection.prepare("""
             SELECT alert_id, kind, raised_at, manager_id, client_id, number, call_id, callback_id, acknowledged_at,
                 resolved_at, resolution
             FROM alerts INDEXED BY alerts_raised
-            WHERE raised_at >= ?1 AND raised_at < ?2 AND raised_at <= ?3 AND kind = ?4
+            WHERE raised_at >= ?1 AND raised_at < ?2 AND raised_at <= ?3 AND kind = ?4 AND (?5 IS NULL OR office = ?5)
             ORDER BY raised_at, alert_id
-            """).rows([.integer(since), .integer(until), .integer(at), .text(kind.rawValue)]) { try Self.alert($0, at: at) }
+            """).rows([.integer(since), .integer(until), .integer(at), .text(kind.rawValue), SQLValue(office)]) {
+                try Self.alert($0, at: at)
+            }
     }
 
     /// An alert's row (the columns of `alerts`) as of `at`.

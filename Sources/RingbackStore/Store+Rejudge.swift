@@ -30,8 +30,8 @@ extension Store {
     public func recordedCall(_ callID: String) throws -> Call? {
         try connection.prepare("""
             SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
-                talk_seconds, leg_count, credited_manager FROM calls WHERE call_id = ?
-            """).first([.text(callID)], Self.call)
+                talk_seconds, leg_count, credited_manager, office FROM calls WHERE call_id = ?
+            """).first([.text(callID)], Self.judgedCall)
     }
 
     static func call(_ row: Row) -> Call {
@@ -42,13 +42,20 @@ extension Store {
              talkSeconds: Int(row.int(10)), legCount: Int(row.int(11)), creditedManagerID: row.optionalString(12))
     }
 
+    /// A call as the rules saw it, with its office (column 13).
+    static func judgedCall(_ row: Row) -> Call {
+        var call = Self.call(row)
+        call.office = row.string(13)
+        return call
+    }
+
     /// The calls recorded from `start` on, in order of their start.
     public func recordedCalls(from start: Int64) throws -> [Call] {
         try connection.prepare("""
             SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
-                talk_seconds, leg_count, credited_manager FROM calls INDEXED BY calls_started
+                talk_seconds, leg_count, credited_manager, office FROM calls INDEXED BY calls_started
             WHERE started_at >= ? ORDER BY started_at, call_id
-            """).rows([.integer(start)], Self.call)
+            """).rows([.integer(start)], Self.judgedCall)
     }
 
     /// The stored legs of a recorded call (they all start within the call's span).
@@ -72,16 +79,17 @@ extension Store {
     /// half of which a held row is the `;2`, at an overlapping time.
     public func recordedCall(joining legs: [CallLeg], maxHoldSeconds: Int64) throws -> String? {
         for leg in legs {
-            if let key = leg.callKey,
+            if let key = leg.callKey.map({ officePrefix + $0 }),
                try connection.prepare("SELECT 1 FROM calls WHERE call_id = ?").first([.text(key)], { _ in true }) == true {
                 return key
             }
             guard leg.linkedID?.isEmpty ?? true, leg.channel.hasPrefix("Local/"), leg.channel.hasSuffix(";2") else { continue }
             let partner = String(leg.channel.dropLast()) + "1"
             if let callID = try connection.prepare("""
-                SELECT call_id FROM legs WHERE start BETWEEN ? AND ? AND dstchannel = ? AND "end" + 2 >= ?
-                    AND call_id IS NOT NULL LIMIT 1
-                """).first([.integer(leg.start - maxHoldSeconds), .integer(leg.end + 2), .text(partner), .integer(leg.start)],
+                SELECT l.call_id FROM legs l JOIN calls c ON c.call_id = l.call_id
+                WHERE l.start BETWEEN ? AND ? AND l.dstchannel = ? AND l."end" + 2 >= ? AND c.office = ? LIMIT 1
+                """).first([.integer(leg.start - maxHoldSeconds), .integer(leg.end + 2), .text(partner), .integer(leg.start),
+                            .text(office)],
                            { $0.string(0) }) {
                 return callID
             }
@@ -135,9 +143,9 @@ extension Store {
             """).run([.text(number)])
         let calls = try connection.prepare("""
             SELECT call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
-                talk_seconds, leg_count, credited_manager FROM calls INDEXED BY calls_started
+                talk_seconds, leg_count, credited_manager, office FROM calls INDEXED BY calls_started
             WHERE started_at >= ? AND number = ? ORDER BY started_at, call_id
-            """).rows([.integer(cut), .text(number)], Self.call)
+            """).rows([.integer(cut), .text(number)], Self.judgedCall)
         for call in calls { try setAsideCall(call.callID) }
         return NumberHistory(calls: calls, closes: closes)
     }

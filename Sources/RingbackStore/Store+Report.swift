@@ -47,15 +47,16 @@ public struct ClientActivity: Sendable, Equatable {
 
 extension Store {
     /// Callbacks whose first missed call started in `[since, until)` and by `at`.
-    public func callbacksOpened(since: Int64, until: Int64, at: Int64) throws -> [ReportCallback] {
+    public func callbacksOpened(since: Int64, until: Int64, at: Int64, office: String?) throws -> [ReportCallback] {
         try connection.prepare("""
             SELECT cb.callback_id, cb.number, cb.client_id, cl.name, cb.manager_id, cb.first_missed_at,
                 coalesce(cb.sla_due_at, cb.due_at),
                 cb.state, cb.resolved_at, cb.resolved_by
             FROM callbacks cb LEFT JOIN clients cl ON cl.client_id = cb.client_id
             WHERE cb.first_missed_at >= ?1 AND cb.first_missed_at < ?2 AND cb.first_missed_at <= ?3
+              AND (?4 IS NULL OR cb.office = ?4)
             ORDER BY cb.first_missed_at, cb.callback_id
-            """).rows([.integer(since), .integer(until), .integer(at)]) { row in
+            """).rows([.integer(since), .integer(until), .integer(at), SQLValue(office)]) { row in
                 let resolvedAt = row.optionalInt(8).flatMap { $0 <= at ? $0 : nil }
                 return ReportCallback(callbackID: row.int(0), number: row.string(1), clientID: row.optionalString(2),
                                       clientName: row.optionalString(3), managerID: row.optionalString(4),

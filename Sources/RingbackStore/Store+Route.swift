@@ -18,7 +18,9 @@ public struct RouteOwner: Sendable, Equatable {
 }
 
 extension Store {
-    public func routeOwner(number: String) throws -> RouteOwner? {
+    /// `office`: the PBX that asks (SPEC §10); the owner's first extension there, so Kazan's
+    /// PBX never dials Moscow's 101.
+    public func routeOwner(number: String, office: String) throws -> RouteOwner? {
         let owners = try connection.prepare("""
             SELECT (SELECT manager_id FROM callbacks INDEXED BY callbacks_open_number WHERE number = ?1 AND state = 'open'),
                    -- A number of two clients of different managers is nobody's to ring first.
@@ -28,13 +30,12 @@ extension Store {
         let chosen: (String, RouteOwner.Reason)? = if let owner = owners?.0 { (owner, .openCallback) }
             else if let owner = owners?.1 { (owner, .clientManager) } else { nil }
         guard let (managerID, reason) = chosen else { return nil }
-        return try connection.prepare("""
-            SELECT (SELECT extension FROM manager_extensions WHERE manager_id = m.manager_id ORDER BY extension LIMIT 1),
-                   m.away_until
-            FROM managers m WHERE m.manager_id = ? AND m.active = 1
-            """).first([.text(managerID)]) { row -> RouteOwner? in
-                row.optionalString(0).map { RouteOwner(managerID: managerID, extensionNumber: $0, reason: reason,
-                                                       awayUntil: row.optionalInt(1)) }
-            } ?? nil
+        guard let awayUntil = try connection.prepare("SELECT away_until FROM managers WHERE manager_id = ? AND active = 1")
+            .first([.text(managerID)], { $0.optionalInt(0) }) else { return nil }
+        let firstOffice = try firstOffice()
+        let extensions = try connection.prepare("SELECT extension FROM manager_extensions WHERE manager_id = ? ORDER BY extension")
+            .rows([.text(managerID)]) { OfficeExtension(written: $0.string(0)) }
+        guard let phone = extensions.first(where: { $0.belongs(to: office, firstOffice: firstOffice) }) else { return nil }
+        return RouteOwner(managerID: managerID, extensionNumber: phone.number, reason: reason, awayUntil: awayUntil)
     }
 }

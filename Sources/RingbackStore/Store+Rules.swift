@@ -17,19 +17,19 @@ extension Store {
         if case .countMissed(let id)? = decision.callbackAction { callbackID = id }
         try connection.prepare("""
             INSERT INTO calls (call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang,
-                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored, credited_manager)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored, credited_manager, office)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(call_id) DO NOTHING
             """).run([.text(call.callID), .integer(call.startedAt), .integer(call.endedAt), .text(call.direction.rawValue),
                       SQLValue(call.number), .text(call.rawNumber), SQLValue(call.answered), SQLValue(call.extensionNumber),
                       .text(call.rangExtensions.joined(separator: ";")), SQLValue(call.voicemail),
                       .integer(Int64(call.talkSeconds)), .integer(Int64(call.legCount)), SQLValue(decision.clientID),
                       SQLValue(decision.managerID), SQLValue(callbackID), SQLValue(decision.ignored),
-                      SQLValue(call.creditedManagerID)])
+                      SQLValue(call.creditedManagerID), .text(call.office)])
         guard connection.changes == 1 else { return false }
         switch decision.callbackAction {
         case .open(let new)?:
-            let id = try openCallback(new, firstCallID: call.callID)
+            let id = try openCallback(new, firstCall: call)
             try connection.prepare("UPDATE calls SET callback_id = ? WHERE call_id = ?").run([.integer(id), .text(call.callID)])
             try linkCall(callbackID: id, callID: call.callID, role: "missed", at: call.startedAt)
             try raiseAlert(.missedCall, at: call.startedAt, managerID: new.ownerID ?? headID, clientID: new.clientID,
@@ -57,24 +57,24 @@ extension Store {
 
     /// Inserts a callback, or revives the one set aside for the same first call while its
     /// number is judged again, under its old id.
-    private func openCallback(_ new: NewCallback, firstCallID: String) throws -> Int64 {
+    private func openCallback(_ new: NewCallback, firstCall: Call) throws -> Int64 {
         let values: [SQLValue] = [.text(new.number), SQLValue(new.clientID), SQLValue(new.ownerID), .integer(new.missedAt),
-                                  .integer(new.dueAt), .text(firstCallID)]
+                                  .integer(new.dueAt), .text(firstCall.callID), .text(firstCall.office)]
         if let id = try connection.prepare("""
             SELECT callback_id FROM callbacks INDEXED BY callbacks_rejudging WHERE first_call_id = ? AND state = 'rejudging'
-            """).first([.text(firstCallID)], { $0.int(0) }) {
+            """).first([.text(firstCall.callID)], { $0.int(0) }) {
             try connection.prepare("""
                 UPDATE callbacks SET number = ?, client_id = ?, manager_id = CASE WHEN assigned_by_hand = 1 THEN manager_id ELSE ? END,
                     first_missed_at = ?, due_at = ?,
-                    first_call_id = ?, state = 'open', resolved_at = NULL, resolved_by = NULL, resolution_call_id = NULL,
+                    first_call_id = ?, office = ?, state = 'open', resolved_at = NULL, resolved_by = NULL, resolution_call_id = NULL,
                     reason = NULL, overdue_alerted = 0, sla_due_at = NULL, promise_note = NULL
                 WHERE callback_id = ?
                 """).run(values + [.integer(id)])
             return id
         }
         guard let id = try connection.prepare("""
-            INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, state)
-            VALUES (?, ?, ?, ?, ?, ?, 'open') RETURNING callback_id
+            INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, office, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'open') RETURNING callback_id
             """).first(values, { $0.int(0) }) else {
             throw StoreError(.other, "the callback just opened for \(new.number) is not in the store")
         }
@@ -132,15 +132,15 @@ extension Store {
         let announce = try wantsWebhook(.alertRaised) && connection.prepare("SELECT 1 FROM alerts WHERE kind = ? AND call_id = ?")
             .first([.text(kind.rawValue), .text(callID)], { _ in true }) == nil
         let alertID = try connection.prepare("""
-            INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id, office)
+            VALUES (?, ?, ?, ?, ?, ?, ?, coalesce((SELECT office FROM calls WHERE call_id = ?), ?))
             ON CONFLICT(kind, call_id) DO UPDATE SET raised_at = excluded.raised_at, manager_id = excluded.manager_id,
                 client_id = excluded.client_id, number = excluded.number, callback_id = excluded.callback_id,
                 resolved_at = NULL, resolution = NULL
             WHERE alerts.resolution = 'rejudging'
             RETURNING alert_id
             """).first([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
-                        .text(callID), SQLValue(callbackID)]) { $0.int(0) }
+                        .text(callID), SQLValue(callbackID), .text(callID), .text(office)]) { $0.int(0) }
         if let alertID, announce {
             try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: alertID)
         }

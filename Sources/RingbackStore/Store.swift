@@ -12,6 +12,9 @@ import RingbackCore
 /// holding its numbers' locks (`lockNumbers`); readers read one REPEATABLE READ snapshot.
 public final class Store {
     let connection: Connection
+    /// The office this program works for (`[office] name`, SPEC §10; "" unnamed): the calls it
+    /// records, its PBX's silence and heartbeat are that office's.
+    public var office = ""
 
     /// How a program uses the store. Only the daemon and the commands that load data migrate
     /// it; a command that reads (or writes an acknowledgement) from a newer or older build

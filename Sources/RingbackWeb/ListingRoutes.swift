@@ -57,15 +57,22 @@ extension APIRoutes {
 
     func report(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         _ = try context.callerForTheHead(needing: .read)
-        let query = try QueryValues(request, zone: zone, known: ["day", "week"])
+        let query = try QueryValues(request, zone: zone, known: ["day", "week", "office"])
         let at = try query.at(now: clock())
         let (day, week) = (try query.time("day"), try query.time("week"))
         guard day == nil || week == nil else { throw APIError(.badRequest, "give day or week, not both", field: "week") }
         let zone = zone
         let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? at, zone: zone)
         let dormantDays = configuration.dormantDays
+        let asked = query.text("office")
+        let office: String?
+        do {
+            office = try await store.read { try Desk.office(asked, in: $0, field: "office") }
+        } catch let refusal as StoreRequestError {
+            throw APIError.from(refusal)
+        }
         let report = try await store.read { store in
-            try Desk.report(in: store, period: period, at: at, zone: zone, dormantDays: dormantDays)
+            try Desk.report(in: store, period: period, at: at, zone: zone, dormantDays: dormantDays, office: office)
         }
         return .json(report.rendered(as: .json, zone: zone))
     }

@@ -15,10 +15,16 @@ final class StoreAccess: Sendable {
 
     /// `readers`: as many as the machine has cores; a request holds one only while it reads.
     /// Changes file their events for `webhooks`.
-    init(_ location: StoreLocation, webhooks: WebhookRouting?, clock: @escaping @Sendable () -> Int64,
+    /// `office`: the web desk's own (`[office] name`): the heartbeat and PBX silence it shows.
+    init(_ location: StoreLocation, office: String = "", webhooks: WebhookRouting?, clock: @escaping @Sendable () -> Int64,
          readers count: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) throws {
-        readers = ReaderPool(try (0..<count).map { _ in try Store(location, create: false, access: .read) })
-        let store = try Store(location, create: false, access: .write)
+        func open(_ access: Store.Access) throws -> Store {
+            let store = try Store(location, create: false, access: access)
+            store.office = office
+            return store
+        }
+        readers = ReaderPool(try (0..<count).map { _ in try open(.read) })
+        let store = try open(.write)
         store.fileWebhookEvents(webhooks, clock: clock)
         writer = WriterConnection(store)
         listener = StoreChangeListener(location)

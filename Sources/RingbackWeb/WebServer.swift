@@ -27,7 +27,7 @@ public struct WebServer: Sendable {
     public init(configuration: RingbackConfiguration, store location: StoreLocation, clock: @escaping @Sendable () -> Int64,
                 logger: Logger) throws {
         self.configuration = configuration
-        store = try StoreAccess(location, webhooks: configuration.webhookRouting, clock: clock)
+        store = try StoreAccess(location, office: configuration.office, webhooks: configuration.webhookRouting, clock: clock)
         secrets = try SecretsAccess(path: configuration.web.secretsPath)
         webhooks = try WebhookService.loadSecrets(configuration.webhooks)
         pages = try PageRenderer(language: configuration.web.language)

@@ -106,6 +106,7 @@ struct CommandEnvironment {
                 if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
             }
             let store = try Store(storeLocation, create: create, access: access)
+            store.office = configuration.office
             store.fileWebhookEvents(configuration.webhookRouting, clock: RingbackClock.system.wallSeconds)
             return store
         } catch let error as StoreError {

@@ -26,6 +26,7 @@ struct Report: ParsableCommand {
               ringback report                              today, as text
               ringback report --day 2026-03-10 --format html > report.html
               ringback report --week 2026-03-10 --format csv
+              ringback report --office kzn                 today, Kazan's calls only
             """)
 
     @OptionGroup var options: StoreOptions
@@ -40,6 +41,8 @@ struct Report: ParsableCommand {
     var skipNonWorking = false
     @Flag(help: "Hand the report to [report] command instead of printing it.")
     var send = false
+    @Option(help: ArgumentHelp("Only this office's calls (SPEC §10); default: all offices.", valueName: "name"))
+    var office: String?
 
     func validate() throws {
         if [day != nil, week != nil, previousWorkingDay].filter({ $0 }).count > 1 {
@@ -67,8 +70,10 @@ struct Report: ParsableCommand {
             period = .day(containing: try day.map { try environment.parseTime($0, option: "--day") } ?? environment.at,
                           zone: zone)
         }
-        let report = try Desk.report(in: try environment.openReader(), period: period, at: environment.at, zone: zone,
-                                     dormantDays: environment.configuration.dormantDays)
+        let store = try environment.openReader()
+        let office = try Desk.office(office, in: store)
+        let report = try Desk.report(in: store, period: period, at: environment.at, zone: zone,
+                                     dormantDays: environment.configuration.dormantDays, office: office)
         guard send else {
             FileHandle.standardOutput.write(Data(report.rendered(as: format ?? .text, zone: zone).utf8))
             return
@@ -76,7 +81,7 @@ struct Report: ParsableCommand {
         let settings = environment.configuration.report
         let chosen = format ?? settings.format
         try ReportDelivery(settings: settings).send(report.rendered(as: chosen, zone: zone), format: chosen,
-                                                    subject: "Missed calls, \(period.label)")
+                                                    subject: "Missed calls, \(report.title)")
     }
 }
 

@@ -159,4 +159,32 @@ final class RouteTests: XCTestCase {
         let keyed = try web.raw("GET", "/api/v1/route?number=89162223344", headers: ["Authorization": "Bearer \(key)"])
         XCTAssertEqual(keyed.status, 200, keyed.text)
     }
+
+    /// SPEC §10: Kazan's PBX asks with `office=kzn` and is answered only an extension of the
+    /// owner's there; the report API is per office or for all, and refuses an office unknown.
+    func testThePBXOfAnOfficeIsAnsweredItsOwnExtensionOfTheOwner() throws {
+        let web = try WebHarness(loading: "voicemail")
+        defer { web.remove() }
+        try web.start()
+        let key = try web.key("admin", scope: "write")
+        func route(_ query: String) throws -> Any? {
+            try web.raw("GET", "/api/v1/route?number=89162223344\(query)").object["extension"]
+        }
+        XCTAssertEqual(try route("") as? String, "102", "the web desk's own office (unnamed): the bare extension")
+        XCTAssertTrue(try route("&office=kzn") is NSNull, "boris has no phone in Kazan")
+        let moved = try web.request("PUT", "/api/v1/managers/m2", key: key, json: """
+            {"name": "Boris Ivanov", "extensions": ["102", "kzn:202"], "login": "boris", "email": "boris@office.example",
+             "role": "manager"}
+            """)
+        XCTAssertEqual(moved.status, 200, moved.text)
+        XCTAssertEqual(try route("&office=kzn") as? String, "202")
+        XCTAssertEqual(try route("") as? String, "102")
+
+        let all = try web.request("GET", "/api/v1/report?day=2026-03-10", key: key)
+        XCTAssertEqual(all.status, 200, all.text)
+        XCTAssertTrue(all.objects.first?["office"] is NSNull, all.text)
+        let unknown = try web.request("GET", "/api/v1/report?day=2026-03-10&office=kzn", key: key)
+        XCTAssertEqual(unknown.status / 100, 4, unknown.text)
+        XCTAssertTrue(unknown.text.contains("no office is named"), unknown.text)
+    }
 }

@@ -300,6 +300,42 @@ final class ReportPageTests: XCTestCase {
         XCTAssertFalse(page.text.contains("style="))
         XCTAssertEqual(try web.raw("GET", "/report", headers: ["Cookie": try web.signIn(link: anna)]).status, 404, "the head's page")
     }
+
+    /// SPEC §10: the head's board and report for one office or for all, with a link to each.
+    func testTheHeadSeesTheBoardAndTheReportPerOfficeOrForAll() throws {
+        let web = try WebHarness(loading: "three-misses", configuration: "\n[office]\nname = \"msk\"\n")
+        defer { web.remove() }
+        let kazanConfig = web.harness.directory.appendingPathComponent("kzn.toml")
+        // The fixture's configuration as the web harness wrote it (on PostgreSQL the harness
+        // points its own copy at the database, and so will Kazan's).
+        try (String(contentsOf: web.harness.directory.appendingPathComponent("web.toml"), encoding: .utf8).replacingOccurrences(of: "name = \"msk\"", with: "name = \"kzn\""))
+            .write(to: kazanConfig, atomically: true, encoding: .utf8)
+        let kazan = try RingbackHarness(config: kazanConfig.path, sharing: web.harness)
+        XCTAssertEqual(try kazan.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/voicemail.csv").path]).status, 0)
+        func missed(_ office: String?) throws -> Int? {
+            try web.harness.json(["report", "--day", "2026-03-10"] + (office.map { ["--office", $0] } ?? [])).first?.int("missed_calls")
+        }
+        let (all, kzn) = (try XCTUnwrap(missed(nil)), try XCTUnwrap(missed("kzn")))
+        XCTAssertEqual(kzn, 1)
+        XCTAssertGreaterThan(all, kzn)
+        let helen = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try web.start()
+        let cookie = ["Cookie": try web.signIn(link: helen)]
+        let board = try web.raw("GET", "/", headers: cookie)
+        XCTAssertEqual(board.status, 200)
+        XCTAssertTrue(board.text.contains("<a href=\"/?office=kzn\">kzn</a>"), board.text)
+        XCTAssertTrue(board.text.contains("<strong>All offices</strong>"))
+        let kazanBoard = try web.raw("GET", "/?office=kzn", headers: cookie)
+        XCTAssertTrue(kazanBoard.text.contains("<strong>kzn</strong>"))
+        XCTAssertTrue(kazanBoard.text.contains("/events?follow=callbacks,board&amp;office=kzn")
+                      || kazanBoard.text.contains("/events?follow=callbacks,board&office=kzn"), "the live board follows Kazan's")
+        XCTAssertEqual(try web.raw("GET", "/?office=spb", headers: cookie).status, 404)
+        let report = try web.raw("GET", "/report?day=2026-03-10&office=kzn", headers: cookie)
+        XCTAssertTrue(report.text.contains("<span class=\"value\">\(kzn)</span> <span class=\"label\">missed calls</span>"), report.text)
+        XCTAssertTrue(report.text.contains("name=\"office\" value=\"kzn\""), "the day picker stays in Kazan")
+        let whole = try web.raw("GET", "/report?day=2026-03-10", headers: cookie).text
+        XCTAssertTrue(whole.contains("<span class=\"value\">\(all)</span> <span class=\"label\">missed calls</span>"), whole)
+    }
 }
 
 /// Search by number (SPEC §8.3): any spelling, normalized as the PBX's numbers are.

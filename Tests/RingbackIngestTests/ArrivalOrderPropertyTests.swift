@@ -85,7 +85,7 @@ final class ArrivalOrderPropertyTests: XCTestCase {
 
     /// What the store answers, by natural keys.
     private func answers(_ store: Store) throws -> [String] {
-        let missed = try store.missed(since: .min, until: .max, at: wallNow, managerID: nil).map {
+        let missed = try store.missed(since: .min, until: .max, at: wallNow, managerID: nil, office: nil).map {
             "missed \($0.callID) \($0.startedAt) \($0.number ?? $0.rawNumber) \($0.managerID ?? "-") \($0.extensionNumber ?? "-") "
                 + "\($0.voicemail) \($0.callbackState?.rawValue ?? "-") \($0.resolvedAt ?? -1) \($0.resolvedBy ?? "-") \($0.late.map { "\($0)" } ?? "-")"
         }

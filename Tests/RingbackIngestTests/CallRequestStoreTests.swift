@@ -20,6 +20,32 @@ final class CallRequestStoreTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
+    /// SPEC §10: a request for Kazan's extension is sent by Kazan's daemon, through its PBX;
+    /// Moscow's daemon leaves it alone, and its staleness sweep does not fail it either.
+    func testOnlyTheDaemonOfTheExtensionsOfficeSendsTheRequest() async throws {
+        let test = try TestStore(in: directory)
+        let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
+        time.set("2026-03-10 10:00:30", zone: zone)
+        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: time.clock)
+        _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
+        time.set("2026-03-10 10:01:00", zone: zone)
+        _ = try await writer.tick()
+        let moscow = try Store(test.location), kazan = try Store(test.location)
+        try moscow.registerOffice("msk", now: 0)
+        try kazan.registerOffice("kzn", now: 0)
+        let now = time.clock.wallSeconds()
+        let callback = try XCTUnwrap(try moscow.pending(at: now, managerID: nil, overdueOnly: false).first)
+        let action = OriginateAction(channel: "PJSIP/101", context: "from-internal", exten: "89035550707",
+                                     callerID: "Callback", timeoutSeconds: 30)
+        let filed = try moscow.fileCallRequest(callbackID: callback.callbackID, requestedBy: "ivan", managerID: "m3",
+                                               extensionNumber: "101", office: "kzn", number: callback.number, action: action,
+                                               now: now, interval: 10)
+        XCTAssertEqual(try moscow.claimQueuedCallRequests(now: now + 1, staleAfter: CallRequest.staleQueuedSeconds).count, 0)
+        XCTAssertEqual(try moscow.claimQueuedCallRequests(now: now + 100, staleAfter: CallRequest.staleQueuedSeconds).count, 0)
+        XCTAssertEqual(try moscow.callRequest(filed.requestID)?.state, .queued, "Moscow's sweep fails only its own")
+        XCTAssertEqual(try kazan.claimQueuedCallRequests(now: now + 2, staleAfter: 3600).map(\.requestID), [filed.requestID])
+    }
+
     func testOneUnderWayACallbackAndWhatNobodySentFailsInTime() async throws {
         let test = try TestStore(in: directory)
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
@@ -34,7 +60,7 @@ final class CallRequestStoreTests: XCTestCase {
         let action = OriginateAction(channel: "PJSIP/101", context: "from-internal", exten: "89035550707",
                                      callerID: "Callback", timeoutSeconds: 30)
         func file(by asker: String, at instant: Int64) throws -> CallRequest {
-            try store.fileCallRequest(callbackID: callback.callbackID, requestedBy: asker, managerID: "m1", extensionNumber: "101",
+            try store.fileCallRequest(callbackID: callback.callbackID, requestedBy: asker, managerID: "m1", extensionNumber: "101", office: "",
                                       number: callback.number, action: action, now: instant, interval: 10)
         }
         let first = try file(by: "anna", at: now)

@@ -66,7 +66,7 @@ final class IngestPipelineTests: XCTestCase {
         clock.milliseconds += 200
         let completed = result.calls + (try pipeline.tick().calls)
         XCTAssertEqual(completed, 1)
-        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 0)
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil, office: nil).count, 0)
     }
 
     /// Once the source is read to its end, the last call is completed after `settle_ms`.
@@ -108,14 +108,14 @@ final class IngestPipelineTests: XCTestCase {
         let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
         let pipeline = try pipeline()
         XCTAssertEqual(try pipeline.commit(try batch(lines[0..<1], pendingBytes: 0), flush: true).calls, 1)
-        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 1)
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil, office: nil).count, 1)
         XCTAssertEqual(try pipeline.store.counts()["alerts"], 2, "missed, and overdue by now")
         let late = try pipeline.commit(try batch(lines[1...], pendingBytes: 0), flush: true)
         XCTAssertEqual(late.stored, 1)
         XCTAssertEqual(late.rejudgedNumbers, 1)
         XCTAssertEqual(try legCount(call: "1773126000.2"), 2)
         XCTAssertEqual(try legCount(call: nil), 0)
-        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil).count, 0)
+        XCTAssertEqual(try pipeline.store.missed(since: .min, until: .max, at: .max, managerID: nil, office: nil).count, 0)
         XCTAssertEqual(try pipeline.store.counts()["callbacks"], 0, "answered: no callback")
         XCTAssertEqual(try pipeline.store.counts()["alerts"], 0, "the missed-call alert is taken back")
     }

@@ -89,4 +89,24 @@ final class PBXSilenceTests: XCTestCase {
         let reader = try Store(test.location, create: false, access: .read)
         XCTAssertEqual(try reader.alerts(at: .max, kind: .pbxSilent, state: nil, managerID: nil).count, 0)
     }
+
+    /// SPEC §10: each office's PBX has its own last CDR and silence alert; Moscow's traffic
+    /// does not hide Kazan's silence, and Moscow's CDR does not resolve it.
+    func testEachOfficesPBXIsSilentOnItsOwn() throws {
+        let test = try TestStore(in: directory)
+        let moscow = try Store(test.location), kazan = try Store(test.location)
+        try moscow.registerOffice("msk", now: 1000)
+        try kazan.registerOffice("kzn", now: 1000)
+        XCTAssertEqual(try moscow.offices(), ["msk", "kzn"])
+        try moscow.transaction { try moscow.noteCDRArrival(now: 2000, resolvingSilence: false) }
+        XCTAssertEqual(try moscow.lastCDRArrival(), 2000)
+        XCTAssertNil(try kazan.lastCDRArrival())
+        XCTAssertTrue(try kazan.transaction { try kazan.raiseSilenceAlert(at: 5000, since: 1000, headID: nil) })
+        XCTAssertTrue(try kazan.hasOpenSilenceAlert())
+        XCTAssertFalse(try moscow.hasOpenSilenceAlert())
+        try moscow.transaction { try moscow.noteCDRArrival(now: 6000, resolvingSilence: true) }
+        XCTAssertTrue(try kazan.hasOpenSilenceAlert(), "Moscow's CDR says nothing of Kazan's PBX")
+        try kazan.transaction { try kazan.noteCDRArrival(now: 7000, resolvingSilence: true) }
+        XCTAssertFalse(try kazan.hasOpenSilenceAlert())
+    }
 }

@@ -14,8 +14,14 @@ public enum PostgresTestServer {
 
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The server's folder (socket, password file) and its base URL.
-    static func server() throws -> (directory: String, url: String) {
+    /// The server's folder (socket, password file) and its base URL, asked once a process:
+    /// every child process is one more chance for Foundation's `waitUntilExit` on Linux to
+    /// miss an exit (seen once: a test waiting for an flock that had ended).
+    static func server() throws -> (directory: String, url: String) { try started.get() }
+
+    private static let started = Result { try startServer() }
+
+    private static func startServer() throws -> (directory: String, url: String) {
         let environment = ProcessInfo.processInfo.environment
         let directory = environment["RINGBACK_TEST_POSTGRES_DIR"] ?? "/tmp/ringback-test-postgres-\(getuid())"
         let port = environment["RINGBACK_TEST_POSTGRES_PORT"] ?? "55432"

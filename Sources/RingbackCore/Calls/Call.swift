@@ -27,10 +27,14 @@ public struct Call: Sendable, Equatable {
     public var voicemail: Bool
     public var talkSeconds: Int
     public var legCount: Int
+    /// The office whose PBX carried the call (`[office] name`, "" unnamed): its extensions
+    /// are that office's (SPEC §10).
+    public var office: String
 
     public init(callID: String, startedAt: Int64, endedAt: Int64, direction: CallDirection, number: String?,
                 rawNumber: String, answered: Bool, extensionNumber: String?, rangExtensions: [String],
-                voicemail: Bool, talkSeconds: Int, legCount: Int, creditedManagerID: String? = nil) {
+                voicemail: Bool, talkSeconds: Int, legCount: Int, creditedManagerID: String? = nil, office: String = "") {
+        self.office = office
         self.creditedManagerID = creditedManagerID
         self.callID = callID
         self.startedAt = startedAt

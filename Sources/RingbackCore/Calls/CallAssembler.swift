@@ -136,8 +136,13 @@ public struct CallAssembler: Sendable {
     public private(set) var latestStart: Int64 = .min
     private var latestEnd: Int64 = .min
 
-    public init(timing: AssemblyTiming) {
+    /// `office:` for a named office (SPEC §10): two PBXs number their calls alike, and a
+    /// call id is unique across the store.
+    public let callIDPrefix: String
+
+    public init(timing: AssemblyTiming, office: String = "") {
         self.timing = timing
+        callIDPrefix = office.isEmpty ? "" : office + ":"
     }
 
     public var isEmpty: Bool { keyed.isEmpty && keyless.isEmpty && completedKeyless.isEmpty }
@@ -186,7 +191,7 @@ public struct CallAssembler: Sendable {
             return
         }
         var key = canonical(rawKey)
-        keyed[key, default: Group(callID: key)].add(pending, arrival: now)
+        keyed[key, default: Group(callID: callIDPrefix + key)].add(pending, arrival: now)
         if leg.linkedID == nil || leg.linkedID!.isEmpty {
             if let half = LocalHalf(leg.channel, half: 2) { key = pair(half, leg: leg, key: key) }
             if let half = LocalHalf(leg.destinationChannel, half: 1) { key = pair(half, leg: leg, key: key) }
@@ -236,7 +241,7 @@ public struct CallAssembler: Sendable {
         }
         // A new window for this caller: the previous one, if any, is complete.
         let finished = keyless[caller]
-        var group = Group(callID: "m-\(pending.leg.digest)")
+        var group = Group(callID: "\(callIDPrefix)m-\(pending.leg.digest)")
         group.add(pending, arrival: now)
         keyless[caller] = group
         if let finished { completedKeyless.append(finished) }

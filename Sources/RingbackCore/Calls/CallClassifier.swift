@@ -35,8 +35,9 @@ public struct StaffNumbers: Sendable {
         self.mobiles = mobiles
     }
 
-    public init(_ directory: Directory) {
-        managerExtensions = directory.listedExtensions
+    /// The staff as `office`'s PBX writes them.
+    public init(_ directory: Directory, office: String) {
+        managerExtensions = directory.listedExtensions(in: office)
         mobiles = directory.mobileOwners
     }
 }
@@ -48,8 +49,12 @@ public struct CallClassifier: Sendable {
     public let numbers: NumberPlan
     public let extensions: ExtensionMatcher
     public let staff: StaffNumbers
+    /// The office whose PBX wrote the legs.
+    public let office: String
 
-    public init(settings: CallSettings, numbers: NumberPlan, extensions: ExtensionMatcher, staff: StaffNumbers = StaffNumbers()) {
+    public init(settings: CallSettings, numbers: NumberPlan, extensions: ExtensionMatcher, staff: StaffNumbers = StaffNumbers(),
+                office: String = "") {
+        self.office = office
         self.settings = settings
         self.numbers = numbers
         self.extensions = extensions
@@ -57,6 +62,12 @@ public struct CallClassifier: Sendable {
     }
 
     public func classify(callID: String, legs: [CallLeg]) -> Call {
+        var call = classifyLegs(callID: callID, legs: legs)
+        call.office = office
+        return call
+    }
+
+    private func classifyLegs(callID: String, legs: [CallLeg]) -> Call {
         let ordered = legs.sorted { ($0.start, $0.sequence ?? 0) < ($1.start, $1.sequence ?? 0) }
         let startedAt = ordered.map(\.start).min() ?? 0
         let endedAt = ordered.map(\.end).max() ?? startedAt

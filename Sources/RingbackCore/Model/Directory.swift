@@ -76,21 +76,30 @@ public struct Contact: Sendable, Equatable {
     }
 }
 
-/// The directory as the rules see it: who owns which extension, whose number is whose.
+/// The directory as the rules see it: who owns which extension of which office, whose number
+/// is whose.
 public struct Directory: Sendable {
     public var managers: [Manager]
     public var clients: [Client]
-    private var managerByExtension: [String: Manager] = [:]
+    /// The office whose extensions the managers file may write bare (SPEC §10): the first
+    /// office registered in the store; "" when no daemon names its office.
+    public var firstOffice: String
+    private var managerByExtension: [OfficeExtension: Manager] = [:]
     private var clientByNumber: [String: Client] = [:]
     private var managerByID: [String: Manager] = [:]
     /// A manager's mobile → the manager's id.
     public private(set) var mobileOwners: [String: String] = [:]
 
-    public init(managers: [Manager] = [], clients: [Client] = []) {
+    public init(managers: [Manager] = [], clients: [Client] = [], firstOffice: String = "") {
         self.managers = managers
         self.clients = clients
+        self.firstOffice = firstOffice
         for manager in managers {
-            for ext in manager.extensions where managerByExtension[ext] == nil { managerByExtension[ext] = manager }
+            for written in manager.extensions {
+                let ext = OfficeExtension(written: written)
+                let key = OfficeExtension(office: ext.office ?? firstOffice, number: ext.number)
+                if managerByExtension[key] == nil { managerByExtension[key] = manager }
+            }
             for mobile in manager.mobiles where mobileOwners[mobile] == nil { mobileOwners[mobile] = manager.id }
             if managerByID[manager.id] == nil { managerByID[manager.id] = manager }
         }
@@ -99,10 +108,16 @@ public struct Directory: Sendable {
         }
     }
 
-    public func manager(forExtension ext: String) -> Manager? { managerByExtension[ext] }
+    /// The manager of extension `ext` of `office`.
+    public func manager(forExtension ext: String, office: String) -> Manager? {
+        managerByExtension[OfficeExtension(office: office, number: ext)]
+    }
     public func client(forNumber number: String) -> Client? { clientByNumber[number] }
     public func manager(id: String) -> Manager? { managerByID[id] }
     /// The first head of sales, who owns what belongs to nobody.
     public var head: Manager? { managers.first { $0.role == .head } }
-    public var listedExtensions: Set<String> { Set(managerByExtension.keys) }
+    /// The managers' extensions in `office`, as its PBX writes them.
+    public func listedExtensions(in office: String) -> Set<String> {
+        Set(managerByExtension.keys.filter { $0.office == office }.map(\.number))
+    }
 }

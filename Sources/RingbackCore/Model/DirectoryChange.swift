@@ -54,11 +54,14 @@ public struct OpenCallbackOwnership: Sendable, Equatable {
     public var firstMissedAt: Int64
     /// The extension whose ringing decided the owner: the first missed call's.
     public var extensionNumber: String?
+    /// The office of that call.
+    public var office: String
     /// The SLA's due time; a time promised with `later` is kept apart and does not move.
     public var slaDueAt: Int64
 
     public init(callbackID: Int64, number: String, clientID: String?, managerID: String?, assignedByHand: Bool,
-                firstMissedAt: Int64, extensionNumber: String?, slaDueAt: Int64) {
+                firstMissedAt: Int64, extensionNumber: String?, slaDueAt: Int64, office: String = "") {
+        self.office = office
         self.callbackID = callbackID
         self.number = number
         self.clientID = clientID

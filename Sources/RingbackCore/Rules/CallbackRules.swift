@@ -98,7 +98,7 @@ public struct CallbackRules: Sendable {
     public func decide(_ call: Call, directory: Directory, openCallback: OpenCallback?) -> CallDecision {
         let client = call.number.flatMap { directory.client(forNumber: $0) }
         let extensionManager = call.creditedManagerID.flatMap { directory.manager(id: $0) }
-            ?? call.extensionNumber.flatMap { directory.manager(forExtension: $0) }
+            ?? call.extensionNumber.flatMap { directory.manager(forExtension: $0, office: call.office) }
         var decision = CallDecision(clientID: client?.id, managerID: extensionManager?.id)
         guard let number = call.number, call.direction != .internal else { return decision }
         if settings.ignored.contains(number) {
@@ -155,7 +155,7 @@ public struct CallbackRules: Sendable {
         let client = directory.client(forNumber: open.number)
         var owner = open.managerID
         if !open.assignedByHand {
-            let fromDirectory = client?.managerID ?? open.extensionNumber.flatMap { directory.manager(forExtension: $0)?.id }
+            let fromDirectory = client?.managerID ?? open.extensionNumber.flatMap { directory.manager(forExtension: $0, office: open.office)?.id }
             if fromDirectory != open.managerID {
                 owner = fromDirectory.flatMap { directory.manager(id: $0)?.isAway(at: now) == true ? nil : $0 }
             }

@@ -37,6 +37,8 @@ public protocol IngestStore: StoreWriting {
     func raiseDueAlerts(now: Int64, headID: String?, heldBack: [String: Int64]) throws -> Int
 
     // Judging again
+    /// From now on this store's calls are `name`'s (SPEC §10), and so is its PBX's silence.
+    func registerOffice(_ name: String, now: Int64) throws
     func recordedCalls(from start: Int64) throws -> [Call]
     func hasCallAfter(number: String, start: Int64) throws -> Bool
     func recordedCall(joining legs: [CallLeg], maxHoldSeconds: Int64) throws -> String?

@@ -14,6 +14,8 @@ public protocol StoreReading: AnyObject {
     func loadDirectory() throws -> Directory
     /// Increases whenever the directory changes.
     func directoryVersion() throws -> Int
+    /// The offices registered, first first (SPEC §10).
+    func offices() throws -> [String]
 
     /// Callbacks open at `at`: overdue first, then by ABC group and due time; the first
     /// `limit` when given.
@@ -21,24 +23,24 @@ public protocol StoreReading: AnyObject {
     /// How many callbacks `pending` lists without a limit.
     func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> Int
     /// Missed inbound calls that started in `[since, until)`, as of `at`.
-    func missed(since: Int64, until: Int64, at: Int64, managerID: String?) throws -> [MissedCall]
+    func missed(since: Int64, until: Int64, at: Int64, managerID: String?, office: String?) throws -> [MissedCall]
     /// How many calls `missed` lists for everyone.
-    func missedCount(since: Int64, until: Int64, at: Int64) throws -> Int
+    func missedCount(since: Int64, until: Int64, at: Int64, office: String?) throws -> Int
     /// Alerts raised by `at`, with their state as of `at`; `id`: only that one.
     func alerts(at: Int64, kind: AlertKind?, state: AlertState?, managerID: String?, id: Int64?) throws -> [AlertRecord]
     /// The alerts of `kind` raised in `[since, until)` by `at`.
-    func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64) throws -> [AlertRecord]
+    func alertsRaised(kind: AlertKind, since: Int64, until: Int64, at: Int64, office: String?) throws -> [AlertRecord]
     /// The newest `limit` alerts not resolved by `at`, newest first.
     func unresolvedAlerts(at: Int64, managerID: String?, limit: Int) throws -> [AlertRecord]
     /// Whom to ring first when `number` calls (SPEC §9.2).
-    func routeOwner(number: String) throws -> RouteOwner?
+    func routeOwner(number: String, office: String) throws -> RouteOwner?
     func callRequest(_ id: Int64) throws -> CallRequest?
     /// A callback's call requests, newest first.
     func callRequests(ofCallback id: Int64) throws -> [CallRequest]
     /// One callback in whatever state it is at `at`.
     func callback(_ id: Int64, at: Int64) throws -> CallbackRecord?
     /// Callbacks opened in `[since, until)`, with their state as of `at`: the report's rows.
-    func callbacksOpened(since: Int64, until: Int64, at: Int64) throws -> [ReportCallback]
+    func callbacksOpened(since: Int64, until: Int64, at: Int64, office: String?) throws -> [ReportCallback]
     /// Every client of `abc` with its last answered call and last CRM contact by `at`.
     func clientActivity(abc: String, at: Int64) throws -> [ClientActivity]
 

@@ -17,7 +17,8 @@ public protocol StoreWriting: StoreReading {
     /// A *Call back* (SPEC §9.1) for the daemon to send: refused while one for the same
     /// callback is under way, and when `requestedBy` asked less than `interval` s ago.
     func fileCallRequest(callbackID: Int64, requestedBy: String, managerID: String, extensionNumber: String,
-                         number: String, action: OriginateAction, now: Int64, interval: Int64) throws -> CallRequest
+                         office: String, number: String, action: OriginateAction, now: Int64,
+                         interval: Int64) throws -> CallRequest
 
     /// `ringback away`: false when no manager has the login.
     func setAway(login: String, until: Int64?) throws -> Bool

@@ -366,6 +366,18 @@ enum SQLiteSchema {
         """
         DROP INDEX alerts_call;
         """,
+        // SPEC §10: several offices in one store. A call, its callback, its alerts and a
+        // one-click call belong to an office; the first office registered owns the
+        // extensions the managers file writes bare.
+        """
+        CREATE TABLE offices (
+            position INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, registered_at INTEGER NOT NULL
+        );
+        ALTER TABLE calls ADD COLUMN office TEXT NOT NULL DEFAULT '';
+        ALTER TABLE callbacks ADD COLUMN office TEXT NOT NULL DEFAULT '';
+        ALTER TABLE alerts ADD COLUMN office TEXT NOT NULL DEFAULT '';
+        ALTER TABLE call_requests ADD COLUMN office TEXT NOT NULL DEFAULT '';
+        """,
     ]
 
     /// A store opened without migrating must have this build's schema.

@@ -18,7 +18,9 @@ struct DeskRoutes: Sendable {
     let pages: PageRenderer
 
     func add(to router: Router<WebRequestContext>) {
-        router.get("/") { _, context in try await desk(context, notice: nil) }
+        router.get("/") { request, context in
+            try await desk(context, notice: nil, office: request.uri.queryParameters.get("office"))
+        }
         router.get("events") { request, context in try await events(request, context) }
         router.get("wallboard/:token/events") { _, context in try await wallboardEvents(context) }
         router.get("callbacks/:id") { _, context in try await callbackStory(context) }
@@ -44,16 +46,21 @@ struct DeskRoutes: Sendable {
         return (caller, person)
     }
 
-    private func desk(_ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `office`: the head's board of one office's calls (`/?office=kzn`, SPEC §10).
+    private func desk(_ context: WebRequestContext, notice: String?, status: HTTPResponse.Status = .ok,
+                      office: String? = nil) async throws -> Response {
         guard let (caller, person) = person(context) else {
             return pages.page("signedout", title: "signedOutTitle", status: .unauthorized)
         }
         let now = clock()
         let zone = configuration.officeZone
         let configuration = configuration
+        let offices = try await store.read { try $0.offices() }
+        if let office, office != "all", !offices.contains(office) { return notFound() }
+        let chosen = office == "all" ? nil : office
         let (list, managers, report) = try await store.read { store in
             (try DeskList.load(in: store, for: person, at: now), try store.loadDirectory().managers.filter(\.active),
-             person.isHead ? try LiveEvents.board(in: store, at: now, configuration) : nil)
+             person.isHead ? try LiveEvents.board(in: store, at: now, configuration, office: chosen) : nil)
         }
         let text = PageText.strings(pages.language)
         func rows(_ section: DeskList.Section) -> [[String: Any]] {
@@ -99,7 +106,14 @@ struct DeskRoutes: Sendable {
             values["choosePhone"] = true
         }
         values["live"] = true
-        values["events"] = person.isHead ? "/events?follow=callbacks,board" : "/events?follow=callbacks"
+        values["events"] = person.isHead ? "/events?follow=callbacks,board" + (chosen.map { "&office=\($0)" } ?? "")
+            : "/events?follow=callbacks"
+        if person.isHead, offices.count > 1 {
+            values["hasOffices"] = true
+            values["offices"] = ([("all", text["allOffices"] ?? "all")] + offices.map { ($0, $0) }).map { name, label in
+                ["href": name == "all" ? "/" : "/?office=\(name)", "label": label, "current": (chosen ?? "all") == name]
+            }
+        }
         values["liveCallbacks"] = list.state
         values["hasSession"] = person.hasSession
         values["isHead"] = person.isHead
@@ -190,6 +204,8 @@ struct DeskRoutes: Sendable {
     private func events(_ request: Request, _ context: WebRequestContext) async throws -> Response {
         guard let person = context.caller?.person else { throw APIError(.unauthorized, "sign in first") }
         let identification = identification
+        var live = live
+        live.office = request.uri.queryParameters.get("office").flatMap { (name: String) -> String? in name == "all" ? nil : name }
         return live.stream(LiveEvents.parts(request.uri.queryParameters.get("follow"), for: person), for: .person(person)) {
             // A session revoked or a person switched off meanwhile hears no more.
             try await identification.caller(of: request, context)?.person == person

@@ -46,16 +46,20 @@ extension DeskRoutes {
         let week = query["week"].flatMap { TimeParsing.instant(String($0), zone: zone) }
         let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? now, zone: zone)
         let dormantDays = configuration.dormantDays
-        let (chosen, trend) = try await store.read { store in
-            (try Desk.report(in: store, period: period, at: now, zone: zone, dormantDays: dormantDays),
-             try Desk.trend(in: store, days: 30, endingBefore: period.end, at: now, zone: zone))
-        }
+        let asked = query["office"].map(String.init)
+        guard let (chosen, trend) = try await store.read({ store -> (MissedCallReport, [TrendDay])? in
+            let office: String?
+            do { office = try Desk.office(asked, in: store) } catch is StoreRequestError { return nil }
+            return (try Desk.report(in: store, period: period, at: now, zone: zone, dormantDays: dormantDays, office: office),
+                    try Desk.trend(in: store, days: 30, endingBefore: period.end, at: now, zone: zone, office: office))
+        }) else { return notFound() }
         let text = PageText.strings(pages.language)
         var values = BoardView.values(chosen, text: text, zone: zone, now: now)
         let drawn = BoardView.trend(trend)
         values["trend"] = drawn.bars
         values["slaPoints"] = drawn.slaPoints
-        values["periodLabel"] = chosen.period.label
+        values["periodLabel"] = chosen.title
+        if let office = chosen.office { values["office"] = office }
         let start = zone.civil(of: period.start)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
         values["dayValue"] = "\(start.year)-\(two(start.month))-\(two(start.day))"

@@ -20,6 +20,8 @@ struct LiveEvents: Sendable {
     let store: StoreAccess
     let configuration: RingbackConfiguration
     let clock: @Sendable () -> Int64
+    /// The board's office; nil: all of them.
+    var office: String? = nil
     let interval: Duration = .milliseconds(250)
     let longest: Duration = .seconds(300)
 
@@ -56,10 +58,12 @@ struct LiveEvents: Sendable {
     }
 
     /// The day's report the board and the wallboard show.
-    static func board(in store: any StoreReading, at now: Int64, _ configuration: RingbackConfiguration) throws -> MissedCallReport {
+    /// `office` nil: every office's calls (SPEC §10).
+    static func board(in store: any StoreReading, at now: Int64, _ configuration: RingbackConfiguration,
+                      office: String? = nil) throws -> MissedCallReport {
         let zone = configuration.officeZone
         return try Desk.report(in: store, period: .day(containing: now, zone: zone), at: now, zone: zone,
-                               dormantDays: configuration.dormantDays)
+                               dormantDays: configuration.dormantDays, office: office)
     }
 
     /// The parts a person's `follow=` names that are theirs to follow (the board is the head's).
@@ -71,6 +75,7 @@ struct LiveEvents: Sendable {
     /// The stream; `stillThere` is asked after every change, and a false ends it.
     func stream(_ parts: [Part], for viewer: Viewer, stillThere: @escaping @Sendable () async throws -> Bool) -> Response {
         let (store, configuration, clock, interval, longest) = (self.store, self.configuration, self.clock, self.interval, self.longest)
+        let office = self.office
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             let end = ContinuousClock.now + longest
@@ -99,7 +104,7 @@ struct LiveEvents: Sendable {
                         states[part] = switch (part, viewer) {
                         case (.callbacks, .person(let person)): try DeskList.load(in: store, for: person, at: now).state
                         case (.alerts, .person(let person)): Self.state(of: try Self.shownAlerts(in: store, at: now, of: person))
-                        case (.board, _): Self.state(of: try Self.board(in: store, at: now, configuration))
+                        case (.board, _): Self.state(of: try Self.board(in: store, at: now, configuration, office: office))
                         case (_, .wallboard): "" // a wallboard follows the board alone
                         }
                     }
