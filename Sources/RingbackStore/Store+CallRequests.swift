@@ -31,14 +31,14 @@ extension Store {
                 """).first([.text(requestedBy)], { $0.optionalInt(0) }) ?? nil, last > now - interval {
                 throw StoreRequestError.tooSoon("one call request in \(interval) s: try again in \(last + interval - now) s")
             }
-            let id = try connection.prepare("""
+            let id = try connection.insert("""
                 INSERT INTO call_requests (callback_id, requested_by, manager_id, extension, number, channel, context, exten,
                     caller_id, timeout, requested_at, state, office)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?)
                 RETURNING request_id
-                """).first([.integer(callbackID), .text(requestedBy), .text(managerID), .text(extensionNumber), .text(number),
-                          .text(action.channel), .text(action.context), .text(action.exten), .text(action.callerID),
-                          .integer(Int64(action.timeoutSeconds)), .integer(now), .text(office)]) { $0.int(0) }
+                """, [.integer(callbackID), .text(requestedBy), .text(managerID), .text(extensionNumber), .text(number),
+                      .text(action.channel), .text(action.context), .text(action.exten), .text(action.callerID),
+                      .integer(Int64(action.timeoutSeconds)), .integer(now), .text(office)])
             guard let id, let filed = try callRequest(id) else {
                 throw StoreError(.other, "the call request just filed is not in the store")
             }

@@ -72,10 +72,10 @@ extension Store {
                 """).run(values + [.integer(id)])
             return id
         }
-        guard let id = try connection.prepare("""
+        guard let id = try connection.insert("""
             INSERT INTO callbacks (number, client_id, manager_id, first_missed_at, due_at, first_call_id, office, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, 'open') RETURNING callback_id
-            """).first(values, { $0.int(0) }) else {
+            """, values) else {
             throw StoreError(.other, "the callback just opened for \(new.number) is not in the store")
         }
         try fileWebhookEvent(.callbackOpened, happenedAt: new.missedAt, callbackID: id, alertID: nil)
@@ -128,23 +128,31 @@ extension Store {
     @discardableResult
     func raiseAlert(_ kind: AlertKind, at: Int64, managerID: String?, clientID: String?, number: String?,
                     callID: String, callbackID: Int64?) throws -> Bool {
-        // Only a new alert is news: one revived after its number was judged again was announced.
-        let announce = try wantsWebhook(.alertRaised) && connection.prepare("SELECT 1 FROM alerts WHERE kind = ? AND call_id = ?")
-            .first([.text(kind.rawValue), .text(callID)], { _ in true }) == nil
-        let alertID = try connection.prepare("""
-            INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id, office)
-            VALUES (?, ?, ?, ?, ?, ?, ?, coalesce((SELECT office FROM calls WHERE call_id = ?), ?))
-            ON CONFLICT(kind, call_id) DO UPDATE SET raised_at = excluded.raised_at, manager_id = excluded.manager_id,
-                client_id = excluded.client_id, number = excluded.number, callback_id = excluded.callback_id,
-                resolved_at = NULL, resolution = NULL
-            WHERE alerts.resolution = 'rejudging'
-            RETURNING alert_id
-            """).first([.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
-                        .text(callID), SQLValue(callbackID), .text(callID), .text(office)]) { $0.int(0) }
-        if let alertID, announce {
-            try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: alertID)
+        let key: [SQLValue] = [.text(kind.rawValue), .text(callID)]
+        switch try connection.prepare("SELECT resolution FROM alerts WHERE kind = ? AND call_id = ?").first(key, { $0.optionalString(0) }) {
+        case "rejudging"?:
+            // Announced when it was first raised: revived quietly.
+            try connection.prepare("""
+                UPDATE alerts SET raised_at = ?, manager_id = ?, client_id = ?, number = ?, callback_id = ?,
+                    resolved_at = NULL, resolution = NULL
+                WHERE kind = ? AND call_id = ?
+                """).run([.integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number), SQLValue(callbackID)] + key)
+            return true
+        case _?:
+            return false
+        case nil:
+            // The office of its call; a silent PBX's alert is the office's that raises it.
+            guard let alertID = try connection.insert("""
+                INSERT INTO alerts (kind, raised_at, manager_id, client_id, number, call_id, callback_id, office)
+                VALUES (?, ?, ?, ?, ?, ?, ?, coalesce((SELECT office FROM calls WHERE call_id = ?), ?))
+                ON CONFLICT(kind, call_id) DO NOTHING RETURNING alert_id
+                """, [.text(kind.rawValue), .integer(at), SQLValue(managerID), SQLValue(clientID), SQLValue(number),
+                      .text(callID), SQLValue(callbackID), .text(callID), .text(office)]) else { return false }
+            if try wantsWebhook(.alertRaised) {
+                try fileWebhookEvent(.alertRaised, happenedAt: at, callbackID: callbackID, alertID: alertID)
+            }
+            return true
         }
-        return alertID != nil
     }
 
     /// What an overdue alert is raised from.

@@ -58,6 +58,25 @@ final class SQLiteConnection: TransactionalConnection {
         return statement
     }
 
+    /// An `INSERT … RETURNING id` prepared without its RETURNING clause (see
+    /// `Connection.insert`), cached apart from the statement with it.
+    func prepareWithoutReturning(_ sql: StaticString) throws -> SQLiteStatement {
+        let key = ~Int(bitPattern: sql.utf8Start)
+        if let cached = statements[key] {
+            cached.reset()
+            return cached
+        }
+        let text = sql.description
+        guard let clause = text.range(of: "RETURNING ", options: .backwards) else {
+            throw StoreError(.other, "not an INSERT … RETURNING: \(text.prefix(80))")
+        }
+        let statement = try compile(String(text[..<clause.lowerBound]))
+        statements[key] = statement
+        return statement
+    }
+
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
     /// A statement whose text is built at run time (table names in `counts()`): not cached.
     func prepareUncached(_ sql: String) throws -> SQLiteStatement { try compile(sql) }
 
