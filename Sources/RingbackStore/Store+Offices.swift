@@ -8,7 +8,15 @@ extension Store {
     /// grows into several keeps its calls in its own report.
     public func registerOffice(_ name: String, now: Int64) throws {
         office = name
-        guard !office.isEmpty else { return }
+        guard !office.isEmpty else {
+            // An unnamed office among named ones would own no extension and no report.
+            let named = try offices()
+            guard named.isEmpty else {
+                throw StoreError(.other, "this store holds the offices \(named.joined(separator: ", ")): "
+                                 + "name this one too ([office] name in its configuration)")
+            }
+            return
+        }
         try transaction {
             try connection.prepare("INSERT INTO offices (name, registered_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
                 .run([.text(office), .integer(now)])

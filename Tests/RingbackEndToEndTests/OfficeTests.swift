@@ -80,6 +80,15 @@ final class OfficeTests: XCTestCase {
         XCTAssertEqual(moscowMiss.text("resolved_by"), "m3")
     }
 
+    func testAnUnnamedOfficeAmongNamedOnesIsToldToNameItself() throws {
+        let unnamed = try RingbackHarness(config: RingbackHarness.fixtures.appendingPathComponent("directory/ringback.toml").path,
+                                          sharing: moscow)
+        let output = try unnamed.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/voicemail.csv").path])
+        XCTAssertNotEqual(output.status, 0)
+        XCTAssertTrue(output.stderr.contains("holds the offices msk, kzn: name this one too"), output.stderr)
+        XCTAssertEqual(try moscow.json(["missed", "--since", "2026-03-10", "--until", "2026-03-11"]).count, 2, "nothing stored")
+    }
+
     private func write(_ text: String, as name: String, in harness: RingbackHarness) throws -> String {
         let path = harness.directory.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)

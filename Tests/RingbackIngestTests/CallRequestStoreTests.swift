@@ -20,9 +20,8 @@ final class CallRequestStoreTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
-    /// SPEC §10: a request for Kazan's extension is sent by Kazan's daemon, through its PBX;
-    /// Moscow's daemon leaves it alone, and its staleness sweep does not fail it either.
-    func testOnlyTheDaemonOfTheExtensionsOfficeSendsTheRequest() async throws {
+    /// A store whose daemon judged a missed call (its callback open) at 10:01.
+    private func storeWithAnOpenCallback() async throws -> TestStore {
         let test = try TestStore(in: directory)
         let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
         time.set("2026-03-10 10:00:30", zone: zone)
@@ -30,6 +29,13 @@ final class CallRequestStoreTests: XCTestCase {
         _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
         time.set("2026-03-10 10:01:00", zone: zone)
         _ = try await writer.tick()
+        return test
+    }
+
+    /// SPEC §10: a request for Kazan's extension is sent by Kazan's daemon, through its PBX;
+    /// Moscow's daemon leaves it alone, and its staleness sweep does not fail it either.
+    func testOnlyTheDaemonOfTheExtensionsOfficeSendsTheRequest() async throws {
+        let test = try await storeWithAnOpenCallback()
         let moscow = try Store(test.location), kazan = try Store(test.location)
         try moscow.registerOffice("msk", now: 0)
         try kazan.registerOffice("kzn", now: 0)
@@ -47,13 +53,7 @@ final class CallRequestStoreTests: XCTestCase {
     }
 
     func testOneUnderWayACallbackAndWhatNobodySentFailsInTime() async throws {
-        let test = try TestStore(in: directory)
-        let configuration = try ConfigurationParser.parse("[calendar]\ntimezone = \"Europe/Moscow\"\n", file: "t.toml")
-        time.set("2026-03-10 10:00:30", zone: zone)
-        let writer = try StoreWriter(store: test.location, configuration: configuration, clock: time.clock)
-        _ = try await writer.commit(try fixtureBatch("ring-group-nobody-answers", zone: zone))
-        time.set("2026-03-10 10:01:00", zone: zone)
-        _ = try await writer.tick()
+        let test = try await storeWithAnOpenCallback()
         let store = try Store(test.location, create: false, access: .write)
         let now = time.clock.wallSeconds()
         let callback = try XCTUnwrap(try store.pending(at: now, managerID: nil, overdueOnly: false).first)
