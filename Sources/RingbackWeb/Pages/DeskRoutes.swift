@@ -55,9 +55,12 @@ struct DeskRoutes: Sendable {
         let now = clock()
         let zone = configuration.officeZone
         let configuration = configuration
-        let offices = try await store.read { try $0.offices() }
-        if let office, office != "all", !offices.contains(office) { return notFound() }
-        let chosen = office == "all" ? nil : office
+        let offices: [String], chosen: String?
+        do {
+            (offices, chosen) = try await store.read { (try $0.offices(), try Desk.office(office, in: $0)) }
+        } catch is StoreRequestError {
+            return notFound()
+        }
         let (list, managers, report) = try await store.read { store in
             (try DeskList.load(in: store, for: person, at: now), try store.loadDirectory().managers.filter(\.active),
              person.isHead ? try LiveEvents.board(in: store, at: now, configuration, office: chosen) : nil)
