@@ -27,7 +27,8 @@ rows=${1:-1000000}; calls=${2:-10000000}; file_mb=${3:-1024}; samples=${4:-1000}
 scripts/install-deps.sh
 bin=$(scripts/build-release.sh)
 work=$(mktemp -d)
-trap 'kill "${daemon:-0}" "${web:-0}" 2>/dev/null || true; scripts/postgres-server.sh stop "$work/postgres"; rm -rf "$work"' EXIT
+# Only the children it started: `kill 0` would signal the whole process group, CI included.
+trap 'for pid in ${daemon:-} ${web:-}; do kill "$pid" 2>/dev/null || true; done; scripts/postgres-server.sh stop "$work/postgres"; rm -rf "$work"' EXIT
 config=Tests/Fixtures/directory/ringback.toml
 measure() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 
@@ -113,9 +114,11 @@ CREATE TEMP TABLE base AS SELECT * FROM calls;
 CREATE TEMP TABLE copies(n INTEGER PRIMARY KEY);
 WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ($calls / max(1, (SELECT count(*) FROM base))))
 INSERT INTO copies SELECT n FROM k;
-INSERT INTO calls SELECT call_id || '-' || n, started_at - n * 86400, ended_at - n * 86400, direction, number, raw_number,
+INSERT INTO calls(call_id, started_at, ended_at, direction, number, raw_number, answered, extension, rang, voicemail,
+    talk_seconds, leg_count, client_id, manager_id, callback_id, ignored, credited_manager, office)
+    SELECT call_id || '-' || n, started_at - n * 86400, ended_at - n * 86400, direction, number, raw_number,
     answered, extension, rang, voicemail, talk_seconds, leg_count, client_id, manager_id, callback_id, ignored,
-    credited_manager
+    credited_manager, office
     FROM base, copies;
 ANALYZE;
 SQL
