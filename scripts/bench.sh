@@ -18,7 +18,8 @@
 #              against the API's GET of the same manager's callbacks; the dialplan's
 #              GET /api/v1/route, p50 and p99 of 300
 #   memory     peak RSS of ringbackd while it ingests a file of FILE_MB megabytes
-#   live       Master.csv append → pending and AMI event → pending, p50/p99 (scripts/bench-latency.sh)
+#   live       Master.csv append → pending, AMI event → pending, Master.csv append → the open
+#              page and CLI resolve → gone from it, p50/p99 (scripts/bench-latency.sh)
 # Usage: scripts/bench.sh [ROWS] [CALLS] [FILE_MB] [LATENCY_SAMPLES]
 #        defaults 1000000 10000000 1024 1000; CI runs `scripts/bench.sh 2000 20000 2 0`.
 set -euo pipefail

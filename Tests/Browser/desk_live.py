@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The desk live, in headless chromium: signs in, then appends a missed call to the spool's
-Master.csv (ringbackd is watching it) and waits, at most 2 s, for the new callback to show
+Master.csv (ringbackd is watching it) and waits for the new callback to show
 on the open page without a reload; then resolves it through the CLI and waits for it to
 leave. Prints what it saw as one JSON object.
 
@@ -14,7 +14,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from desk import chromium, sign_in
+from desk import LIVE_WAIT, chromium, sign_in
 
 
 def main(base, signin_path, master_csv, line, number, cli):
@@ -28,7 +28,7 @@ def main(base, signin_path, master_csv, line, number, cli):
         with open(master_csv, "a") as spool:
             spool.write(line + "\n")
         appended = time.monotonic()
-        WebDriverWait(driver, 2, poll_frequency=0.05).until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))
+        WebDriverWait(driver, LIVE_WAIT, poll_frequency=0.05).until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))
         seen["appeared_after_ms"] = round((time.monotonic() - appended) * 1000)
         seen["same_page"] = driver.execute_script("return window.notReloaded === true")
         row = driver.find_element(By.CSS_SELECTOR, selector).find_element(By.XPATH, "ancestor::li")
@@ -38,7 +38,7 @@ def main(base, signin_path, master_csv, line, number, cli):
         subprocess.run(json.loads(cli) + ["resolve", callback_id, "--reason", "called from the car"], check=True,
                        stdout=subprocess.DEVNULL)
         resolved = time.monotonic()
-        WebDriverWait(driver, 2, poll_frequency=0.05).until(lambda d: not d.find_elements(By.CSS_SELECTOR, selector))
+        WebDriverWait(driver, LIVE_WAIT, poll_frequency=0.05).until(lambda d: not d.find_elements(By.CSS_SELECTOR, selector))
         seen["left_after_ms"] = round((time.monotonic() - resolved) * 1000)
         seen["still_same_page"] = driver.execute_script("return window.notReloaded === true")
     finally:

@@ -71,4 +71,25 @@ final class LatencyBenchmarkTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
         Self.report("AMI Cdr event to pending", latencies)
     }
+
+    /// A line appended to the watched Master.csv → its callback on the manager's open page in
+    /// headless chromium; resolved by the CLI → gone from it (SPEC §8.3's 2 s). At most 200
+    /// samples: each takes a browser's round trip or two.
+    func testAppendToOpenPage() throws {
+        guard let count = samples else { throw XCTSkip("benchmark: set RINGBACK_BENCH=200") }
+        let (web, spool) = try WebHarness.withSpool()
+        defer { web.remove(); try? FileManager.default.removeItem(at: spool.deletingLastPathComponent()) }
+        let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let base = "http://127.0.0.1:\(web.port)"
+        try web.start()
+        try web.startDaemon()
+        let template = WebHarness.missedCall(from: "{number}", start: "{start}", end: "{end}", id: "{id}")
+        let cli = [RingbackHarness.products.appendingPathComponent("ringback").path, "--config", web.harness.config] + web.harness.storeArguments
+        let seen = try WebBrowserTests.runScript("page_latency.py", [
+            base, String(link.dropFirst(base.count)), spool.appendingPathComponent("Master.csv").path, template,
+            String(min(count, 200)), String(decoding: try JSONSerialization.data(withJSONObject: cli), as: UTF8.self)])
+        XCTAssertEqual(seen["same_page"] as? Bool, true, "no reload")
+        Self.report("Master.csv append to the open page", try XCTUnwrap(seen["appeared_ms"] as? [Double]))
+        Self.report("CLI resolve to gone from the page", try XCTUnwrap(seen["left_ms"] as? [Double]))
+    }
 }

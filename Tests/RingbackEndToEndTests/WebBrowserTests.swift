@@ -93,10 +93,10 @@ final class WebBrowserTests: XCTestCase {
         XCTAssertTrue(try web.harness.json(["pending"]).contains { $0.int("callback_id") == id }, "still open")
     }
 
-    /// A missed call stored by `ringbackd` shows on an open page within 2 s, without a
-    /// reload; resolved elsewhere, it leaves it as fast.
+    /// A missed call stored by `ringbackd` shows on an open page without a reload; resolved
+    /// elsewhere, it leaves it. (The spec's 2 s is measured by `scripts/bench-latency.sh`.)
     func testANewMissedCallAppearsOnTheOpenPageAndLeavesItWhenResolvedElsewhere() throws {
-        let (web, spool) = try liveDesk()
+        let (web, spool) = try WebHarness.withSpool()
         defer { web.remove(); try? FileManager.default.removeItem(at: spool.deletingLastPathComponent()) }
         let link = try web.harness.run(["web-link", "anna"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let base = "http://127.0.0.1:\(web.port)"
@@ -117,9 +117,9 @@ final class WebBrowserTests: XCTestCase {
     }
 
     /// The head's board, `/alerts` and the wallboard, open side by side: a missed call stored
-    /// by `ringbackd` shows on each within 2 s, without a reload.
+    /// by `ringbackd` shows on each without a reload.
     func testTheHeadsBoardAlertsAndWallboardShowANewMissedCallLive() throws {
-        let (web, spool) = try liveDesk()
+        let (web, spool) = try WebHarness.withSpool()
         defer { web.remove(); try? FileManager.default.removeItem(at: spool.deletingLastPathComponent()) }
         let base = "http://127.0.0.1:\(web.port)"
         let link = try web.harness.run(["web-link", "helen"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -134,23 +134,6 @@ final class WebBrowserTests: XCTestCase {
             XCTAssertEqual(seen["\(page)_same_page"] as? Bool, true, "\(page) swapped its content in, no reload")
         }
         print("live for the head: \(seen)")
-    }
-
-    /// A store with a spool source for `ringbackd` to watch: the server (not started) and the
-    /// spool's folder.
-    private func liveDesk() throws -> (WebHarness, URL) {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-live-\(UUID().uuidString)")
-        let spool = scratch.appendingPathComponent("cdr")
-        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-        let web = try WebHarness(loading: "three-misses", configuration: """
-
-            [[source]]
-            kind = "spool"
-            name = "pbx"
-            path = "\(spool.path)"
-
-            """)
-        return (web, spool)
     }
 
     private func drive(base: String, path: String, done: Int, take: Int) throws -> [String: Any] {

@@ -212,10 +212,32 @@ final class WebHarness {
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "Europe/Moscow")
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        let start = formatter.string(from: Date().addingTimeInterval(-endedAgo - 20))
-        let end = formatter.string(from: Date().addingTimeInterval(-endedAgo))
+        return missedCall(from: number, dial: dial, start: formatter.string(from: Date().addingTimeInterval(-endedAgo - 20)),
+                          end: formatter.string(from: Date().addingTimeInterval(-endedAgo)), id: id)
+    }
+
+    /// The same row with its start and end as the PBX writes them (Moscow time).
+    static func missedCall(from number: String, dial: String = "PJSIP/101&PJSIP/102,30", start: String, end: String,
+                           id: String) -> String {
         let channel = dial.split(separator: "&").first.map { String($0.split(separator: ",")[0]) } ?? "PJSIP/101"
         return #""","\#(number)","74951112233","from-trunk",""""" <\#(number)>","PJSIP/trunk-\#(id.suffix(4))","\#(channel)-\#(id.suffix(4))","Dial","\#(dial)","\#(start)",,"\#(end)",20,0,"NO ANSWER","DOCUMENTATION","\#(id)","","","\#(id)",0"#
+    }
+
+    /// A store with a spool source for `ringbackd` to watch: the server (not started) and the
+    /// spool's folder.
+    static func withSpool() throws -> (WebHarness, URL) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-live-\(UUID().uuidString)")
+        let spool = scratch.appendingPathComponent("cdr")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        let web = try WebHarness(loading: "three-misses", configuration: """
+
+            [[source]]
+            kind = "spool"
+            name = "pbx"
+            path = "\(spool.path)"
+
+            """)
+        return (web, spool)
     }
 
     /// A TCP port nobody listens on now.
