@@ -61,7 +61,8 @@ public final class SecretStore {
             CREATE TABLE IF NOT EXISTS wallboards (
                 sha256 BLOB PRIMARY KEY,
                 name TEXT NOT NULL,
-                created_at INTEGER NOT NULL
+                created_at INTEGER NOT NULL,
+                office TEXT
             );
             CREATE INDEX IF NOT EXISTS sign_in_links_login ON sign_in_links(login);
             CREATE TABLE IF NOT EXISTS sign_in_mailings (
@@ -69,6 +70,9 @@ public final class SecretStore {
                 mailed_at INTEGER NOT NULL
             );
             """)
+        // A secrets file made before wallboards had an office (SPEC §10) gains the column.
+        let wallboardColumns = try connection.prepare("SELECT name FROM pragma_table_info('wallboards')").rows { $0.string(0) }
+        if !wallboardColumns.contains("office") { try connection.execute("ALTER TABLE wallboards ADD COLUMN office TEXT") }
     }
 
     /// Stores a new key under `name`; a name in use (not revoked) is refused.
@@ -172,17 +176,26 @@ public final class SecretStore {
         }
     }
 
-    /// A wallboard's read-only address (`ringback web-link --wallboard NAME`); it lasts until
-    /// revoked.
-    public func addWallboard(name: String, sha256: [UInt8], now: Int64) throws {
-        try connection.prepare("INSERT INTO wallboards (sha256, name, created_at) VALUES (?, ?, ?)")
-            .run([.blob(sha256), .text(name), .integer(now)])
+    /// A wallboard's read-only address (`ringback web-link --wallboard NAME [--office O]`); it
+    /// lasts until revoked.
+    public func addWallboard(name: String, office: String?, sha256: [UInt8], now: Int64) throws {
+        try connection.prepare("INSERT INTO wallboards (sha256, name, created_at, office) VALUES (?, ?, ?, ?)")
+            .run([.blob(sha256), .text(name), .integer(now), SQLValue(office)])
     }
 
-    /// The name of the wallboard whose token has this SHA-256.
-    public func wallboard(sha256: [UInt8]) throws -> String? {
-        try connection.prepare("SELECT name FROM wallboards WHERE sha256 = ?").first([.blob(sha256)]) { $0.string(0) }
+    /// The wallboard whose token has this SHA-256.
+    public func wallboard(sha256: [UInt8]) throws -> Wallboard? {
+        try connection.prepare("SELECT name, office FROM wallboards WHERE sha256 = ?").first([.blob(sha256)]) {
+            Wallboard(name: $0.string(0), office: $0.optionalString(1))
+        }
     }
+}
+
+/// An office screen's board: its name (what `web-revoke` names) and the office it shows, nil
+/// for every office.
+public struct Wallboard: Sendable, Equatable {
+    public var name: String
+    public var office: String?
 }
 
 /// A signed-in person's session (the cookie holds its id; only the id's SHA-256 is kept).

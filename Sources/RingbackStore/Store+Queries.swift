@@ -162,8 +162,9 @@ extension Store {
             }
     }
 
-    /// How many callbacks `pending` lists without a limit.
-    public func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> Int {
+    /// How many callbacks `pending` lists without a limit; `office`: only those opened by that
+    /// office's calls (nil: every office's).
+    public func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool, office: String?) throws -> Int {
         Int(try connection.prepare("""
             SELECT count(*) FROM callbacks cb
             WHERE cb.callback_id IN (
@@ -177,7 +178,8 @@ extension Store {
                     SELECT callback_id FROM callbacks WHERE resolved_at > ?1)
               AND cb.first_missed_at <= ?1
               AND (?2 = 1 OR cb.manager_id = ?3 OR (?4 = 1 AND cb.manager_id IS NULL)) AND (?5 = 0 OR cb.due_at <= ?1)
-            """).first(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly)) { $0.int(0) } ?? 0)
+              AND (?6 IS NULL OR cb.office = ?6)
+            """).first(Self.pendingParameters(at: at, owners: owners, overdueOnly: overdueOnly) + [SQLValue(office)]) { $0.int(0) } ?? 0)
     }
 
     private static func pendingParameters(at: Int64, owners: CallbackOwners, overdueOnly: Bool) -> [SQLValue] {

@@ -117,7 +117,7 @@ actor SecretsAccess {
         try secrets.addMailedSignInLink(login: login, sha256: sha256, now: now, expiresAt: expiresAt, notSince: notSince)
     }
 
-    func wallboard(sha256: [UInt8]) throws -> String? { try secrets.wallboard(sha256: sha256) }
+    func wallboard(sha256: [UInt8]) throws -> Wallboard? { try secrets.wallboard(sha256: sha256) }
 }
 
 /// The store's change listener as a service of the web server's group: it stops with it.

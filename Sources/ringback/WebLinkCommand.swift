@@ -16,7 +16,8 @@ struct WebLink: ParsableCommand {
             button. Only its SHA-256 is kept, in [web] secrets_path: run this as root or as the \
             service user (sudo -u ringback ringback web-link anna).
 
-            Example: ringback web-link anna --hours 24
+            Examples: ringback web-link anna --hours 24
+                      ringback web-link --wallboard kazan-floor --office kzn
             """)
 
     @OptionGroup var options: CommonOptions
@@ -25,6 +26,9 @@ struct WebLink: ParsableCommand {
     @Option(help: ArgumentHelp("Instead: the read-only wallboard's address for an office screen, under this name "
                                + "(it lasts until `ringback web-revoke NAME`).", valueName: "name"))
     var wallboard: String?
+    @Option(help: ArgumentHelp("With --wallboard: the board of this office alone (SPEC §10); default: all offices.",
+                               valueName: "name"))
+    var office: String?
 
     func run() throws {
         let environment = try CommandEnvironment(options)
@@ -33,14 +37,18 @@ struct WebLink: ParsableCommand {
                 throw CommandFailure(message: "give a LOGIN or --wallboard NAME, not both", status: ExitStatus.badInput)
             }
             let base = try Self.publicURL(environment.configuration.web)
+            let office = try Desk.office(office, in: environment.openReader())
             let secrets = try APIKeyCommand.openSecrets(environment, create: true)
             let token = Secrets.generate(prefix: "")
-            try secrets.addWallboard(name: wallboard, sha256: Secrets.sha256(token), now: environment.now)
+            try secrets.addWallboard(name: wallboard, office: office, sha256: Secrets.sha256(token), now: environment.now)
             print("\(base)/wallboard/\(token)")
             return
         }
         guard let login else {
             throw CommandFailure(message: "give the manager's LOGIN (or --wallboard NAME)", status: ExitStatus.badInput)
+        }
+        guard office == nil else {
+            throw CommandFailure(message: "--office names a wallboard's office: give it with --wallboard NAME", status: ExitStatus.badInput)
         }
         guard (1...24 * 90).contains(hours) else {
             throw CommandFailure(message: "--hours must be from 1 to \(24 * 90)", status: ExitStatus.badInput)

@@ -277,6 +277,51 @@ final class WallboardTests: XCTestCase {
         XCTAssertEqual(try web.raw("GET", path).status, 404, "revoked like a person's link")
         XCTAssertEqual(try web.harness.run(["web-link"]).status, 1, "neither a login nor --wallboard")
     }
+
+    /// SPEC §10: a wallboard made for one office shows that office's day and overdue
+    /// callbacks; one made without shows every office's.
+    func testAnOfficesWallboardShowsThatOfficeAlone() throws {
+        let web = try WebHarness(loading: "three-misses", configuration: "\n[office]\nname = \"msk\"\n")
+        defer { web.remove() }
+        let moscowOverdue = try web.harness.json(["pending", "--overdue"]).count
+        try web.kazanIngests("voicemail")
+        let allOverdue = try web.harness.json(["pending", "--overdue"]).count
+        XCTAssertGreaterThan(moscowOverdue, 0)
+        XCTAssertGreaterThan(allOverdue, moscowOverdue, "Kazan's missed call is overdue too")
+        func board(_ arguments: [String]) throws -> String {
+            let printed = try web.harness.run(["web-link", "--wallboard"] + arguments)
+            XCTAssertEqual(printed.status, 0, printed.stderr)
+            return try web.raw("GET", String(printed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                .dropFirst("http://127.0.0.1:\(web.port)".count))).text
+        }
+        try web.start()
+        func overdue(_ count: Int) -> String { "<span class=\"value\">\(count)</span> <span class=\"label\">overdue now</span>" }
+        let kazan = try board(["kazan-floor", "--office", "kzn"])
+        XCTAssertTrue(kazan.contains("<h1>kazan-floor · kzn · "), kazan)
+        XCTAssertTrue(kazan.contains(overdue(allOverdue - moscowOverdue)), kazan)
+        XCTAssertTrue(try board(["moscow-floor", "--office", "msk"]).contains(overdue(moscowOverdue)))
+        XCTAssertTrue(try board(["whole-floor"]).contains(overdue(allOverdue)))
+        let unknown = try web.harness.run(["web-link", "--wallboard", "spb-floor", "--office", "spb"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("msk, kzn"), "names the offices it knows: \(unknown.stderr)")
+        XCTAssertEqual(try web.harness.run(["web-link", "anna", "--office", "kzn"]).status, 1, "an office is a wallboard's")
+    }
+}
+
+extension WebHarness {
+    /// A second office, Kazan, beside a harness made with `[office] name = "msk"`, ingests
+    /// `fixture` into the same store.
+    fileprivate func kazanIngests(_ fixture: String) throws {
+        let kazanConfig = harness.directory.appendingPathComponent("kzn.toml")
+        // The fixture's configuration as the web harness wrote it (on PostgreSQL the harness
+        // points its own copy at the database, and so will Kazan's).
+        try (String(contentsOf: harness.directory.appendingPathComponent("web.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "name = \"msk\"", with: "name = \"kzn\""))
+            .write(to: kazanConfig, atomically: true, encoding: .utf8)
+        let kazan = try RingbackHarness(config: kazanConfig.path, sharing: harness)
+        let output = try kazan.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/\(fixture).csv").path])
+        XCTAssertEqual(output.status, 0, output.stderr)
+    }
 }
 
 /// `/report` (SPEC §8.3): the head's report of a day with its charts and the 30-day trend.
@@ -305,13 +350,7 @@ final class ReportPageTests: XCTestCase {
     func testTheHeadSeesTheBoardAndTheReportPerOfficeOrForAll() throws {
         let web = try WebHarness(loading: "three-misses", configuration: "\n[office]\nname = \"msk\"\n")
         defer { web.remove() }
-        let kazanConfig = web.harness.directory.appendingPathComponent("kzn.toml")
-        // The fixture's configuration as the web harness wrote it (on PostgreSQL the harness
-        // points its own copy at the database, and so will Kazan's).
-        try (String(contentsOf: web.harness.directory.appendingPathComponent("web.toml"), encoding: .utf8).replacingOccurrences(of: "name = \"msk\"", with: "name = \"kzn\""))
-            .write(to: kazanConfig, atomically: true, encoding: .utf8)
-        let kazan = try RingbackHarness(config: kazanConfig.path, sharing: web.harness)
-        XCTAssertEqual(try kazan.run(["ingest", RingbackHarness.fixtures.appendingPathComponent("calls/voicemail.csv").path]).status, 0)
+        try web.kazanIngests("voicemail")
         func missed(_ office: String?) throws -> Int? {
             try web.harness.json(["report", "--day", "2026-03-10"] + (office.map { ["--office", $0] } ?? [])).first?.int("missed_calls")
         }

@@ -90,3 +90,23 @@ final class MigrationTests: XCTestCase {
         XCTAssertEqual(try store.connection.prepare("SELECT alert_id FROM alerts").first { $0.int(0) }, 2)
     }
 }
+
+/// A secrets file (`[web] secrets_path`) written before wallboards had an office.
+final class SecretStoreMigrationTests: XCTestCase {
+    func testAWallboardMadeBeforeOfficesStillShowsEveryOfficeAndANewOneKeepsItsOffice() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ringback-secrets-\(UUID().uuidString).db").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let old = try SQLiteConnection(path: path)
+            try old.execute("""
+                CREATE TABLE wallboards (sha256 BLOB PRIMARY KEY, name TEXT NOT NULL, created_at INTEGER NOT NULL);
+                INSERT INTO wallboards VALUES (x'01', 'sales-floor', 1000);
+                """)
+        }
+        let secrets = try SecretStore(path: path, create: false)
+        XCTAssertEqual(try secrets.wallboard(sha256: [1]), Wallboard(name: "sales-floor", office: nil))
+        try secrets.addWallboard(name: "kazan-floor", office: "kzn", sha256: [2], now: 2000)
+        XCTAssertEqual(try secrets.wallboard(sha256: [2]), Wallboard(name: "kazan-floor", office: "kzn"))
+        XCTAssertNoThrow(try SecretStore(path: path, create: false), "opened again: the column is there once")
+    }
+}

@@ -20,8 +20,9 @@ public protocol StoreReading: AnyObject {
     /// Callbacks open at `at`: overdue first, then by ABC group and due time; the first
     /// `limit` when given.
     func pending(at: Int64, owners: CallbackOwners, overdueOnly: Bool, limit: Int?) throws -> [PendingCallback]
-    /// How many callbacks `pending` lists without a limit.
-    func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool) throws -> Int
+    /// How many callbacks `pending` lists without a limit; `office`: only those opened by that
+    /// office's calls (nil: every office's).
+    func pendingCount(at: Int64, owners: CallbackOwners, overdueOnly: Bool, office: String?) throws -> Int
     /// Missed inbound calls that started in `[since, until)`, as of `at`.
     func missed(since: Int64, until: Int64, at: Int64, managerID: String?, office: String?) throws -> [MissedCall]
     /// How many calls `missed` lists for everyone.

@@ -24,7 +24,7 @@ struct DeskList: Sendable {
         func section(_ owners: CallbackOwners, shown: Int) throws -> Section {
             let callbacks = try Desk.pending(in: store, at: now, owners: owners, overdueOnly: false, limit: shown)
             let total = callbacks.count < shown ? callbacks.count
-                : try store.pendingCount(at: now, owners: owners, overdueOnly: false)
+                : try store.pendingCount(at: now, owners: owners, overdueOnly: false, office: nil)
             return Section(callbacks: callbacks, total: total)
         }
         return try store.reading {

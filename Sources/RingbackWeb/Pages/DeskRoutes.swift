@@ -215,11 +215,13 @@ struct DeskRoutes: Sendable {
         }
     }
 
-    /// The wallboard's stream of the day's board, until its link is revoked.
+    /// The wallboard's stream of the day's board (its office's), until its link is revoked.
     private func wallboardEvents(_ context: WebRequestContext) async throws -> Response {
         let hash = Secrets.sha256(context.parameters.get("token") ?? "")
-        guard try await secrets.wallboard(sha256: hash) != nil else { return notFound() }
+        guard let board = try await secrets.wallboard(sha256: hash) else { return notFound() }
         let secrets = secrets
+        var live = live
+        live.office = board.office
         return live.stream([.board], for: .wallboard) { try await secrets.wallboard(sha256: hash) != nil }
     }
 

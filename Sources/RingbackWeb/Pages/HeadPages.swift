@@ -68,20 +68,22 @@ extension DeskRoutes {
 
     /// `/wallboard/TOKEN` (SPEC §8.3): today's figures, the overdue count and the managers'
     /// table for an office screen, read-only, live (and, without script, reloading itself
-    /// every 30 s); revoked by `ringback web-revoke NAME`.
+    /// every 30 s); of the office it was made for, else of all (SPEC §10); revoked by
+    /// `ringback web-revoke NAME`.
     func wallboard(_ context: WebRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
-        guard let name = try await secrets.wallboard(sha256: Secrets.sha256(token)) else { return notFound() }
+        guard let board = try await secrets.wallboard(sha256: Secrets.sha256(token)) else { return notFound() }
         let now = clock()
         let zone = configuration.officeZone
         let configuration = configuration
         let (report, overdue) = try await store.read { store in
-            (try LiveEvents.board(in: store, at: now, configuration),
-             try store.pendingCount(at: now, owners: .everyone, overdueOnly: true))
+            (try LiveEvents.board(in: store, at: now, configuration, office: board.office),
+             try store.pendingCount(at: now, owners: .everyone, overdueOnly: true, office: board.office))
         }
         let text = PageText.strings(pages.language)
         var values = BoardView.values(report, text: text, zone: zone, now: now)
-        values["boardName"] = name
+        values["boardName"] = board.name
+        if let office = board.office { values["office"] = office }
         values["time"] = Self.clock(now, zone: zone, now: now)
         values["overdueNow"] = overdue
         values["refresh"] = 30
