@@ -49,3 +49,15 @@ extension Response {
                  body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
+
+extension StoreAccess {
+    /// The office a request's `office=` names (nil or `all`: every office), checked with
+    /// `Desk.office`; one the store does not know is refused with the offices it knows.
+    func office(_ asked: String?) async throws -> String? {
+        do {
+            return try await read { try Desk.office(asked, in: $0, field: "office") }
+        } catch let refusal as StoreRequestError {
+            throw APIError.from(refusal)
+        }
+    }
+}

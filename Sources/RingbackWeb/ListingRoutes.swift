@@ -64,13 +64,7 @@ extension APIRoutes {
         let zone = zone
         let period = week.map { ReportPeriod.week(containing: $0, zone: zone) } ?? .day(containing: day ?? at, zone: zone)
         let dormantDays = configuration.dormantDays
-        let asked = query.text("office")
-        let office: String?
-        do {
-            office = try await store.read { try Desk.office(asked, in: $0, field: "office") }
-        } catch let refusal as StoreRequestError {
-            throw APIError.from(refusal)
-        }
+        let office = try await store.office(query.text("office"))
         let report = try await store.read { store in
             try Desk.report(in: store, period: period, at: at, zone: zone, dormantDays: dormantDays, office: office)
         }

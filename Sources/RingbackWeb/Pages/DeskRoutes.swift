@@ -208,12 +208,7 @@ struct DeskRoutes: Sendable {
         guard let person = context.caller?.person else { throw APIError(.unauthorized, "sign in first") }
         let identification = identification
         var live = live
-        let asked = request.uri.queryParameters.get("office")
-        do {
-            live.office = try await store.read { try Desk.office(asked, in: $0, field: "office") }
-        } catch let refusal as StoreRequestError {
-            throw APIError.from(refusal)
-        }
+        live.office = try await store.office(request.uri.queryParameters.get("office"))
         return live.stream(LiveEvents.parts(request.uri.queryParameters.get("follow"), for: person), for: .person(person)) {
             // A session revoked or a person switched off meanwhile hears no more.
             try await identification.caller(of: request, context)?.person == person
